@@ -1,0 +1,24 @@
+"""Makes the checks runnable with plain pytest as well as through rnn-grade.
+
+rnn-grade registers its own ``GradingPlugin``; when pytest is run by hand
+(``pytest -c autograder/checks/pytest.ini autograder/checks --submission DIR``)
+this conftest registers one, grading DIR (default: the exercises folder)
+against the live reference solutions.
+"""
+from autograder.paths import EXERCISES, SOLUTIONS
+from autograder.runner.plugin import GradingPlugin
+
+
+def pytest_addoption(parser):
+    parser.addoption("--submission", default=str(EXERCISES), help="folder of exercise modules to grade")
+
+
+def pytest_configure(config):
+    if any(isinstance(p, GradingPlugin) for p in config.pluginmanager.get_plugins()):
+        return
+    from autograder.runner.reference import LiveReference
+    from autograder.runner.session import LearnerSession
+
+    session = LearnerSession(config.getoption("--submission"))
+    config.pluginmanager.register(GradingPlugin(session, LiveReference(SOLUTIONS)), "rnn-grade")
+    config.add_cleanup(session.close)

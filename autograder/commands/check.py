@@ -1,0 +1,45 @@
+"""``rnn-grade check [PATH]``: a learner grades their own folder with the public checks."""
+import json
+import sys
+from pathlib import Path
+
+from ..exercises import MODULES
+from ..paths import EXERCISES, RECORDED_REFERENCE, SOLUTIONS
+from ..runner.grade import grade_submission
+from ..runner.results import render_table, to_gradescope
+
+
+def add_parser(sub):
+    parser = sub.add_parser("check", help="grade a folder of exercises with the public checks (learners)")
+    parser.add_argument("path", nargs="?", default=None, help="folder with your exercise modules "
+                                                               "(default: exercises/)")
+    parser.add_argument("--exercise", action="append", choices=MODULES, metavar="NAME",
+                        help="only this exercise (module name, e.g. ex02_forward_pass); repeatable")
+    parser.add_argument("--json", action="store_true", help="print a Gradescope results.json document")
+    parser.add_argument("--verbose", action="store_true", help="also list the checks that passed")
+    parser.set_defaults(run=run)
+
+
+def default_reference():
+    """Recorded answers in a learner bundle; the live solutions in the instructor's kit."""
+    from ..runner.reference import LiveReference, RecordedReference
+
+    if RECORDED_REFERENCE.exists():
+        return RecordedReference(RECORDED_REFERENCE)
+    if SOLUTIONS.exists():
+        return LiveReference(SOLUTIONS)
+    raise SystemExit("rnn-grade: neither recorded reference answers nor solutions/ were found")
+
+
+def run(args):
+    path = Path(args.path) if args.path else EXERCISES
+    if not path.is_dir():
+        print(f"rnn-grade: {path} is not a folder", file=sys.stderr)
+        return 2
+    result = grade_submission(path, default_reference(), include_hidden=False, exercises=args.exercise)
+    if args.json:
+        print(json.dumps(to_gradescope(result), indent=2))
+    else:
+        print(f"rnn-grade check {path} (public checks)\n")
+        print(render_table(result, show_passed=args.verbose))
+    return 2 if result.grader_errors() else 0

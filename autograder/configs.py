@@ -1,0 +1,52 @@
+"""Configurations for hidden checks, drawn from a fixed seed.
+
+Sizes within one configuration are all different (input, hidden, layers x
+directions, batch, sequence length), so an answer with two axes swapped or a
+size taken from the wrong argument can never match by coincidence. Every
+combination of layers (1-3), bias, tanh/relu, batch_first and bidirectional
+is visited before any repeats, in a seeded order, alternating float32/float64.
+"""
+import itertools
+import random
+
+CHECK_SEED = 20261125
+
+
+def draw_rnn_configs(count, seed=CHECK_SEED, salt=""):
+    """``count`` dicts with nn.RNN arguments plus ``seq_len``, ``batch_size``, ``seed`` and ``dtype``.
+
+    ``salt`` (e.g. the check's name) gives each check its own draw from the same seed.
+    """
+    rng = random.Random(f"{seed}:{salt}")
+    combos = list(itertools.product([1, 2, 3], [True, False], ["tanh", "relu"], [False, True], [False, True]))
+    rng.shuffle(combos)
+    configs = []
+    for index in range(count):
+        layers, bias, nonlinearity, batch_first, bidirectional = combos[index % len(combos)]
+        directions = 2 if bidirectional else 1
+        while True:
+            input_size, hidden_size = rng.randint(2, 9), rng.randint(3, 11)
+            batch_size, seq_len = rng.randint(2, 7), rng.randint(2, 9)
+            sizes = [input_size, hidden_size, layers * directions, batch_size, seq_len, hidden_size * directions]
+            if len(set(sizes)) == len(sizes):
+                break
+        configs.append(dict(input_size=input_size, hidden_size=hidden_size, num_layers=layers,
+                            nonlinearity=nonlinearity, bias=bias, batch_first=batch_first,
+                            bidirectional=bidirectional, dtype="float64" if index % 2 else "float32",
+                            seq_len=seq_len, batch_size=batch_size, seed=rng.randint(0, 2**31 - 1)))
+    return configs
+
+
+def config_label(cfg):
+    """A compact description of a configuration for feedback."""
+    parts = [f"input={cfg['input_size']}", f"hidden={cfg['hidden_size']}", f"layers={cfg['num_layers']}"]
+    for key in ("bias", "batch_first", "bidirectional"):
+        if key in cfg:
+            parts.append(f"{key}={cfg[key]}")
+    if "nonlinearity" in cfg:
+        parts.append(cfg["nonlinearity"])
+    if "dtype" in cfg:
+        parts.append(cfg["dtype"])
+    if "seq_len" in cfg:
+        parts.append(f"seq={cfg['seq_len']}, batch={cfg['batch_size']}")
+    return ", ".join(parts)

@@ -1,0 +1,111 @@
+"""Comparisons that explain themselves: the vocabulary checks are written in.
+
+Every failing comparison raises ``Feedback`` whose text names the call that
+was made, what came back, what was expected, the concept behind it, and —
+when the answer matches a classic mistake a check lists — a hint that names
+that mistake. Values are the plain data a worker sent (``wire.Array`` for
+tensors), never objects from learner code.
+"""
+import numpy as np
+
+from .worker.wire import Array, Opaque
+
+TOLERANCES = {"float64": (1e-7, 1e-9), "float32": (1e-4, 1e-5), "float16": (1e-2, 1e-3),
+              "bfloat16": (1e-2, 1e-2)}
+
+
+class Feedback(AssertionError):
+    """A check's verdict on a wrong answer, in words a learner can act on."""
+
+    def __init__(self, call, got, expected, concept, hint=None):
+        self.call, self.got, self.expected, self.concept, self.hint = call, got, expected, concept, hint
+        super().__init__(self.text())
+
+    def text(self):
+        lines = [f"Called:   {self.call}", f"Returned: {self.got}", f"Expected: {self.expected}"]
+        if self.hint:
+            lines.append(f"Hint:     {self.hint}")
+        lines.append(f"Why:      {self.concept}")
+        return "\n".join(lines)
+
+
+def describe(value, limit=120):
+    """A short human description of a decoded value."""
+    if isinstance(value, Array):
+        shape = "(" + ", ".join(str(n) for n in value.shape) + ("," if len(value.shape) == 1 else "") + ")"
+        kind = "tensor" if value.kind == "Tensor" else "numpy array"
+        text = f"a {kind} of shape {shape}, {value.dtype}"
+        if value.data.size <= 6:
+            text += f" = {np.array2string(value.data.reshape(-1), precision=4)}"
+        return text
+    if isinstance(value, Opaque):
+        return f"an object of type {value.type_name}"
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def shape_text(shape):
+    return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _match(matcher, got):
+    try:
+        return matcher(got) if callable(matcher) else got == matcher
+    except Exception:
+        return False
+
+
+def _hint_for(got, mistakes):
+    """The hint of the first listed mistake that ``got`` matches, else None."""
+    for matcher, hint in mistakes:
+        if _match(matcher, got):
+            return hint
+    return None
+
+
+def expect_equal(got, expected, *, call, concept, mistakes=(), show=None):
+    """Plain data must be equal (shapes as lists, ints, dicts...)."""
+    if got != expected:
+        shown = show or describe
+        raise Feedback(call, shown(got), shown(expected), concept, _hint_for(got, mistakes))
+
+
+def expect_tensor(got, expected, *, call, concept, what="the result", mistakes=(), check_dtype=True,
+                  tolerance=None):
+    """A tensor (``Array``) must have the expected shape, dtype and values.
+
+    ``mistakes`` pairs a matcher (a value or a function of the learner's
+    ``Array``) with the hint that names that mistake.
+    """
+    hint = lambda: _hint_for(got, mistakes)  # noqa: E731  (evaluated only on failure)
+    if not isinstance(got, Array):
+        raise Feedback(call, describe(got), f"{what} as {describe(expected)}", concept, hint())
+    if got.shape != expected.shape:
+        raise Feedback(call, describe(got), describe(expected), concept,
+                       hint() or f"{what} has the wrong shape: {shape_text(got.shape)} instead of "
+                                 f"{shape_text(expected.shape)}")
+    if check_dtype and got.dtype != expected.dtype:
+        raise Feedback(call, describe(got), describe(expected), concept,
+                       hint() or f"{what} has dtype {got.dtype} but should match the inputs' "
+                                 f"{expected.dtype}")
+    rtol, atol = tolerance or TOLERANCES.get(expected.dtype, (1e-5, 1e-6))
+    g, e = got.data.astype(np.float64), expected.data.astype(np.float64)
+    close = np.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
+    if not close.all():
+        index = tuple(int(i) for i in np.argwhere(~close)[0])
+        detail = (f"{describe(got)}; at index {list(index)} it holds {g[index]:.6g} where "
+                  f"{e[index]:.6g} was expected ({int((~close).sum())} of {close.size} values differ)")
+        raise Feedback(call, detail, f"{what} as {describe(expected)}", concept, hint())
+
+
+def values_match(expected_values, tolerance=(1e-4, 1e-5)):
+    """A matcher: the learner's array holds these values (numpy array), within tolerance."""
+    def match(got):
+        return (isinstance(got, Array) and got.data.shape == np.shape(expected_values)
+                and bool(np.allclose(got.data, expected_values, rtol=tolerance[0], atol=tolerance[1])))
+    return match
+
+
+def shape_is(shape):
+    """A matcher: the learner's array has this shape."""
+    return lambda got: isinstance(got, Array) and tuple(got.shape) == tuple(shape)

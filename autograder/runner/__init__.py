@@ -1,0 +1,1 @@
+"""Trusted side of grading: worker processes, the reference, pytest and results."""

@@ -1,0 +1,19 @@
+"""Exceptions that carry a verdict about the learner's code or the grader itself."""
+
+
+class LearnerError(Exception):
+    """The learner's code could not produce an observation.
+
+    ``kind`` is one of: ``not_implemented``, ``error`` (it raised), ``import``
+    (the module failed to import), ``missing`` (no such module or function),
+    ``timeout``, ``crash`` (the worker died), ``budget`` (the submission's
+    time ran out), ``protocol`` (the worker sent something that is not plain data).
+    """
+
+    def __init__(self, kind, message):
+        super().__init__(message)
+        self.kind, self.message = kind, message
+
+
+class GraderError(Exception):
+    """The kit itself failed (a broken check or reference): never the learner's fault."""

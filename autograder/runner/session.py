@@ -1,0 +1,264 @@
+"""A learner's worker process, seen from the trusted grader.
+
+``LearnerSession.observe(name, config)`` sends one request over the worker's
+request pipe and waits, with a time limit, for one JSON line on its response
+pipe. The answer is parsed by ``wire.loads`` (JSON, validated) and nothing
+else: no pickle, no eval. A worker that hangs, dies or talks nonsense is
+killed with its whole process group and replaced by a fresh one for the next
+call, so one broken function costs only the checks that use it.
+"""
+import json
+import os
+import select
+import signal
+import subprocess
+import threading
+import time
+
+from ..worker import wire
+from . import sandbox
+from .errors import LearnerError
+from .limits import Limits
+
+
+class _OutputTail(threading.Thread):
+    """Drains the learner's stdout/stderr, keeping only the last ``limit`` bytes."""
+
+    def __init__(self, stream, limit):
+        super().__init__(daemon=True)
+        self.stream, self.limit, self.data = stream, limit, bytearray()
+
+    def run(self):
+        while True:
+            chunk = self.stream.read1(65536) if hasattr(self.stream, "read1") else self.stream.read(65536)
+            if not chunk:
+                return
+            self.data += chunk
+            if len(self.data) > 2 * self.limit:
+                del self.data[:-self.limit]
+
+    def text(self):
+        return bytes(self.data[-self.limit:]).decode("utf-8", "replace")
+
+
+class _Worker:
+    """One running worker process and its pipes."""
+
+    def __init__(self, submission_dir, limits):
+        req_read, self.req_write = os.pipe()
+        self.resp_read, resp_write = os.pipe()
+        cmd = sandbox.worker_command(submission_dir, req_read, resp_write)
+        self.proc = subprocess.Popen(
+            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            pass_fds=(req_read, resp_write), start_new_session=True, cwd=str(submission_dir),
+            env=sandbox.worker_environment(), preexec_fn=sandbox.resource_limiter(limits))
+        os.close(req_read)
+        os.close(resp_write)
+        self.tail = _OutputTail(self.proc.stdout, limits.output_bytes)
+        self.tail.start()
+        self.buffer = b""
+        self.progress = None  # the last progress line: what the worker was doing
+
+    def send(self, message):
+        os.write(self.req_write, (json.dumps(message) + "\n").encode())
+
+    def read_message(self, deadline):
+        """The next JSON line, or None when the deadline passes or the worker dies."""
+        while b"\n" not in self.buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            ready, _, _ = select.select([self.resp_read], [], [], remaining)
+            if not ready:
+                return None
+            chunk = os.read(self.resp_read, 1 << 20)
+            if not chunk:
+                return None
+            self.buffer += chunk
+            if len(self.buffer) > wire.MAX_MESSAGE_BYTES:
+                raise LearnerError("protocol", "the worker sent more data than any answer needs")
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return line.decode("utf-8", "replace")
+
+    def kill(self):
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        for fd in (self.req_write, self.resp_read):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.tail.join(timeout=1)
+
+    def exit_description(self):
+        code = self.proc.poll()
+        if code is None:
+            return "it was still running"
+        if code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            hints = {"SIGKILL": " (often: memory or CPU limit exceeded)", "SIGXCPU": " (CPU time limit)",
+                     "SIGSEGV": " (a segmentation fault)", "SIGXFSZ": " (file size limit)"}
+            return f"it was killed by {name}{hints.get(name, '')}"
+        return f"it exited with code {code} (did the code call sys.exit or os._exit?)"
+
+
+class LearnerSession:
+    """Observations of one submission, made in disposable worker processes."""
+
+    def __init__(self, submission_dir, limits=None):
+        self.submission_dir = submission_dir
+        self.limits = limits or Limits()
+        self.deadline = time.monotonic() + self.limits.submission_seconds
+        self._worker = None
+        self._next_id = 0
+        self._fatal_imports = {}   # module -> message: importing it killed or hung a worker
+        self._strikes = {}         # observer -> (count, message): calls that killed or hung a worker
+        self.incidents = []        # plain-text notes for the learner's report
+        self.output = ""
+
+    # -- public API ------------------------------------------------------------------------
+
+    def observe(self, name, config):
+        """The decoded value the observer ``name`` reports for the learner's code."""
+        count, message = self._strikes.get(name, (0, None))
+        if count >= 2:
+            raise LearnerError("timeout" if "time" in message else "crash",
+                               message + " (not run again: it failed the same way twice)")
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise LearnerError("budget", f"not run: this submission used up its "
+                                         f"{self.limits.submission_seconds:.0f} s of grading time")
+        worker = self._ensure_worker()
+        self._next_id += 1
+        request = {"id": self._next_id, "observer": name, "config": config,
+                   "skip_imports": self._fatal_imports}
+        started = time.monotonic()
+        deadline = started + min(self.limits.call_seconds, remaining)
+        worker.send(request)
+        while True:
+            try:
+                line = worker.read_message(deadline)
+            except LearnerError:
+                self._discard_worker()
+                raise
+            if line is None:
+                return self._worker_lost(name, worker, started, deadline)
+            try:
+                message = wire.loads(line)
+            except wire.WireError as exc:
+                self._discard_worker()
+                raise LearnerError("protocol", f"the worker answered with something that is not "
+                                               f"plain data ({exc}); nothing it sent was used") from None
+            if not isinstance(message, dict):
+                continue
+            if "progress" in message:
+                worker.progress = message
+                continue
+            if message.get("id") != self._next_id:
+                continue  # a stale or forged line: only the answer to this request counts
+            worker.progress = None
+            return self._unwrap(name, message)
+
+    def close(self):
+        self._discard_worker()
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _ensure_worker(self):
+        if self._worker is not None and self._worker.proc.poll() is None:
+            return self._worker
+        self._discard_worker()
+        worker = _Worker(self.submission_dir, self.limits)
+        deadline = time.monotonic() + self.limits.startup_seconds
+        line = worker.read_message(deadline)
+        ready = False
+        if line is not None:
+            try:
+                ready = wire.loads(line) == {"ready": True}
+            except wire.WireError:
+                ready = False
+        if not ready:
+            self.output += worker.tail.text()
+            worker.kill()
+            raise LearnerError("crash", "the grading worker could not start (" + worker.exit_description()
+                               + "); this is usually a problem of the grading machine, not of your code")
+        self._worker = worker
+        return worker
+
+    def _discard_worker(self):
+        if self._worker is not None:
+            self._worker.kill()
+            self.output += self._worker.tail.text()
+            self.output = self.output[-self.limits.output_bytes:]
+            self._worker = None
+
+    def _worker_lost(self, name, worker, started, deadline):
+        """The worker hung or died while serving ``name``: kill it and say what happened."""
+        timed_out = worker.proc.poll() is None and time.monotonic() >= deadline
+        progress = worker.progress or {}
+        self._discard_worker()
+        elapsed = time.monotonic() - started
+        if timed_out:
+            what = f"did not finish within {elapsed:.0f} s (an endless loop, or far too much work?)"
+            kind = "timeout"
+        else:
+            what = "stopped the grading process: " + worker.exit_description()
+            kind = "crash"
+        if progress.get("progress") == "import":
+            module = progress.get("module", "?")
+            message = f"importing {module}.py {what}. Module-level code runs on import: keep " \
+                      f"demos under `if __name__ == \"__main__\":`"
+            self._fatal_imports[module] = message
+        else:
+            call = progress.get("call") or name
+            message = f"{call} {what}"
+            count, _ = self._strikes.get(name, (0, None))
+            self._strikes[name] = (count + 1, message)
+        if time.monotonic() >= self.deadline:
+            kind = "budget" if kind == "timeout" else kind
+        self.incidents.append(message)
+        raise LearnerError(kind, message)
+
+    def _unwrap(self, name, message):
+        if "value" in message:
+            return message["value"]
+        error = message.get("error")
+        if not isinstance(error, dict):
+            raise LearnerError("protocol", "the worker's answer had neither a value nor an error")
+        raise learner_error_from(error)
+
+
+def learner_error_from(error):
+    """A LearnerError with teaching text for an exception reported by a worker."""
+    exc_type = str(error.get("type", "Exception"))
+    message = str(error.get("message", ""))
+    call = error.get("call") or "your code"
+    where = error.get("where") or []
+    location = ""
+    if isinstance(where, list) and where and isinstance(where[-1], dict):
+        last = where[-1]
+        location = f" at {last.get('file')} line {last.get('line')}: `{str(last.get('code', '')).strip()}`"
+    if error.get("phase") == "skipped":
+        return LearnerError("import", message)
+    if error.get("phase") == "import":
+        module = call.replace("import ", "")
+        if exc_type == "ModuleNotFoundError" and f"'{module}'" in message:
+            return LearnerError("missing", f"there is no {module}.py in the submission (files are matched "
+                                           f"by module name)")
+        return LearnerError("import", f"importing {module}.py raised {exc_type}: {message}{location}. "
+                                      f"Fix it first: nothing in that file can be graded until it imports")
+    if exc_type == "NotImplementedError":
+        return LearnerError("not_implemented", f"{call}: not implemented yet (it still raises "
+                                               f"NotImplementedError{location})")
+    if exc_type == "AttributeError" and "has no attribute" in message and "module" in message:
+        return LearnerError("missing", f"{call}: {message}. Keep the function names of the skeleton")
+    return LearnerError("error", f"{call} raised {exc_type}: {message}{location}")

@@ -1,0 +1,81 @@
+"""Deterministic inputs and models shared by the observers.
+
+Everything random here comes from a local ``torch.Generator`` seeded by the
+check's configuration, never from the global RNG: learner code may reseed or
+consume the global RNG, and both sides must still see identical inputs.
+"""
+import math
+
+import torch
+from torch import nn
+
+DTYPES = {"float32": torch.float32, "float64": torch.float64}
+
+
+def generator(seed):
+    return torch.Generator().manual_seed(int(seed))
+
+
+def uniform(seed, shape, dtype="float32", low=-1.0, high=1.0):
+    """A tensor of uniform values in [low, high) drawn from ``seed``."""
+    t = torch.rand(*shape, generator=generator(seed), dtype=torch.float64)
+    return (low + (high - low) * t).to(DTYPES[dtype])
+
+
+def fill_parameters(module, seed):
+    """Overwrite every parameter of ``module`` with values drawn from ``seed``.
+
+    Parameters are filled in sorted-name order, so two modules with the same
+    parameter names and shapes get identical weights whatever order or style
+    their classes registered them in.
+    """
+    gen = generator(seed)
+    with torch.no_grad():
+        for name, param in sorted(module.named_parameters(), key=lambda item: item[0]):
+            bound = 1.0 / math.sqrt(max(param.shape[0], 1))
+            values = torch.rand(param.shape, generator=gen, dtype=torch.float64) * 2 * bound - bound
+            param.copy_(values.to(param.dtype))
+    return module
+
+
+def build_rnn(input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True, batch_first=False,
+              bidirectional=False, dtype="float32", seed=0):
+    """A torch ``nn.RNN`` (not the learner's) with weights drawn from ``seed``."""
+    rnn = nn.RNN(input_size, hidden_size, num_layers=num_layers, nonlinearity=nonlinearity, bias=bias,
+                 batch_first=batch_first, bidirectional=bidirectional)
+    rnn = rnn.to(DTYPES[dtype])
+    return fill_parameters(rnn, seed)
+
+
+def rnn_label(input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True, batch_first=False,
+              bidirectional=False, dtype="float32", **_):
+    """How feedback names an rnn: the constructor call that would build it."""
+    extras = [f"num_layers={num_layers}"]
+    if nonlinearity != "tanh":
+        extras.append(f"nonlinearity={nonlinearity!r}")
+    if not bias:
+        extras.append("bias=False")
+    if batch_first:
+        extras.append("batch_first=True")
+    if bidirectional:
+        extras.append("bidirectional=True")
+    text = f"nn.RNN({input_size}, {hidden_size}, {', '.join(extras)})"
+    return text if dtype == "float32" else f"{text}.double()"
+
+
+RNN_KEYS = ("input_size", "hidden_size", "num_layers", "nonlinearity", "bias", "batch_first",
+            "bidirectional", "dtype")
+
+
+def rnn_config(cfg):
+    """The nn.RNN arguments of a check configuration (other keys dropped)."""
+    return {k: cfg[k] for k in RNN_KEYS if k in cfg}
+
+
+def shape_of(value):
+    """The shape of a tensor-like value as a list, or None."""
+    shape = getattr(value, "shape", None)
+    try:
+        return [int(n) for n in shape] if shape is not None else None
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,74 @@
+"""Observers for ex02_forward_pass: inputs, outputs and hidden states."""
+import operator
+
+from . import observer
+from .common import build_rnn, rnn_config, rnn_label, uniform
+
+MODULE = "ex02_forward_pass"
+
+
+@observer("ex02.init_hidden")
+def init_hidden(ctx, batch_size, **cfg):
+    mod = ctx.module(MODULE)
+    rnn = build_rnn(**cfg)
+    return {"h0": ctx.call(f"init_hidden({rnn_label(**cfg)}, batch_size={batch_size})",
+                           mod.init_hidden, rnn, batch_size)}
+
+
+@observer("ex02.output_shapes")
+def output_shapes(ctx, seq_len, batch_size, **cfg):
+    mod = ctx.module(MODULE)
+    rnn = build_rnn(**cfg)
+    result = ctx.call(f"output_shapes({rnn_label(**cfg)}, seq_len={seq_len}, batch_size={batch_size})",
+                      mod.output_shapes, rnn, seq_len, batch_size)
+    return {"type": type(result).__name__, "shapes": normalize_pair(result)}
+
+
+def normalize_pair(value):
+    """((ints...), (ints...)) as lists, or None when it is not a pair of shapes."""
+    try:
+        output_shape, hidden_shape = value
+        return [[operator.index(n) for n in output_shape], [operator.index(n) for n in hidden_shape]]
+    except (TypeError, ValueError):
+        return None
+
+
+@observer("ex02.last_output")
+def last_output(ctx, seq_len, batch_size, seed=1, **cfg):
+    mod = ctx.module(MODULE)
+    rnn = build_rnn(**cfg)
+    x = uniform(seed, _input_shape(cfg, seq_len, batch_size), cfg.get("dtype", "float32"))
+    output, _ = rnn(x)
+    output = output.detach()
+    label = f"last_output(output of {rnn_label(**cfg)} with shape {tuple(output.shape)}, " \
+            f"batch_first={cfg.get('batch_first', False)})"
+    return {"last": ctx.call(label, mod.last_output, output, cfg.get("batch_first", False))}
+
+
+@observer("ex02.top_layer_hidden")
+def top_layer_hidden(ctx, seq_len, batch_size, seed=1, **cfg):
+    mod = ctx.module(MODULE)
+    rnn = build_rnn(**cfg)
+    x = uniform(seed, _input_shape(cfg, seq_len, batch_size), cfg.get("dtype", "float32"))
+    output, h_n = rnn(x)
+    h_n = h_n.detach()
+    label = f"top_layer_hidden(h_n with shape {tuple(h_n.shape)}, {rnn_label(**cfg)})"
+    return {"top": ctx.call(label, mod.top_layer_hidden, h_n, rnn)}
+
+
+@observer("ex02.to_batch_first")
+def to_batch_first(ctx, shape, seed=1, dtype="float32"):
+    mod = ctx.module(MODULE)
+    x = uniform(seed, shape, dtype)
+    original = x.clone()
+    result = ctx.call(f"to_batch_first(x with shape {tuple(shape)})", mod.to_batch_first, x)
+    return {"result": result, "input_unchanged": bool((x == original).all())}
+
+
+def _input_shape(cfg, seq_len, batch_size):
+    if cfg.get("batch_first", False):
+        return (batch_size, seq_len, cfg["input_size"])
+    return (seq_len, batch_size, cfg["input_size"])
+
+
+__all__ = ["rnn_config"]

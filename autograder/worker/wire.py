@@ -1,0 +1,186 @@
+"""The plain-data format that crosses the worker pipe, in both directions.
+
+A message is one line of JSON. Values are JSON scalars, lists and dicts with
+string keys; tensors and arrays travel as
+``{"__array__": {"dtype": "float32", "shape": [2, 3], "data": [...], "kind": "Tensor"}}``
+with the flat data in C order. The trusted side decodes with ``json.loads``
+and ``decode`` (which rebuilds numpy arrays from lists of numbers and checks
+every field); nothing is unpickled or evaluated, so a hostile worker can at
+worst send wrong data, which then simply fails the comparison.
+"""
+import json
+import math
+
+import numpy as np
+
+# dtypes a learner's tensor may legitimately have; anything else is reported by name only.
+ARRAY_DTYPES = ("float16", "bfloat16", "float32", "float64", "int8", "int16", "int32", "int64",
+                "uint8", "bool")
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+MAX_ARRAY_ELEMENTS = 4_000_000
+MAX_DEPTH = 32
+
+
+class WireError(ValueError):
+    """A message that is not well-formed plain data."""
+
+
+# ---------------------------------------------------------------- encoding (either side)
+
+def encode(value, _depth=0):
+    """Turn a value into JSON-able plain data.
+
+    Exact built-in types pass through; tensors and numpy arrays become array
+    records; anything else becomes ``{"__object__": "<type name>"}`` so that a
+    check can say "returned a <type>" without the object crossing the pipe.
+    """
+    if _depth > MAX_DEPTH:
+        return {"__object__": "too deeply nested"}
+    kind = type(value)
+    if value is None or kind in (bool, int, str):
+        return value
+    if kind is float:
+        return _float(value)
+    if kind in (list, tuple):
+        return [encode(v, _depth + 1) for v in value]
+    if kind is dict:
+        return {str(k): encode(v, _depth + 1) for k, v in value.items()}
+    array = _as_numpy(value)
+    if array is not None:
+        return array
+    return {"__object__": _type_name(value)}
+
+
+def _float(x):
+    # JSON has no NaN/Infinity; spell them as strings the decoder turns back.
+    if math.isfinite(x):
+        return x
+    return {"__float__": repr(x)}
+
+
+def _type_name(value):
+    kind = type(value)
+    return f"{kind.__module__}.{kind.__qualname__}" if kind.__module__ != "builtins" else kind.__qualname__
+
+
+def _as_numpy(value):
+    """Array record for a torch tensor (any subclass) or numpy array, else None."""
+    try:
+        import torch
+    except ImportError:  # the reference side in a bundle without torch never gets here
+        torch = None
+    if torch is not None and isinstance(value, torch.Tensor):
+        # Call the base-class methods directly: a subclass cannot intercept
+        # them to misreport its data (it can only misreport to itself).
+        base = torch.Tensor.as_subclass(value, torch.Tensor)
+        dtype = str(base.dtype).replace("torch.", "")
+        shape = list(base.shape)
+        if base.numel() > MAX_ARRAY_ELEMENTS:
+            return {"__object__": f"tensor too large ({base.numel()} elements)"}
+        flat = base.detach().to("cpu")
+        if dtype == "bfloat16":
+            flat = flat.float()
+        data = flat.reshape(-1).tolist()
+        return {"__array__": {"dtype": dtype, "shape": shape, "data": [_scalar(v) for v in data],
+                              "kind": "Tensor", "requires_grad": bool(base.requires_grad),
+                              "device": str(base.device)}}
+    if isinstance(value, np.ndarray):
+        if value.size > MAX_ARRAY_ELEMENTS:
+            return {"__object__": f"array too large ({value.size} elements)"}
+        return {"__array__": {"dtype": str(value.dtype), "shape": list(value.shape),
+                              "data": [_scalar(v) for v in value.reshape(-1).tolist()],
+                              "kind": "ndarray", "requires_grad": False, "device": "cpu"}}
+    return None
+
+
+def _scalar(v):
+    return _float(v) if type(v) is float else v
+
+
+def dumps(message):
+    return json.dumps(message, allow_nan=False, separators=(",", ":"))
+
+
+# ---------------------------------------------------------------- decoding (trusted side)
+
+class Array:
+    """A decoded array record: numpy data plus what the learner's object claimed to be."""
+
+    __slots__ = ("data", "dtype", "shape", "kind", "requires_grad", "device")
+
+    def __init__(self, data, dtype, shape, kind, requires_grad, device):
+        self.data, self.dtype, self.shape = data, dtype, shape
+        self.kind, self.requires_grad, self.device = kind, requires_grad, device
+
+    def __repr__(self):
+        return f"Array(shape={self.shape}, dtype={self.dtype})"
+
+
+class Opaque:
+    """A value the worker could only describe by its type name."""
+
+    __slots__ = ("type_name",)
+
+    def __init__(self, type_name):
+        self.type_name = type_name
+
+    def __repr__(self):
+        return f"<{self.type_name}>"
+
+
+def loads(line):
+    """Parse one message from a worker: JSON only, size-checked, then ``decode``."""
+    if len(line) > MAX_MESSAGE_BYTES:
+        raise WireError("message too large")
+    try:
+        raw = json.loads(line)
+    except (ValueError, RecursionError) as exc:
+        raise WireError(f"not JSON: {exc}") from None
+    return decode(raw)
+
+
+def decode(raw, _depth=0):
+    """Validate plain data and rebuild arrays, non-finite floats and opaque objects."""
+    if _depth > MAX_DEPTH + 2:
+        raise WireError("nested too deeply")
+    kind = type(raw)
+    if raw is None or kind in (bool, int, float, str):
+        return raw
+    if kind is list:
+        return [decode(v, _depth + 1) for v in raw]
+    if kind is not dict:
+        raise WireError(f"unexpected {kind.__name__}")
+    if set(raw) == {"__float__"}:
+        text = raw["__float__"]
+        if text not in ("nan", "inf", "-inf"):
+            raise WireError("bad float")
+        return float(text)
+    if set(raw) == {"__object__"}:
+        return Opaque(str(raw["__object__"])[:200])
+    if set(raw) == {"__array__"}:
+        return _decode_array(raw["__array__"])
+    return {str(k): decode(v, _depth + 1) for k, v in raw.items()}
+
+
+def _decode_array(record):
+    if type(record) is not dict:
+        raise WireError("bad array record")
+    dtype, shape, data = record.get("dtype"), record.get("shape"), record.get("data")
+    if dtype not in ARRAY_DTYPES:
+        raise WireError(f"array dtype {dtype!r} not allowed")
+    if type(shape) is not list or not all(type(n) is int and 0 <= n for n in shape):
+        raise WireError("bad array shape")
+    count = math.prod(shape)
+    if count > MAX_ARRAY_ELEMENTS or type(data) is not list or len(data) != count:
+        raise WireError("array data does not match its shape")
+    values = []
+    for v in data:
+        if type(v) is dict:
+            v = decode(v)
+        if type(v) not in (int, float, bool):
+            raise WireError("array data must be numbers")
+        values.append(v)
+    np_dtype = "float32" if dtype == "bfloat16" else dtype
+    array = np.array(values, dtype=np_dtype).reshape(shape)
+    return Array(array, dtype, tuple(shape), str(record.get("kind", "Tensor"))[:40],
+                 bool(record.get("requires_grad", False)), str(record.get("device", "cpu"))[:40])

@@ -1,0 +1,41 @@
+"""Shared helpers for the kit's own tests."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from autograder.paths import EXERCISES, SOLUTIONS
+from autograder.runner.reference import LiveReference
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def reference():
+    """One live reference for the whole test run: its cache makes repeated gradings cheap."""
+    return LiveReference(SOLUTIONS)
+
+
+@pytest.fixture
+def make_submission(tmp_path):
+    """Build a submission folder: the solutions, with some files replaced or edited.
+
+    ``make_submission(base="solutions", replace={"ex02_forward_pass.py": text},
+    edit={"ex02_forward_pass.py": [(old, new), ...]}, drop=[...])``
+    """
+    def build(base="solutions", replace=None, edit=None, drop=(), name="learner"):
+        folder = tmp_path / name
+        source = SOLUTIONS if base == "solutions" else EXERCISES
+        shutil.copytree(source, folder, ignore=shutil.ignore_patterns("__pycache__", "_*"))
+        for file, changes in (edit or {}).items():
+            text = (folder / file).read_text()
+            for old, new in changes:
+                assert old in text, f"{old!r} not in {file}: the test's edit no longer applies"
+                text = text.replace(old, new)
+            (folder / file).write_text(text)
+        for file, text in (replace or {}).items():
+            (folder / file).write_text(text)
+        for file in drop:
+            (folder / file).unlink()
+        return folder
+    return build
