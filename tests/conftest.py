@@ -39,3 +39,19 @@ def make_submission(tmp_path):
             (folder / file).unlink()
         return folder
     return build
+
+
+@pytest.fixture
+def grade(reference):
+    """Grade a folder with public and hidden checks: ``grade(folder, exercises=["ex02_forward_pass"])``."""
+    from autograder.runner.grade import grade_submission
+
+    def run(folder, exercises=None, hidden=True):
+        return grade_submission(folder, reference, include_hidden=hidden, exercises=exercises)
+    return run
+
+
+def failed_checks(result, exercise=None):
+    """{check name: feedback} of every check that did not pass (optionally of one exercise)."""
+    return {c.name: c.feedback for c in result.checks
+            if c.status != "passed" and (exercise is None or c.exercise == exercise)}

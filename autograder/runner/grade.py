@@ -1,4 +1,10 @@
-"""Grade one submission: start its worker, run the checks through pytest, collect results."""
+"""Grade submissions: start their workers, run the checks through pytest, collect results.
+
+``Grader`` is what every front end uses (``rnn-grade check``, ``rnn-grade batch``,
+the exports): it grades one submission after another with the same reference,
+checks, limits and isolation, and owns whatever is reused between learners
+(the warm worker launcher). ``grade_submission`` grades a single one.
+"""
 import time
 from pathlib import Path
 
@@ -14,23 +20,61 @@ PYTEST_ARGS = ["-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:randomly
                "--capture=no", "-c", str(CHECKS / "pytest.ini"), "--rootdir", str(CHECKS)]
 
 
+class Grader:
+    """Grades submissions one after another with one reference, set of checks, limits and isolation."""
+
+    def __init__(self, reference, *, include_hidden=False, exercises=None, limits=None, isolation="auto"):
+        self.reference = reference
+        self.include_hidden = include_hidden
+        self.exercises = list(exercises) if exercises else None
+        self.limits = limits or Limits()
+        self.isolation = isolation
+
+    @property
+    def isolation_warning(self):
+        """One line for outputs and reports when learner code runs less isolated than it should, else None."""
+        return None
+
+    def check_paths(self):
+        paths = [str(PUBLIC_CHECKS)]
+        if self.include_hidden and HIDDEN_CHECKS.exists():
+            paths.append(str(HIDDEN_CHECKS))
+        return paths
+
+    def grade(self, submission, student=None):
+        """Run the checks on ``submission`` (a folder of exercise modules) and return its result."""
+        submission = Path(submission).resolve()
+        started = time.monotonic()
+        session = LearnerSession(submission, self.limits)
+        plugin = GradingPlugin(session, self.reference, self.exercises)
+        try:
+            code = pytest.main(PYTEST_ARGS + self.check_paths(), plugins=[plugin])
+        finally:
+            session.close()
+        if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not plugin.checks:
+            plugin.checks.append(CheckResult(
+                name="grader", exercise="?", title="the checks could not run", max_points=0, points=0,
+                hidden=False, status="grader_error",
+                feedback=f"pytest ended with {code!r} after {len(plugin.checks)} checks"))
+        notes = list(dict.fromkeys(session.incidents))
+        if self.isolation_warning:
+            notes.insert(0, self.isolation_warning)
+        return SubmissionResult(student=student or submission.name, checks=plugin.checks, notes=notes,
+                                output=session.output, seconds=time.monotonic() - started)
+
+    def close(self):
+        """Release what is kept between learners (nothing yet beyond the session's own worker)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
 def grade_submission(submission, reference, *, include_hidden=False, exercises=None, limits=None,
-                     student=None):
-    """Run the checks on ``submission`` (a folder of exercise modules) and return its result."""
-    submission = Path(submission).resolve()
-    started = time.monotonic()
-    session = LearnerSession(submission, limits or Limits())
-    plugin = GradingPlugin(session, reference, exercises)
-    paths = [str(PUBLIC_CHECKS)] + ([str(HIDDEN_CHECKS)] if include_hidden and HIDDEN_CHECKS.exists() else [])
-    try:
-        code = pytest.main(PYTEST_ARGS + paths, plugins=[plugin])
-    finally:
-        session.close()
-    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not plugin.checks:
-        plugin.checks.append(CheckResult(
-            name="grader", exercise="?", title="the checks could not run", max_points=0, points=0, hidden=False,
-            status="grader_error", feedback=f"pytest ended with {code!r} after {len(plugin.checks)} checks"))
-    result = SubmissionResult(student=student or submission.name, checks=plugin.checks,
-                              notes=list(dict.fromkeys(session.incidents)), output=session.output,
-                              seconds=time.monotonic() - started)
-    return result
+                     student=None, isolation="auto"):
+    """Grade one submission folder (see ``Grader``)."""
+    with Grader(reference, include_hidden=include_hidden, exercises=exercises, limits=limits,
+                isolation=isolation) as grader:
+        return grader.grade(submission, student=student)
