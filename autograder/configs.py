@@ -27,7 +27,9 @@ def draw_rnn_configs(count, seed=CHECK_SEED, salt=""):
         while True:
             input_size, hidden_size = rng.randint(2, 9), rng.randint(3, 11)
             batch_size, seq_len = rng.randint(2, 7), rng.randint(2, 9)
-            sizes = [input_size, hidden_size, layers * directions, batch_size, seq_len, hidden_size * directions]
+            sizes = [input_size, hidden_size, layers * directions, batch_size, seq_len]
+            if bidirectional:  # (hidden * 1 is hidden itself: listing it twice would never be distinct)
+                sizes.append(hidden_size * directions)
             if len(set(sizes)) == len(sizes):
                 break
         configs.append(dict(input_size=input_size, hidden_size=hidden_size, num_layers=layers,

@@ -33,6 +33,28 @@ class GradingPlugin:
     def reference(self):
         return self._reference
 
+    @pytest.fixture
+    def learner_source(self):
+        """``read(module) -> str | None``: the text of the submission's ``<module>.py``.
+
+        Read here, in the trusted process, as text only (checks parse it with
+        ``ast``; nothing is imported or run). Symlinks, non-regular files and
+        anything over 1 MB are refused, so a hostile file cannot block the grader.
+        """
+        folder = getattr(self._learner, "submission_dir", None)
+
+        def read(module):
+            if folder is None:
+                return None
+            path = Path(folder) / f"{module}.py"
+            try:
+                if path.is_symlink() or not path.is_file() or path.stat().st_size > 1_000_000:
+                    return None
+                return path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                return None
+        return read
+
     # -- selection and order ---------------------------------------------------------------
 
     def pytest_collection_modifyitems(self, session, config, items):

@@ -32,7 +32,7 @@ def observer(name):
 def _load_all():
     global _LOADED
     if not _LOADED:
-        for part in ("ex01", "ex02", "ex03", "ex04", "ex05", "ex06"):
+        for part in ("ex01", "ex01_plots", "ex02", "ex03", "ex04", "ex05", "ex06"):
             try:
                 importlib.import_module(f"{__name__}.{part}")
             except ModuleNotFoundError as exc:

@@ -1,0 +1,131 @@
+"""Verdicts for ex04_manual_rnn: the recurrence by hand must be nn.RNN's, computed by the learner."""
+from ..configs import config_label
+from ..feedback import TOLERANCES, Feedback, expect_tensor, values_match
+from ..runner.errors import LearnerError
+from ..source_scan import manual_rnn_shortcuts
+
+MODULE = "ex04_manual_rnn"
+RECURRENCE = ("nn.RNN computes, for every layer and direction, h_t = act(x_t @ W_ih.T + b_ih + h_(t-1) @ W_hh.T "
+              "+ b_hh); layer k >= 1 reads layer k-1's output (both directions concatenated), the backward "
+              "direction runs from the last step to the first, and h_n stacks every layer's and direction's "
+              "last state")
+DOC_LOOP = ("PyTorch's own nn.RNN documentation shows an 'equivalent' loop with two bugs (pytorch/pytorch#136926): "
+            "(1) it writes the new states into h0 in place (h_t = h_0; h_t[layer] = ...), which changes the "
+            "caller's tensor, turns every output you appended into a view of that one tensor, and breaks "
+            "autograd; (2) it feeds x[t] to every layer, while every layer after the first must read the "
+            "previous layer's output")
+HINTS = {
+    "backward_not_reversed": "the backward direction (the _reverse parameters) must read the sequence from the last "
+                             "step to the first; yours reads it forwards",
+    "backward_order_not_restored": "the backward direction's state after reading step t belongs at output[t]; you "
+                                   "kept its states in the order you computed them (last step first): reverse "
+                                   "them back (torch.flip or indexing) before concatenating",
+    "layers_read_x": "every layer after the first must read the previous layer's output (hidden_size * "
+                     "num_directions features), not x (the bug of PyTorch's documentation loop, "
+                     "pytorch/pytorch#136926)",
+    "only_b_ih": "nn.RNN adds TWO bias vectors, b_ih and b_hh; you added only b_ih",
+    "only_b_hh": "nn.RNN adds TWO bias vectors, b_ih and b_hh; you added only b_hh",
+    "always_tanh": "this rnn uses relu (rnn.nonlinearity == 'relu') but you applied tanh",
+    "h0_ignored": "you ignored the h0 you were given and started from zeros",
+    "aliased_outputs": "every step of your output equals the final state: the states you collected are views of one "
+                       "tensor that you kept overwriting in place (PyTorch's documentation loop, "
+                       "pytorch/pytorch#136926); collect new tensors in a list and torch.stack them",
+    "no_activation": "you returned the pre-activation: apply tanh or relu as nonlinearity says",
+    "h_prev_ignored": "h_prev @ w_hh.T is missing: the previous state is what makes the layer recurrent",
+}
+GRAD_TOLERANCES = {"float32": (1e-3, 1e-4), "float64": (1e-6, 1e-8)}
+
+
+def describe_config(cfg):
+    return config_label(cfg) + (", h0 given" if cfg.get("h0", "given") == "given" else ", no h0")
+
+
+def refuse_shortcuts(got, source, call):
+    """Feedback when manual_rnn let PyTorch compute the recurrence (seen at run time or in the source)."""
+    runtime = list(got.get("forbidden") or [])
+    static = manual_rnn_shortcuts(source) if source else []
+    if not runtime and not static:
+        return
+    seen = []
+    if runtime:
+        seen.append("while it ran, your code called " + ", ".join(runtime))
+    for line, snippet, why in static[:3]:
+        seen.append(f"{MODULE}.py line {line}: `{snippet}` {why}")
+    raise Feedback(call, "; ".join(seen), "a result computed by your own loop over rnn_cell",
+                   "the point of this exercise is to write the recurrence yourself: calling the rnn, nn.RNN's "
+                   "forward, nn.RNNCell or torch's fused RNN functions earns no points, even when the numbers "
+                   "are right",
+                   "use only the rnn's parameters (getattr(rnn, 'weight_ih_l0') ...) and your rnn_cell")
+
+
+def observe_manual(learner, reference, cfg, grads=True):
+    """(learner's, reference's) observation of manual_rnn for one configuration.
+
+    A shape error in a stacked rnn is turned into feedback naming the likely
+    cause (every layer fed x) rather than a bare traceback.
+    """
+    want = reference.observe("ex04.manual_rnn", dict(cfg, grads=grads, variants=True))
+    try:
+        got = learner.observe("ex04.manual_rnn", dict(cfg, grads=grads))
+    except LearnerError as error:
+        shape_words = ("cannot be multiplied", "size mismatch", "must match the size", "shapes")
+        if error.kind == "error" and cfg.get("num_layers", 1) > 1 and any(w in error.message for w in shape_words):
+            raise Feedback(error.message.split(" raised ")[0], "an error: " + error.message.split(" raised ", 1)[-1],
+                           "the output and h_n of the stacked rnn", RECURRENCE, HINTS["layers_read_x"]) from None
+        raise
+    return got, want
+
+
+def judge_manual(got, want, cfg, source, *, check_grads=True):
+    """Every verdict on one manual_rnn observation (raises Feedback at the first problem)."""
+    call = f"manual_rnn for {describe_config(cfg)}"
+    if got["returned"] != "pair":
+        raise Feedback(call, f"a {got['returned']}", "a pair (output, h_n)",
+                       "manual_rnn returns what rnn(x, h0) returns: the output and the final hidden state")
+    refuse_shortcuts(got, source, call)
+    if not got["h0_unchanged"]:
+        raise Feedback(call, "the h0 passed in was modified in place", "h0 left exactly as it was given",
+                       DOC_LOOP, "build each new state as a new tensor (keep them in a list, torch.stack at the "
+                                 "end) instead of writing into h0")
+    if not got["x_unchanged"]:
+        raise Feedback(call, "the input x was modified in place", "x left exactly as it was given",
+                       "a forward pass only reads its input; the caller still needs x (and autograd may too)")
+    variants = want.get("variants") or {}
+    tolerance = TOLERANCES.get(cfg.get("dtype", "float32"))
+    for part in ("output", "h_n"):
+        mistakes = [(values_match(v[part].data, tolerance), HINTS[name]) for name, v in variants.items()]
+        expect_tensor(got[part], want[part], call=call, what=part, concept=RECURRENCE, mistakes=mistakes)
+    if check_grads:
+        judge_gradients(got, want, cfg, call)
+
+
+def judge_gradients(got, want, cfg, call):
+    call = f"{call}, then autograd.grad of a weighted sum of output and h_n"
+    concept = ("built from differentiable torch operations on the rnn's own parameters, manual_rnn passes "
+               "gradients to x, h0 and every weight exactly like nn.RNN; .data, .detach(), .item(), numpy or "
+               "in-place writes break that")
+    if got["grads"] is None:
+        raise Feedback(call, got["grad_problem"] or "no gradients", "gradients for x, h0 and every parameter",
+                       concept)
+    tolerance = GRAD_TOLERANCES.get(cfg.get("dtype", "float32"))
+    for name, expected in want["grads"].items():
+        value = got["grads"].get(name)
+        if expected is not None and value is None:
+            raise Feedback(call, f"no gradient reaches {name}", f"a gradient for {name}", concept,
+                           f"{name} is not used in a differentiable way (is it read through .data, detached, "
+                           f"or ignored?)")
+        expect_tensor(value, expected, call=call, what=f"the gradient for {name}", concept=concept,
+                      tolerance=tolerance)
+
+
+def judge_cell(got, want, call):
+    """Verdict on one rnn_cell observation."""
+    if got.get("forbidden"):
+        raise Feedback(call, "while it ran, your code called " + ", ".join(got["forbidden"]),
+                       "one step computed from the weights you were given",
+                       "rnn_cell is the formula itself: two matrix products, two biases, one nonlinearity")
+    mistakes = [(values_match(v.data), HINTS[name]) for name, v in (want.get("variants") or {}).items()
+                if v is not None]
+    expect_tensor(got["h"], want["h"], call=call, what="h_t", mistakes=mistakes,
+                  concept="one step is act(x_t @ w_ih.T + b_ih + h_prev @ w_hh.T + b_hh): weights are stored "
+                          "(out_features, in_features), biases are skipped when None, act is tanh or relu")

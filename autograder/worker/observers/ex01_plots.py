@@ -1,0 +1,62 @@
+"""Observer for ex01_rnn_layer.plot_weights: what the returned figure shows, as plain data.
+
+No display is needed: the figure is only inspected (axes, titles, the arrays
+behind the images), never drawn on a screen, and closed afterwards.
+"""
+import os
+
+import numpy as np
+import torch
+
+from . import observer
+from .common import build_rnn, rnn_label
+
+MODULE = "ex01_rnn_layer"
+
+
+def _matrices_of(ax):
+    """The 2-D arrays an axes shows as images (imshow/matshow) or meshes (pcolormesh, seaborn)."""
+    from matplotlib.collections import QuadMesh
+
+    arrays = []
+    for artist in list(ax.images) + [c for c in ax.collections if isinstance(c, QuadMesh)]:
+        data = np.asarray(np.ma.getdata(artist.get_array()), dtype=np.float64)
+        arrays.append(data)
+    return arrays
+
+
+def describe_figure(fig):
+    """Axes count, titles and image arrays of a figure (colour bars are reported but marked)."""
+    axes = []
+    for ax in fig.get_axes():
+        titles = [ax.get_title(loc) for loc in ("center", "left", "right")]
+        axes.append({"title": " ".join(t for t in titles if t).strip(),
+                     "colorbar": ax.get_label() == "<colorbar>",
+                     "images": _matrices_of(ax)})
+    suptitle = getattr(fig, "_suptitle", None)
+    return {"axes": axes, "suptitle": suptitle.get_text() if suptitle is not None else ""}
+
+
+@observer("ex01.plot_weights")
+def plot_weights(ctx, **cfg):
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    mod = ctx.module(MODULE)
+    rnn = build_rnn(**cfg)
+    # The true matrices, so a check can compare every image with its weight
+    # (the grader reads these from the reference side's identical rnn).
+    weights = {name: param.detach().to(dtype=torch.float64)
+               for name, param in rnn.named_parameters() if name.startswith("weight_")}
+    before = plt.get_fignums()
+    try:
+        result = ctx.call(f"plot_weights({rnn_label(**cfg)})", mod.plot_weights, rnn)
+        if not isinstance(result, Figure):
+            return {"type": type(result).__name__, "figure": None, "weights": weights}
+        return {"type": "Figure", "figure": describe_figure(result), "weights": weights}
+    finally:
+        # Close what the call opened, so figures never pile up across checks.
+        for number in plt.get_fignums():
+            if number not in before:
+                plt.close(number)
