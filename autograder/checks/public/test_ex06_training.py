@@ -1,0 +1,29 @@
+"""Public checks for ex06_training: the delay task and a training loop on RNNnet(1, 16, 1)."""
+import pytest
+
+from autograder.verdicts.ex06 import judge_delay_task, judge_learns, judge_loop
+
+LEARNS = dict(hidden=16, layers=1, n_sequences=32, seq_len=20, delay=2, init_seed=3, data_seed=4, defaults=True)
+
+
+@pytest.mark.points(2)
+def test_make_delay_task_notebook(learner):
+    """make_delay_task(8, 20, 2) gives noise in [-1, 1] and its copy delayed by 2 steps, fixed by the seed."""
+    cfg = dict(n_sequences=8, seq_len=20, delay=2, seed=0)
+    judge_delay_task(learner.observe("ex06.make_delay_task", cfg), cfg)
+
+
+@pytest.mark.points(3)
+def test_train_short_run(learner, reference):
+    """train takes one Adam step and records one loss per epoch, like the reference loop, repeatably."""
+    cfg = dict(hidden=16, layers=1, n_sequences=16, seq_len=20, delay=2, epochs=40, lr=0.01, seed=0, repeat=True)
+    want = reference.observe("ex06.train", dict(cfg, variants=True))
+    judge_loop(learner.observe("ex06.train", cfg), want, cfg)
+
+
+@pytest.mark.points(3)
+def test_train_learns_to_remember(learner, reference):
+    """With the defaults (300 epochs, lr 0.01) RNNnet(1, 16, 1) reaches a tenth of its untrained loss on delay 2."""
+    reference_run = reference.observe("ex06.train", LEARNS)
+    assert reference_run["final"] < reference_run["untrained"] / 10, "the reference itself must learn the task"
+    judge_learns(learner.observe("ex06.train", LEARNS), LEARNS)

@@ -1,0 +1,156 @@
+"""Observers for ex06_training: the delay task and the training loop.
+
+``train`` is judged on a model and data the grader owns: ``KnownRNNnet`` below
+is a small trusted copy of the contract's ``RNNnet`` (the worker cannot see
+``solutions/``, and a learner's own RNNnet must not decide whether their loop
+is graded right), and ``delay_task`` a trusted copy of the data generator.
+While ``train`` runs, a global optimizer hook counts the optimizer steps.
+"""
+import contextlib
+
+import torch
+from torch import nn
+
+from . import observer
+from .common import fill_parameters, generator
+
+MODULE = "ex06_training"
+
+
+class KnownRNNnet(nn.Module):
+    """The contract's RNNnet: nn.RNN at .rnn, nn.Linear head at .out applied at every step."""
+
+    def __init__(self, input_size, num_hidden, num_layers, output_size=1):
+        super().__init__()
+        self.rnn = nn.RNN(input_size, num_hidden, num_layers)
+        self.out = nn.Linear(num_hidden, output_size)
+
+    def forward(self, x, hidden=None):
+        y, hidden = self.rnn(x, hidden)
+        return self.out(y), hidden
+
+
+def delay_task(n_sequences, seq_len, delay, seed):
+    X = torch.rand(seq_len, n_sequences, 1, generator=generator(seed)) * 2 - 1
+    Y = torch.zeros_like(X)
+    Y[delay:] = X[:seq_len - delay]
+    return X, Y
+
+
+def known_net(hidden, layers, seed):
+    net = KnownRNNnet(1, hidden, layers)
+    fill_parameters(net.rnn, seed)
+    fill_parameters(net.out, seed + 1)
+    return net
+
+
+def loss_of(net, X, Y):
+    with torch.no_grad():
+        return nn.functional.mse_loss(net(X)[0], Y).item()
+
+
+@contextlib.contextmanager
+def count_optimizer_steps():
+    """Count every optimizer step taken inside the block (any optimizer, however it is called)."""
+    from torch.optim.optimizer import register_optimizer_step_post_hook
+
+    counter = {"steps": 0}
+
+    def hook(optimizer, args, kwargs):
+        counter["steps"] += 1
+    handle = register_optimizer_step_post_hook(hook)
+    try:
+        yield counter
+    finally:
+        handle.remove()
+
+
+def as_floats(value):
+    """A list of floats from a list/tuple of numbers or 0-d tensors, else None."""
+    if not isinstance(value, (list, tuple)):
+        return None
+    floats = []
+    for item in value:
+        try:
+            floats.append(float(item))
+        except (TypeError, ValueError, RuntimeError):
+            return None
+    return floats
+
+
+# ---------------------------------------------------------------- the data
+
+@observer("ex06.make_delay_task")
+def make_delay_task(ctx, n_sequences, seq_len, delay, seed=0):
+    mod = ctx.module(MODULE)
+    label = f"make_delay_task({n_sequences}, {seq_len}, {delay}, seed={seed})"
+    first = ctx.call(label, mod.make_delay_task, n_sequences, seq_len, delay, seed=seed)
+    torch.rand(7)  # move the global generator on: only the seed may decide the data
+    again = ctx.call(label + " a second time", mod.make_delay_task, n_sequences, seq_len, delay, seed=seed)
+    other = ctx.call(label.replace(f"seed={seed}", f"seed={seed + 1}"), mod.make_delay_task,
+                     n_sequences, seq_len, delay, seed=seed + 1)
+
+    def pair(value):
+        if isinstance(value, (tuple, list)) and len(value) == 2 and all(isinstance(v, torch.Tensor) for v in value):
+            return value[0].detach(), value[1].detach()
+        return None
+
+    first, again, other = pair(first), pair(again), pair(other)
+    if first is None:
+        return {"returned": "not a pair of tensors"}
+
+    def same(a, b):
+        return b is not None and a.shape == b.shape and bool(torch.equal(a, b))
+    return {"returned": "pair", "X": first[0], "Y": first[1],
+            "same_seed_same": bool(again is not None and same(first[0], again[0]) and same(first[1], again[1])),
+            "other_seed_differs": bool(other is not None and not same(first[0], other[0]))}
+
+
+# ---------------------------------------------------------------- the loop
+
+@observer("ex06.train")
+def train(ctx, hidden=16, layers=1, n_sequences=16, seq_len=20, delay=2, epochs=40, lr=0.01, seed=0,
+          init_seed=1, data_seed=2, defaults=False, repeat=False, variants=False):
+    """The learner's train on a known RNNnet and known data: losses, steps taken, and the loss reached."""
+    mod = ctx.module(MODULE)
+    X, Y = delay_task(n_sequences, seq_len, delay, data_seed)
+    net = known_net(hidden, layers, init_seed)
+    untrained = loss_of(net, X, Y)
+    before = [p.detach().clone() for p in net.parameters()]
+    net_text = f"RNNnet(1, {hidden}, {layers})"
+    data_text = f"X, Y of shape {tuple(X.shape)} (delay {delay})"
+    if defaults:
+        label = f"train({net_text}, {data_text}) with the default epochs and lr"
+    else:
+        label = f"train({net_text}, {data_text}, epochs={epochs}, lr={lr}, seed={seed})"
+    with count_optimizer_steps() as counter:
+        if defaults:
+            losses = ctx.call(label, mod.train, net, X, Y)
+        else:
+            losses = ctx.call(label, mod.train, net, X, Y, epochs=epochs, lr=lr, seed=seed)
+    record = {"losses": as_floats(losses), "type": type(losses).__name__, "untrained": untrained,
+              "final": loss_of(net, X, Y), "steps": counter["steps"],
+              "params_changed": any(not torch.equal(a, p.detach()) for a, p in zip(before, net.parameters()))}
+    if repeat:
+        twin = known_net(hidden, layers, init_seed)
+        again = ctx.call(label + " a second time, on an identical net", mod.train, twin, X, Y,
+                         epochs=epochs, lr=lr, seed=seed)
+        record["repeatable"] = as_floats(again) == record["losses"]
+    if variants:
+        record["variants"] = {"no_zero_grad": trusted_training(known_net(hidden, layers, init_seed), X, Y,
+                                                               epochs, lr, zero_grad=False)}
+    return record
+
+
+def trusted_training(net, X, Y, epochs, lr, zero_grad=True):
+    """Full-batch Adam as the contract says, with a switch for the classic forgotten zero_grad."""
+    optimizer = torch.optim.Adam(net.parameters(), lr=lr)
+    losses = []
+    for _ in range(epochs):
+        if zero_grad:
+            optimizer.zero_grad()
+        loss = nn.functional.mse_loss(net(X)[0], Y)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
