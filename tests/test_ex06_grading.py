@@ -1,0 +1,99 @@
+"""ex06_training is graded right: full points for the solution and other correct loops, zero for the
+skeleton, and each classic training-loop or data mistake loses points with a hint that names it."""
+import pytest
+
+from autograder.exercises import POINTS
+from conftest import failed_checks
+
+MODULE = "ex06_training"
+FILE = f"{MODULE}.py"
+
+OTHER_LOOP = '''
+def train(net, X, Y, epochs=300, lr=0.01, seed=0):
+    """ex03's sequence_mse, net.zero_grad() after the step, float() instead of .item()."""
+    from ex03_rnnnet import sequence_mse
+
+    torch.manual_seed(seed)
+    optimizer = torch.optim.Adam(net.parameters(), lr)
+    history = []
+    for epoch in range(1, epochs + 1):
+        loss = sequence_mse(net, X, Y)
+        loss.backward()
+        optimizer.step()
+        net.zero_grad()
+        history.append(float(loss))
+        if epoch % 100 == 0:
+            print(f"epoch {epoch}: {history[-1]:.4f}")
+    return history
+'''
+GLOBAL_SEED_TASK = '''
+def make_delay_task(n_sequences, seq_len, delay, seed=0):
+    torch.manual_seed(seed)
+    X = torch.empty(seq_len, n_sequences, 1).uniform_(-1, 1)
+    Y = torch.cat([torch.zeros(delay, n_sequences, 1), X[:seq_len - delay]])[:seq_len]
+    return X, Y
+'''
+BUGS = {
+    "no optimizer step": ({"edit": [("        optimizer.step()\n", "")]}, "optimizer.step() never ran"),
+    "no zero_grad": ({"edit": [("        optimizer.zero_grad()\n", "")]}, "gradients pile up"),
+    "not every epoch": ({"edit": [("for _ in range(epochs):", "for _ in range(epochs - 1):")]},
+                        "not every epoch"),
+    "noise not scaled to [-1, 1]": ({"edit": [("generator=generator) * 2 - 1", "generator=generator)")]},
+                                    "[0, 1)"),
+    "target shifted the wrong way": ({"edit": [("Y[delay:] = X[:seq_len - delay]", "Y[:seq_len - delay] = X[delay:]")]},
+                                     "shifted the wrong way"),
+    "seed ignored": ({"edit": [("torch.Generator().manual_seed(seed)", "torch.Generator()")]},
+                     "the seed argument must be used"),
+}
+STYLES = {
+    "sequence_mse from ex03, net.zero_grad after the step, float(loss)": {"train": OTHER_LOOP},
+    "global seed, uniform_, torch.cat": {"task": GLOBAL_SEED_TASK},
+}
+
+
+def _build(make_submission, change):
+    from autograder.paths import SOLUTIONS
+
+    text = (SOLUTIONS / FILE).read_text()
+    for old, new in change.get("edit", []):
+        assert old in text, old
+        text = text.replace(old, new)
+    if "train" in change:
+        text = text[:text.index("def train(")] + change["train"].lstrip("\n")
+    if "task" in change:
+        start, end = text.index("def make_delay_task("), text.index("def train(")
+        text = text[:start] + change["task"].lstrip("\n") + "\n\n" + text[end:]
+    return make_submission(replace={FILE: text})
+
+
+def _points(result):
+    return sum(c.points for c in result.checks if c.exercise == MODULE)
+
+
+def test_solution_earns_every_point(make_submission, grade):
+    result = grade(make_submission(), exercises=[MODULE])
+    assert failed_checks(result, MODULE) == {}
+    assert _points(result) == POINTS[MODULE]
+
+
+def test_skeleton_earns_nothing(make_submission, grade):
+    result = grade(make_submission(base="exercises"), exercises=[MODULE])
+    assert _points(result) == 0
+    assert {c.status for c in result.checks} == {"not_implemented"}
+
+
+@pytest.mark.parametrize("name", list(BUGS))
+def test_mistake_loses_points_with_a_hint(name, make_submission, grade):
+    change, phrase = BUGS[name]
+    result = grade(_build(make_submission, change), exercises=[MODULE])
+    failed = failed_checks(result, MODULE)
+    assert failed, f"{name}: earned every point"
+    assert not result.grader_errors(), result.grader_errors()
+    assert any(phrase in text for text in failed.values()), (name, failed)
+
+
+@pytest.mark.parametrize("name", list(STYLES))
+def test_other_correct_styles_earn_every_point(name, make_submission, grade):
+    result = grade(_build(make_submission, STYLES[name]), exercises=[MODULE])
+    assert failed_checks(result, MODULE) == {}, name
+    assert _points(result) == POINTS[MODULE]
