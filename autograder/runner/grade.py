@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ..paths import CHECKS, HIDDEN_CHECKS, PUBLIC_CHECKS
+from .launcher import WorkerLauncher
 from .limits import Limits
 from .plugin import GradingPlugin
 from .results import CheckResult, SubmissionResult
@@ -28,12 +29,18 @@ class Grader:
         self.include_hidden = include_hidden
         self.exercises = list(exercises) if exercises else None
         self.limits = limits or Limits()
-        self.isolation = isolation
+        # Started now: the fork server imports torch while pytest and the reference load here.
+        self.launcher = WorkerLauncher(self.limits, isolation)
+
+    @property
+    def isolation(self):
+        """The mode learner code runs in: "bwrap" or "plain"."""
+        return self.launcher.mode
 
     @property
     def isolation_warning(self):
         """One line for outputs and reports when learner code runs less isolated than it should, else None."""
-        return None
+        return self.launcher.warning
 
     def check_paths(self):
         paths = [str(PUBLIC_CHECKS)]
@@ -45,25 +52,28 @@ class Grader:
         """Run the checks on ``submission`` (a folder of exercise modules) and return its result."""
         submission = Path(submission).resolve()
         started = time.monotonic()
-        session = LearnerSession(submission, self.limits)
+        staged = self.launcher.stage(submission)
+        session = LearnerSession(submission, self.limits, self.launcher, staged)
         plugin = GradingPlugin(session, self.reference, self.exercises)
         try:
             code = pytest.main(PYTEST_ARGS + self.check_paths(), plugins=[plugin])
         finally:
             session.close()
+            self.launcher.unstage(staged)
         if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not plugin.checks:
             plugin.checks.append(CheckResult(
                 name="grader", exercise="?", title="the checks could not run", max_points=0, points=0,
                 hidden=False, status="grader_error",
                 feedback=f"pytest ended with {code!r} after {len(plugin.checks)} checks"))
-        notes = list(dict.fromkeys(session.incidents))
+        notes = [f"not graded: {note}" for note in staged.skipped] + list(dict.fromkeys(session.incidents))
         if self.isolation_warning:
             notes.insert(0, self.isolation_warning)
         return SubmissionResult(student=student or submission.name, checks=plugin.checks, notes=notes,
                                 output=session.output, seconds=time.monotonic() - started)
 
     def close(self):
-        """Release what is kept between learners (nothing yet beyond the session's own worker)."""
+        """Stop the fork server and delete the staged copies."""
+        self.launcher.close()
 
     def __enter__(self):
         return self
