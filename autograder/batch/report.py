@@ -78,11 +78,19 @@ def exercise_chart(results, exercises):
 
 
 def hint_of(check):
-    """What a failed check's feedback says went wrong: its hint, else the kind of failure."""
+    """(text, named) for a failed check: the hint its feedback gave (named=True), else the kind of failure."""
     for line in (check.feedback or "").splitlines():
         if line.startswith("Hint:"):
-            return line.removeprefix("Hint:").strip()
-    return STATUS_WORDS.get(check.status, check.status)
+            return line.removeprefix("Hint:").strip(), True
+    return STATUS_WORDS.get(check.status, check.status), False
+
+
+def most_common_hint(hints):
+    """(text, count) of the most frequent hint; among equals a named mistake beats a kind of failure."""
+    if not hints:
+        return "", 0
+    (text, _), count = max(hints.items(), key=lambda item: (item[1], item[0][1], item[0][0]))
+    return text, count
 
 
 def check_failures(results):
@@ -107,7 +115,7 @@ def _checks_table(results):
     rows = []
     for row in check_failures(results):
         share = 100 * row["failed"] / max(row["learners"], 1)
-        hint, count = (row["hints"].most_common(1) or [("", 0)])[0]
+        hint, count = most_common_hint(row["hints"])
         hint_cell = f"{escape(hint)} <small>({count} of {row['failed']})</small>" if count else ""
         rows.append(
             f"<tr><td><code>{escape(row['name'])}</code></td><td>{escape(row['title'])}</td>"

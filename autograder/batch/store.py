@@ -92,6 +92,8 @@ def is_current(record, content_hash, fingerprint, out_dir, student):
     """Whether ``student`` was graded already from these very files by this very kit (``--resume``)."""
     return (record is not None and record.get("content_hash") == content_hash
             and record.get("fingerprint") == fingerprint
+            # A grader error is the kit's failure, not a grade: such a learner is graded again.
+            and not any(c.get("status") == "grader_error" for c in record.get("result", {}).get("checks", []))
             and all(path.is_file() for path in learner_files(out_dir, student)))
 
 
