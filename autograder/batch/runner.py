@@ -7,9 +7,9 @@ dicts, never as pickled rich objects, and only this process writes files. With
 ``jobs == 1`` everything runs here, one learner after another. Both give the same
 gradebook: a learner's grade depends only on their files and the kit.
 """
-import atexit
 import concurrent.futures
 import multiprocessing
+import multiprocessing.util
 import os
 import shutil
 import tempfile
@@ -110,7 +110,9 @@ _POOL_GRADER = None
 def _start_pool_process(settings):
     global _POOL_GRADER
     _POOL_GRADER = make_grader(settings)
-    atexit.register(_POOL_GRADER.close)
+    # Pool processes end with os._exit, which skips atexit; multiprocessing's finalizers still run,
+    # so whatever the grader keeps between learners (warm workers) is released.
+    multiprocessing.util.Finalize(None, _POOL_GRADER.close, exitpriority=10)
 
 
 def _grade_in_pool(folder, student):
