@@ -43,7 +43,8 @@ def test_folder_of_learner_folders_and_zips(tmp_path):
     (cls / "carol.zip").write_bytes(make_zip(learner_entries("carol-upload/")))  # with a top folder
     (cls / "notes.csv").write_text("not a learner")
     (cls / "__MACOSX").mkdir()
-    found = find_submissions(cls)
+    (cls / "grades" / "alice").mkdir(parents=True)   # the batch's own output folder, inside the class
+    found = find_submissions(cls, exclude=[cls / "grades"])
     assert names_and_files(found) == {n: [EX01, EX02] for n in ("alice", "bob", "carol")}
     assert found.submissions[0].files[EX01] == SOURCE[EX01]
     alice = found.submissions[0]

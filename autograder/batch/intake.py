@@ -261,14 +261,18 @@ class Intake:
     notes: list = field(default_factory=list)
 
 
-def find_submissions(path, exercises=None):
-    """Every learner in ``path`` (a folder or a zip), with unique, stable, file-system-safe names."""
+def find_submissions(path, exercises=None, exclude=()):
+    """Every learner in ``path`` (a folder or a zip), with unique, stable, file-system-safe names.
+
+    Folders in ``exclude`` (the batch's own output folder, when it sits inside the class) are skipped.
+    """
     path = Path(path)
     if not path.exists():
         raise InstructorError(f"{path} does not exist")
     notes = []
     if path.is_dir():
-        found = _from_class_folder(path, exercises)
+        skip = {Path(p).resolve() for p in exclude}
+        found = _from_class_folder(path, exercises, skip)
     elif zipfile.is_zipfile(path):
         found = _from_class_zip(path, exercises, notes)
     else:
@@ -276,7 +280,7 @@ def find_submissions(path, exercises=None):
     return Intake(assign_names(found), notes)
 
 
-def _from_class_folder(root, exercises):
+def _from_class_folder(root, exercises, skip=frozenset()):
     try:
         children = sorted(root.iterdir())
     except OSError as error:
@@ -285,7 +289,7 @@ def _from_class_folder(root, exercises):
         return [_learner_from_folder(root, exercises)]  # one learner's own folder
     learners = []
     for child in children:
-        if child.name in JUNK_DIRS or child.name.startswith("."):
+        if child.name in JUNK_DIRS or child.name.startswith(".") or child.resolve() in skip:
             continue
         if child.is_dir():
             learners.append(_learner_from_folder(child, exercises))

@@ -32,6 +32,7 @@ def _png(figure):
 
 def score_histogram(results):
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=(5.5, 3.2))
     axes = figure.add_subplot()
@@ -40,6 +41,7 @@ def score_histogram(results):
     axes.hist([min(r.total, most) for r in results], bins=bins, color="#4a7ab5", edgecolor="white")
     axes.set_xlabel(f"total points (of {number(most)})")
     axes.set_ylabel("learners")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title("Score distribution")
     figure.tight_layout()
     return _png(figure)

@@ -136,7 +136,7 @@ def run_batch(options, progress_stream=None, live=None):
     """Grade every learner of ``options.submissions`` and write all outputs; returns a BatchOutcome."""
     started = time.monotonic()
     out = prepare_out_dir(options.out)
-    intake = find_submissions(options.submissions, options.exercises)
+    intake = find_submissions(options.submissions, options.exercises, exclude=[out])
     settings = options.grader_settings()
     fingerprint = store.kit_fingerprint(dict(settings, withhold_hidden=options.withhold_hidden))
     outcome = BatchOutcome(class_notes=list(intake.notes))
