@@ -220,6 +220,9 @@ def test_bad_paths_and_unwritable_out_dir_exit_non_zero(tmp_path, capsys):
     (tmp_path / "a-file").write_text("")
     assert main(["batch", str(tmp_path), "--out", str(tmp_path / "a-file" / "out")]) == 2
     assert "cannot write to the output folder" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert main(["batch", str(tmp_path / "empty"), "--out", str(tmp_path / "out")]) == 2
+    assert "found no learners in" in capsys.readouterr().err
 
 
 class _BrokenReference:

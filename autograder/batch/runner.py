@@ -137,6 +137,10 @@ def run_batch(options, progress_stream=None, live=None):
     started = time.monotonic()
     out = prepare_out_dir(options.out)
     intake = find_submissions(options.submissions, options.exercises, exclude=[out])
+    if not intake.submissions:
+        raise InstructorError(f"found no learners in {options.submissions}: expected a folder or a .zip per "
+                              f"learner (or one learner's exercise modules)" +
+                              "".join(f"; {note}" for note in intake.notes))
     settings = options.grader_settings()
     fingerprint = store.kit_fingerprint(dict(settings, withhold_hidden=options.withhold_hidden))
     outcome = BatchOutcome(class_notes=list(intake.notes))
