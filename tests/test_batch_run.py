@@ -6,7 +6,6 @@ import base64
 import csv
 import io
 import json
-import os
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path

@@ -24,7 +24,7 @@ from ..runner.results import CheckResult, SubmissionResult
 from . import store
 from .feedback_file import feedback_text, results_document
 from .gradebook import gradebook_text
-from .intake import InstructorError, find_submissions
+from .intake import InstructorError, Submission, find_submissions
 from .progress import Progress, summary_lines
 
 
@@ -79,6 +79,21 @@ def make_grader(settings):
                   isolation=settings["isolation"])
 
 
+def grade_files(grader, student, files):
+    """Grade one learner from their module files ({name: bytes}), as plain data.
+
+    The files are written into a fresh private folder made just for this grading and
+    removed right after, so a learner's worker only ever sees its own copy, and copies
+    of learners who are not being graded at that moment do not exist.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="rnn-grade-learner-"))
+    try:
+        Submission(student, "", files=files).write_copy(folder / "submission")
+        return grade_to_dict(grader, folder / "submission", student)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def grade_to_dict(grader, folder, student):
     """Grade one copied submission; a failure of the kit becomes a grader_error check, never an exception."""
     started = time.monotonic()
@@ -115,8 +130,8 @@ def _start_pool_process(settings):
     multiprocessing.util.Finalize(None, _POOL_GRADER.close, exitpriority=10)
 
 
-def _grade_in_pool(folder, student):
-    return grade_to_dict(_POOL_GRADER, folder, student)
+def _grade_in_pool(student, files):
+    return grade_files(_POOL_GRADER, student, files)
 
 
 # -- the batch ------------------------------------------------------------------------------------
@@ -145,38 +160,33 @@ def run_batch(options, progress_stream=None, live=None):
     fingerprint = store.kit_fingerprint(dict(settings, withhold_hidden=options.withhold_hidden))
     outcome = BatchOutcome(class_notes=list(intake.notes))
     progress = Progress(len(intake.submissions), progress_stream, live)
-    workdir = Path(tempfile.mkdtemp(prefix="rnn-grade-batch-"))  # private (0700) copies of learners' files
     records = {}
-    try:
-        pending = []
-        for submission in intake.submissions:
-            content_hash = submission.content_hash()
-            record = store.load_record(out, submission.name) if options.resume else None
-            if options.resume and store.is_current(record, content_hash, fingerprint, out, submission.name):
-                records[submission.name] = record
-                outcome.reused.append(submission.name)
-                progress.update(store.result_from_dict(record["result"]), reused=True)
-                continue
-            folder = submission.write_copy(workdir / submission.name)
-            pending.append((submission, content_hash, folder))
-
-        def finish(submission, content_hash, data):
-            warning = data.pop("isolation_warning", None)
-            outcome.isolation_warning = outcome.isolation_warning or warning
-            data["notes"] = list(submission.notes) + [n for n in data.get("notes", []) if n not in submission.notes]
-            result = store.result_from_dict(data)
-            record = {"student": submission.name, "origin": submission.origin, "content_hash": content_hash,
-                      "fingerprint": fingerprint, "result": data}
-            store.save(out, submission.name, record, results_document(result, options.withhold_hidden),
-                       feedback_text(result, options.withhold_hidden))
+    pending = []
+    for submission in intake.submissions:
+        content_hash = submission.content_hash()
+        record = store.load_record(out, submission.name) if options.resume else None
+        if options.resume and store.is_current(record, content_hash, fingerprint, out, submission.name):
             records[submission.name] = record
-            outcome.graded.append(submission.name)
-            progress.update(result)
+            outcome.reused.append(submission.name)
+            progress.update(store.result_from_dict(record["result"]), reused=True)
+            continue
+        pending.append((submission, content_hash))
 
-        _grade_all(pending, settings, options.jobs, finish)
-        progress.finish()
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    def finish(submission, content_hash, data):
+        warning = data.pop("isolation_warning", None)
+        outcome.isolation_warning = outcome.isolation_warning or warning
+        data["notes"] = list(submission.notes) + [n for n in data.get("notes", []) if n not in submission.notes]
+        result = store.result_from_dict(data)
+        record = {"student": submission.name, "origin": submission.origin, "content_hash": content_hash,
+                  "fingerprint": fingerprint, "result": data}
+        store.save(out, submission.name, record, results_document(result, options.withhold_hidden),
+                   feedback_text(result, options.withhold_hidden))
+        records[submission.name] = record
+        outcome.graded.append(submission.name)
+        progress.update(result)
+
+    _grade_all(pending, settings, options.jobs, finish)
+    progress.finish()
 
     outcome.results = [store.result_from_dict(records[s.name]["result"]) for s in intake.submissions
                        if s.name in records]
@@ -194,8 +204,8 @@ def _grade_all(pending, settings, jobs, finish):
     if jobs <= 1:
         grader = make_grader(settings)
         try:
-            for submission, content_hash, folder in pending:
-                finish(submission, content_hash, grade_to_dict(grader, folder, submission.name))
+            for submission, content_hash in pending:
+                finish(submission, content_hash, grade_files(grader, submission.name, submission.files))
         finally:
             grader.close()
         return
@@ -203,8 +213,8 @@ def _grade_all(pending, settings, jobs, finish):
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context,
                                                 initializer=_start_pool_process,
                                                 initargs=(settings,)) as pool:
-        futures = {pool.submit(_grade_in_pool, str(folder), submission.name): (submission, content_hash)
-                   for submission, content_hash, folder in pending}
+        futures = {pool.submit(_grade_in_pool, submission.name, submission.files): (submission, content_hash)
+                   for submission, content_hash in pending}
         try:
             for future in concurrent.futures.as_completed(futures):
                 submission, content_hash = futures[future]
