@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 from autograder.batch import store
 from autograder.batch.feedback_file import feedback_text, results_document
 from autograder.batch.gradebook import gradebook_text
-from autograder.batch.progress import Progress
+from autograder.batch.progress import Progress, summary_lines
 from autograder.batch.report import report_html
 from autograder.batch.runner import BatchOptions, BatchOutcome
 from autograder.runner.results import CheckResult, SubmissionResult
@@ -103,3 +103,15 @@ def test_outputs_are_written_atomically(tmp_path, monkeypatch):
         pass
     assert target.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["results.json"]  # no half-written temporary left
+
+
+def test_summary_counts_problems_and_shows_the_isolation_warning_once():
+    crashed = result("carl")
+    crashed.checks[0].status = "crash"
+    lines = summary_lines([result("alice"), crashed], 12.3, reused=1,
+                          isolation_warning="learner code runs without bubblewrap")
+    text = "\n".join(lines)
+    assert "Graded 2 learners (1 kept from an earlier run) in 12 s." in text
+    assert "mean 2.0, median 2 (of 7 points)" in text
+    assert "crashed: 1; timed out: 2; grader errors: 0" in text
+    assert text.count("learner code runs without bubblewrap") == 1

@@ -187,6 +187,9 @@ BROKEN = (
          "    num_directions = 2 if bidirectional else 1\n    per_direction_bias")]}),
     SampleLearner("hang", "an endless loop", edits={EX01: [
         ("    return nn.RNN(input_size", "    while True:\n        pass\n    return nn.RNN(input_size")]}),
+    SampleLearner("peek", "looks at the folder it runs in", edits={EX01: [
+        ("    return nn.RNN(input_size", "    import os\n"
+         "    raise RuntimeError(f'I see {sorted(os.listdir())} in <{os.getcwd()}>')\n    return nn.RNN(input_size")]}),
     SampleLearner("hog", "asks for far more memory than the machine has", edits={EX01: [
         ("    num_directions = 2 if bidirectional else 1\n    shapes = {}",
          "    buffer = bytearray(10 ** 13)\n    num_directions = 2 if bidirectional else 1\n    shapes = {}")]}),
@@ -196,19 +199,27 @@ BROKEN = (
 def test_crashing_hanging_and_memory_hungry_learners_get_rows_and_feedback(tmp_path, capsys):
     cls = build_class(tmp_path / "class", BROKEN)
     (cls / "empty").mkdir()
+    (cls / "peek" / "notes.txt").write_text("my notes")
+    (cls / "peek" / "helper.py").write_text("X = 1")
     out = tmp_path / "out"
     code = main(["batch", str(cls), "--out", str(out), "--exercise", EX01, "--call-seconds", "3", "--jobs", "2"])
     assert code == 0
     grades = rows_by_student(out)
-    assert sorted(grades) == ["crash", "empty", "hang", "hog"]
+    assert sorted(grades) == ["crash", "empty", "hang", "hog", "peek"]
     assert all(float(row["total"]) < float(row["max_total"]) for row in grades.values())
     assert "crashed" in (out / "crash" / "feedback.txt").read_text()
     assert "killed by SIGKILL" in (out / "crash" / "feedback.txt").read_text()
     assert "did not finish within 3 s" in (out / "hang" / "feedback.txt").read_text()
     assert "MemoryError" in (out / "hog" / "feedback.txt").read_text()
     assert "no exercise modules" in (out / "empty" / "feedback.txt").read_text()
+    # The worker ran in a private copy holding only the matched modules, removed after grading.
+    peek = (out / "peek" / "feedback.txt").read_text()
+    seen = peek.split("I see ", 1)[1].split(" in <", 1)[0]
+    assert "ex01_rnn_layer.py" in seen and "notes.txt" not in seen and "helper.py" not in seen
+    workdir = Path(peek.split(" in <", 1)[1].split(">", 1)[0])
+    assert workdir.is_absolute() and cls not in workdir.parents and not workdir.exists()
     summary = capsys.readouterr().out
-    assert "Graded 4 learners" in summary and "crashed: 1; timed out: 1; grader errors: 0" in summary
+    assert "Graded 5 learners" in summary and "crashed: 1; timed out: 1; grader errors: 0" in summary
 
 
 # -- exit codes: the instructor's errors and the grader's ------------------------------------------
@@ -237,3 +248,14 @@ def test_grader_errors_are_reported_and_exit_non_zero(tmp_path, monkeypatch, cap
     printed = capsys.readouterr().out
     assert "grader errors: 1" in printed and "GRADER ERRORS (the kit failed, not the learners) for: ada" in printed
     assert "Grader errors" in (tmp_path / "out" / "report.html").read_text()
+
+
+def test_a_grader_that_cannot_start_is_reported_per_learner(tmp_path, monkeypatch, capsys):
+    def refuse(*args, **kwargs):
+        raise RuntimeError("bubblewrap is not installed")
+
+    monkeypatch.setattr(runner, "make_reference", refuse)
+    cls = build_class(tmp_path / "class", SMALL_CLASS[:1])
+    assert main(["batch", str(cls), "--out", str(tmp_path / "out"), "--jobs", "1"]) == 3
+    assert "bubblewrap is not installed" in (tmp_path / "out" / "ada" / "feedback.txt").read_text()
+    assert "GRADER ERRORS" in capsys.readouterr().out

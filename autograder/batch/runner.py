@@ -72,11 +72,30 @@ def make_reference():
 
 
 def make_grader(settings):
+    """One Grader for all the learners a process grades; a grader that cannot start explains why per learner."""
     from ..runner.grade import Grader
 
     limits = Limits(**settings["limits"])
-    return Grader(make_reference(), include_hidden=True, exercises=settings["exercises"], limits=limits,
-                  isolation=settings["isolation"])
+    try:
+        return Grader(make_reference(), include_hidden=True, exercises=settings["exercises"], limits=limits,
+                      isolation=settings["isolation"])
+    except Exception:  # e.g. the isolation asked for is not available on this machine
+        return _UnavailableGrader(traceback.format_exc(limit=-3))
+
+
+class _UnavailableGrader:
+    """Stands in for a Grader that could not be built: every learner gets the reason as a grader error."""
+
+    isolation_warning = None
+
+    def __init__(self, reason):
+        self.reason = reason
+
+    def grade(self, folder, student=None):
+        raise RuntimeError("the grader could not be started:\n" + self.reason)
+
+    def close(self):
+        pass
 
 
 def grade_files(grader, student, files):
