@@ -19,6 +19,14 @@ class Progress:
         self.live = self.stream.isatty() if live is None else live
         self.started = time.monotonic()
 
+    def start(self, what):
+        """Say what is about to happen (on a terminal: an empty bar that the first result fills)."""
+        if self.live:
+            self.stream.write(f"\r[{'-' * BAR_WIDTH}] 0/{self.total}  {what}".ljust(90)[:120])
+        else:
+            self.stream.write(what + "\n")
+        self.stream.flush()
+
     def update(self, result, reused=False):
         self.done += 1
         score = f"{number(result.total)}/{number(result.max_total)}"

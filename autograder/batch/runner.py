@@ -204,7 +204,10 @@ def run_batch(options, progress_stream=None, live=None):
         outcome.graded.append(submission.name)
         progress.update(result)
 
-    _grade_all(pending, settings, options.jobs, finish)
+    jobs = min(options.jobs or os.cpu_count() or 1, len(pending))
+    if pending:
+        progress.start(f"grading {len(pending)} learners, {jobs} at a time")
+    _grade_all(pending, settings, jobs, finish)
     progress.finish()
 
     outcome.results = [store.result_from_dict(records[s.name]["result"]) for s in intake.submissions
@@ -219,7 +222,6 @@ def run_batch(options, progress_stream=None, live=None):
 def _grade_all(pending, settings, jobs, finish):
     if not pending:
         return
-    jobs = min(jobs or os.cpu_count() or 1, len(pending))
     if jobs <= 1:
         grader = make_grader(settings)
         try:
