@@ -17,6 +17,7 @@ from autograder.batch.runner import BatchOptions, run_batch
 from autograder.batch.sample_class import SampleLearner
 from autograder.cli import main
 from autograder.exercises import MODULES
+from autograder.paths import HIDDEN_CHECKS
 from autograder.runner.errors import GraderError
 from autograder.runner.limits import Limits
 
@@ -89,6 +90,11 @@ def test_sample_class_gradebook(sample_grades):
     for name in ("ivan", "jade", "lena"):
         assert float(grades[name][EX01]) < float(maximum[EX01]), name
     assert grades["kai"]["ex03_rnnnet"] == "0" and grades["kai"][EX01] == maximum[EX01]
+    if HIDDEN_CHECKS.exists():
+        # These mistakes only show with other layouts and batch sizes than the notebook's: hidden checks.
+        for name in ("eve", "finn"):
+            assert float(grades[name]["total"]) < float(full["total"]), \
+                f"sample learner {name} shows a classic mistake the hidden checks should catch"
 
 
 def test_sample_class_learner_files(sample_grades):
