@@ -5,13 +5,10 @@ called and what came back; its code is never shown). With ``withhold_hidden`` th
 hidden checks are left out of both files entirely; the gradebook still counts them.
 """
 from ..exercises import MODULES, TITLES
-from ..runner.results import STATUS_WORDS, to_gradescope
+from ..runner.results import STATUS_WORDS, SubmissionResult, to_gradescope
+from .gradebook import number as _number
 
 OUTPUT_TAIL = 3000  # characters of what the learner's code printed, shown at the end
-
-
-def _number(value):
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def shown_checks(result, withhold_hidden):
@@ -57,17 +54,11 @@ def feedback_text(result, withhold_hidden=False):
 
 
 def _exercise_table(checks):
-    rows = []
-    for module in MODULES:
-        mine = [c for c in checks if c.exercise == module]
-        if mine:
-            points = sum(c.points for c in mine)
-            most = sum(c.max_points for c in mine)
-            passed = sum(c.status == "passed" for c in mine)
-            rows.append((f"{module}  {TITLES[module]}", f"{_number(points)}/{_number(most)}",
-                         f"{passed}/{len(mine)}"))
-    if not rows:
+    table = SubmissionResult(student="", checks=checks).by_exercise()
+    if not table:
         return ["(no checks ran)"]
+    rows = [(f"{module}  {TITLES[module]}", f"{_number(points)}/{_number(most)}", f"{passed}/{count}")
+            for module, (points, most, passed, count) in table.items()]
     width = max(len(r[0]) for r in rows)
     lines = [f"{'Exercise'.ljust(width)}  {'Points':>9}  Checks passed"]
     lines += [f"{label.ljust(width)}  {points:>9}  {passed}" for label, points, passed in rows]

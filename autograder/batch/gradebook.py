@@ -17,12 +17,10 @@ def number(value):
 
 
 def row(result, exercises=None):
-    points = {module: 0.0 for module in MODULES}
-    for check in result.checks:
-        if check.exercise in points:
-            points[check.exercise] += check.points
+    """An exercise without any check result (not graded, or no checks yet) scores 0."""
+    table = result.by_exercise()
     cells = [result.student, number(result.total), number(result.max_total)]
-    return cells + [number(points[m]) for m in columns(exercises)[3:]]
+    return cells + [number(table.get(m, (0,))[0]) for m in columns(exercises)[3:]]
 
 
 def gradebook_text(results, exercises=None):

@@ -49,14 +49,11 @@ def score_histogram(results):
 
 def exercise_means(results, exercises):
     """{exercise: mean percentage of its points} over the class."""
+    tables = [result.by_exercise() for result in results]
     means = {}
     for module in exercises:
-        shares = []
-        for result in results:
-            mine = [c for c in result.checks if c.exercise == module]
-            most = sum(c.max_points for c in mine)
-            if most:
-                shares.append(100 * sum(c.points for c in mine) / most)
+        shares = [100 * table[module][0] / table[module][1] for table in tables
+                  if module in table and table[module][1]]
         if shares:
             means[module] = sum(shares) / len(shares)
     return means
@@ -134,11 +131,8 @@ def _learners_table(results, exercises):
            "<th>Problems</th><th>Notes</th></tr>"
     rows = []
     for result in sorted(results, key=lambda r: r.student):
-        per = {m: [0.0, 0.0] for m in exercises}
-        for check in result.checks:
-            if check.exercise in per:
-                per[check.exercise][0] += check.points
-                per[check.exercise][1] += check.max_points
+        table = result.by_exercise()
+        per = {m: table.get(m, (0, 0))[:2] for m in exercises}
         statuses = {c.status for c in result.checks}
         problems = ", ".join(word for status, word in PROBLEM_WORDS.items() if status in statuses)
         notes = "<br>".join(escape(n) for n in result.notes)
