@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..paths import SOLUTIONS
@@ -43,7 +43,7 @@ class BatchOptions:
         """Plain data a pool process needs to build its Grader (and the fingerprint's inputs)."""
         limits = self.limits or Limits()
         return {"exercises": list(self.exercises) if self.exercises else None, "isolation": self.isolation,
-                "limits": {k: getattr(limits, k) for k in limits.__dataclass_fields__}}
+                "limits": asdict(limits)}
 
 
 @dataclass
