@@ -54,10 +54,12 @@ class BatchOutcome:
     seconds: float = 0.0
     isolation_warning: str = None
     class_notes: list = field(default_factory=list)
+    reference_problems: list = field(default_factory=list)  # checks the reference solutions fail
 
     @property
     def grader_errors(self):
-        return [r.student for r in self.results if r.grader_errors()]
+        return [r.student for r in self.results if r.grader_errors()] + \
+            ["(reference solutions)"] * bool(self.reference_problems)
 
     def summary(self):
         return summary_lines(self.results, self.seconds, len(self.reused), self.isolation_warning,
@@ -65,10 +67,32 @@ class BatchOutcome:
 
 
 def make_reference():
-    """The reference every learner is compared with. The one place that decides it."""
-    from ..runner.reference import LiveReference
+    """The reference every learner is compared with. The one place that decides it.
 
-    return LiveReference(SOLUTIONS)
+    A cache file keyed by the solutions, the observers and torch's version: the
+    parent fills it once (``prepare_reference``) and every pool process reads it,
+    so no answer is computed once per learner or once per job.
+    """
+    from ..runner.reference import CachedReference
+
+    return CachedReference(SOLUTIONS)
+
+
+def prepare_reference(exercises):
+    """Compute and cache every reference answer before grading; problems found, as sentences.
+
+    The solutions are graded with every check, in this process (they are the trusted
+    reference): a check the reference itself fails is a broken kit, and every grade
+    that depends on it would be wrong.
+    """
+    from ..runner.grade import warm_reference
+
+    reference = make_reference()
+    result = warm_reference(reference, exercises)
+    reference.save()
+    return [f"the reference solutions fail the check {c.name} ({c.status}): grades of that check cannot "
+            f"be trusted; {c.feedback.splitlines()[0] if c.feedback else ''}"
+            for c in result.checks if c.status != "passed"]
 
 
 def make_grader(settings):
@@ -206,6 +230,8 @@ def run_batch(options, progress_stream=None, live=None):
 
     jobs = min(options.jobs or os.cpu_count() or 1, len(pending))
     if pending:
+        outcome.reference_problems = prepare_reference(settings["exercises"])
+        outcome.class_notes += [f"GRADER ERROR: {problem}" for problem in outcome.reference_problems]
         progress.start(f"grading {len(pending)} learners, {jobs} at a time")
     _grade_all(pending, settings, jobs, finish)
     progress.finish()
