@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ..paths import CHECKS, HIDDEN_CHECKS, PUBLIC_CHECKS
+from ..paths import CHECKS, HIDDEN_CHECKS, PUBLIC_CHECKS, SOLUTIONS
 from .inprocess import InProcessSession
 from .launcher import WorkerLauncher
 from .limits import Limits
@@ -107,4 +107,4 @@ def warm_reference(reference, exercises=None):
     graded against it.
     """
     with Grader(reference, include_hidden=True, exercises=exercises, isolation="none") as grader:
-        return grader.grade(reference.solutions_dir, student="(reference solutions)")
+        return grader.grade(getattr(reference, "solutions_dir", SOLUTIONS), student="(reference solutions)")
