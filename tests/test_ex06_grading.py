@@ -38,6 +38,8 @@ BUGS = {
     "no zero_grad": ({"edit": [("        optimizer.zero_grad()\n", "")]}, "gradients pile up"),
     "not every epoch": ({"edit": [("for _ in range(epochs):", "for _ in range(epochs - 1):")]},
                         "not every epoch"),
+    "lr ignored": ({"edit": [("torch.optim.Adam(net.parameters(), lr=lr)", "torch.optim.Adam(net.parameters())")]},
+                   "the lr argument must reach the optimizer"),
     "noise not scaled to [-1, 1]": ({"edit": [("generator=generator) * 2 - 1", "generator=generator)")]},
                                     "[0, 1)"),
     "target shifted the wrong way": ({"edit": [("Y[delay:] = X[:seq_len - delay]", "Y[:seq_len - delay] = X[delay:]")]},

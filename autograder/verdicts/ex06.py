@@ -87,10 +87,12 @@ def judge_loop(got, want, cfg):
                              f"({got['steps']} optimizer steps)", f"{epochs} optimizer steps", LOOP,
                        "optimizer.step() never ran: backward() only computes gradients, step() applies them")
     if got["steps"] != epochs or len(losses) != epochs:
+        hint = ("not every epoch is used: loop `for epoch in range(epochs)` with one step and one recorded loss "
+                "in each")
+        if got["steps"] == len(losses) == 300:
+            hint = "the epochs argument must decide how many epochs run (you always ran 300)"
         raise Feedback(call, f"{got['steps']} optimizer steps and {len(losses)} losses",
-                       f"{epochs} steps and {epochs} losses", LOOP,
-                       "not every epoch is used: loop `for epoch in range(epochs)` with one step and one "
-                       "recorded loss in each")
+                       f"{epochs} steps and {epochs} losses", LOOP, hint)
     post_step = want["losses"][1:] + [want["final"]]
     if _close(losses, want["losses"]) or _close(losses, post_step):
         if "repeatable" in got and not got["repeatable"]:
@@ -98,9 +100,12 @@ def judge_loop(got, want, cfg):
                            "seed torch at the start of train (torch.manual_seed(seed)) so runs repeat exactly")
         return
     hint = None
-    if _close(losses, (want.get("variants") or {}).get("no_zero_grad")):
+    variants = want.get("variants") or {}
+    if _close(losses, variants.get("no_zero_grad")):
         hint = ("the gradients pile up from epoch to epoch: call optimizer.zero_grad() in every epoch before "
                 "loss.backward()")
+    elif _close(losses, variants.get("lr_ignored")) or _close(losses, variants.get("adam_default_lr")):
+        hint = "the lr argument must reach the optimizer: torch.optim.Adam(net.parameters(), lr=lr)"
     elif abs(losses[0] - want["untrained"]) > 1e-4 * max(1.0, abs(want["untrained"])):
         hint = "your first loss is not the untrained net's loss: compute the loss on the whole batch (X, Y)"
     g, e = np.asarray(losses), np.asarray(want["losses"])

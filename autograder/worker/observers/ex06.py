@@ -139,6 +139,11 @@ def train(ctx, hidden=16, layers=1, n_sequences=16, seq_len=20, delay=2, epochs=
     if variants:
         record["variants"] = {"no_zero_grad": trusted_training(known_net(hidden, layers, init_seed), X, Y,
                                                                epochs, lr, zero_grad=False)}
+        # lr never reaching Adam: hard-coded to train's default, or Adam's own default 0.001.
+        for name, wrong_lr in (("lr_ignored", 0.01), ("adam_default_lr", 0.001)):
+            if lr != wrong_lr:
+                record["variants"][name] = trusted_training(known_net(hidden, layers, init_seed), X, Y,
+                                                            epochs, wrong_lr)
     return record
 
 
