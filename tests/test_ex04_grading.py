@@ -116,8 +116,22 @@ def rnn_cell(x_t, h_prev, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity="tanh")
     pre = F.linear(x_t, w_ih, b_ih) + F.linear(h_prev, w_hh, b_hh)
     return torch.relu(pre) if nonlinearity == "relu" else pre.tanh()
 '''
+# A learner's own comparison with nn.RNN, outside the code manual_rnn runs, is not a shortcut.
+SELF_TEST = VECTORISED + '''
+
+def compare_with_torch():
+    rnn = nn.RNN(2, 5, num_layers=2, bidirectional=True)
+    x = torch.randn(4, 3, 2)
+    return torch.allclose(manual_rnn(rnn, x)[0], rnn(x)[0], atol=1e-6)
+
+
+if __name__ == "__main__":
+    layer = nn.RNN(2, 5)
+    print(compare_with_torch(), layer.forward(torch.zeros(3, 1, 2))[0].shape)
+'''
 STYLES = {
     "vectorised input projection, torch.flip, F.linear": {"manual": VECTORISED},
+    "a self-test against nn.RNN under __main__": {"manual": SELF_TEST},
     "rnn_cell with F.linear": {"cell": F_LINEAR_CELL},
 }
 
@@ -177,6 +191,9 @@ def test_source_scan_reads_the_solution_as_clean():
 
     assert manual_rnn_shortcuts((SOLUTIONS / FILE).read_text()) == []
     assert manual_rnn_shortcuts(VECTORISED) == []
+    assert manual_rnn_shortcuts("import torch\nfrom torch import nn\n" + SELF_TEST) == []
     found = manual_rnn_shortcuts("import torch\ndef manual_rnn(layer, x, h0=None):\n"
-                                 "    f = getattr(torch, 'rnn_relu')\n    return layer(x)\n")
-    assert [line for line, _, _ in found] == [3, 4]
+                                 "    f = getattr(torch, 'rnn_relu')\n    return helper(layer, x)\n"
+                                 "def helper(module, x):\n    return module.forward(x)\n"
+                                 "saved = torch._VF\n")
+    assert [line for line, _, _ in found] == [3, 6, 7]
