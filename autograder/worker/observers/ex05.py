@@ -55,6 +55,7 @@ def classifier(ctx, input_size, num_hidden, num_layers, num_classes, bidirection
     fill_parameters(rnn, seed)
     fill_parameters(head, seed + 1)
     net.to(DTYPES[dtype])
+    net.eval()  # a learner's dropout must not make the logits random
     x = uniform(seed + 2, (batch, seq, input_size), dtype)
     with torch.no_grad():
         record["logits"] = ctx.call(f"net(x of shape {tuple(x.shape)}) for net = {label}", net, x)
