@@ -99,8 +99,31 @@ def plot_weights(rnn):
         A ``matplotlib.figure.Figure`` with one axes per weight matrix, each
         showing the matrix as an image and titled with the parameter's name
         and shape, e.g. ``"weight_ih_l0 (5, 2)"``.
+
+    The grader inspects the figure without a display: per axes it reads the
+    title and the image's array (``imshow``/``matshow`` keep the matrix as
+    given, so row i of the image is row i of the weight: do not transpose).
+    Colour bars are allowed; they are not counted as heat maps.
     """
-    # TODO: filled in by a later exercise.
+    # TODO: collect the weight matrices in the order rnn.named_parameters()
+    # gives them, keeping only the names that start with "weight_" (biases are
+    # vectors, not matrices). Make one axes per matrix, e.g. with
+    # plt.subplots(1, n, squeeze=False), draw each matrix with ax.imshow(...)
+    # (detach it and turn it into numpy first), and title each axes with the
+    # name and the shape, e.g. "weight_ih_l0 (5, 2)". Return the Figure (not
+    # the axes) and do not call plt.show(): the grader has no screen.
     ### BEGIN SOLUTION
-    raise NotImplementedError()
+    import matplotlib.pyplot as plt
+
+    weights = [(name, param) for name, param in rnn.named_parameters() if name.startswith("weight_")]
+    fig, axes = plt.subplots(1, len(weights), figsize=(3.5 * len(weights), 3.5), squeeze=False)
+    for ax, (name, param) in zip(axes[0], weights):
+        matrix = param.detach().cpu().numpy()
+        image = ax.imshow(matrix, cmap="coolwarm", aspect="auto")
+        ax.set_title(f"{name} {tuple(matrix.shape)}")
+        ax.set_xlabel("input feature" if "_ih_" in name else "previous hidden unit")
+        ax.set_ylabel("hidden unit")
+        fig.colorbar(image, ax=ax)
+    fig.tight_layout()
+    return fig
     ### END SOLUTION
