@@ -1,0 +1,66 @@
+"""Copy the grader (the ``autograder`` package) into an export, leaving out what must not ship.
+
+What a copy holds is decided by allow-lists, so that a module added to the kit
+later is left out until someone decides it belongs in learners' hands:
+
+* top-level modules, except instructor tools (``generate.py`` needs nbgrader and
+  the solutions);
+* the sub-packages the grader runs on: ``runner``, ``worker``, ``checks``;
+* of ``commands``, only the learner's ``check``; of ``exports``, only the
+  runtimes that run inside an export (``inline`` for notebooks, plus
+  ``gradescope_run`` in the Gradescope zip);
+* hidden checks only when asked for (the Gradescope zip), never in a learner's copy.
+"""
+import shutil
+from pathlib import Path
+
+from ..paths import PACKAGE
+
+INSTRUCTOR_MODULES = {"generate.py"}
+SUBPACKAGES = {"runner", "worker", "checks", "commands", "exports"}
+LEARNER_COMMANDS = {"__init__.py", "check.py"}
+EXPORT_RUNTIMES = {"__init__.py", "inline.py"}
+# Reference recordings are written by each export for its own checks, never copied.
+RECORDINGS = ("public_reference.json",)
+
+
+def shipped_files(include_hidden=False, export_runtimes=EXPORT_RUNTIMES, package=PACKAGE):
+    """Paths (relative to the package) of every file a copy holds, sorted."""
+    package = Path(package)
+    files = []
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and _ships(path.relative_to(package), include_hidden, export_runtimes):
+            files.append(path.relative_to(package))
+    return files
+
+
+def _ships(rel, include_hidden, export_runtimes):
+    parts = rel.parts
+    if "__pycache__" in parts or rel.suffix in (".pyc", ".pyo"):
+        return False
+    if len(parts) == 1:
+        return rel.suffix == ".py" and rel.name not in INSTRUCTOR_MODULES
+    top = parts[0]
+    if top not in SUBPACKAGES:
+        return False
+    if top == "commands":
+        return len(parts) == 2 and rel.name in LEARNER_COMMANDS
+    if top == "exports":
+        return len(parts) == 2 and rel.name in export_runtimes
+    if top == "checks":
+        if len(parts) > 1 and parts[1] == "hidden":
+            return include_hidden
+        return rel.name not in RECORDINGS
+    return True
+
+
+def copy_package(dest, include_hidden=False, export_runtimes=EXPORT_RUNTIMES, package=PACKAGE):
+    """Copy the grader into ``dest`` (the new ``autograder`` folder); returns the files written."""
+    dest = Path(dest)
+    written = []
+    for rel in shipped_files(include_hidden, export_runtimes, package):
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(Path(package) / rel, target)
+        written.append(target)
+    return written
