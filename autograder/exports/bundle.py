@@ -28,16 +28,22 @@ MARKER = ".rnn-grade-export"   # an export folder we may clear and rewrite
 GITIGNORE = "__pycache__/\n*.egg-info/\nbuild/\ndist/\n.ipynb_checkpoints/\n"
 
 
-def prepare_out(out):
-    """An empty folder at ``out``: created, or cleared if an earlier export wrote it; never someone else's."""
+def check_out(out):
+    """Refuse an ``out`` that is a file, or a non-empty folder an earlier export did not write."""
     out = Path(out)
     if out.exists():
         if not out.is_dir():
             raise ExportError(f"{out} exists and is not a folder")
-        if any(out.iterdir()):
-            if not (out / MARKER).exists():
-                raise ExportError(f"{out} is not empty and was not written by rnn-grade: choose another --out")
-            shutil.rmtree(out)
+        if any(out.iterdir()) and not (out / MARKER).exists():
+            raise ExportError(f"{out} is not empty and was not written by rnn-grade: choose another --out")
+    return out
+
+
+def prepare_out(out):
+    """An empty folder at ``out``: created, or cleared if an earlier export wrote it; never someone else's."""
+    out = check_out(out)
+    if out.exists():
+        shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / MARKER).write_text("written by rnn-grade; the next export to this folder replaces it\n")
     return out
@@ -72,6 +78,7 @@ def write_learner_files(out, exercises, recording):
 def build_bundle(out, exercises=None):
     """Write the learner bundle into ``out``; returns the recording (checks and answers) it used."""
     exercises = list(exercises) if exercises else available_exercises()
+    check_out(out)
     recording = record(include_hidden=False, exercises=exercises)
     out = prepare_out(out)
     write_learner_files(out, exercises, recording)
