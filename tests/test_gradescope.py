@@ -78,7 +78,7 @@ def test_zip_layout(export):
     assert "torch==2.13.0" in setup and "/autograder/source/kit" in setup
     assert not any(name.startswith("solutions/") or "/solutions/" in name for name in infos)
     hidden = {name for name in infos if name.startswith("kit/autograder/checks/hidden/")}
-    assert bool(hidden) == HIDDEN_CHECKS.is_dir() and any(HIDDEN_CHECKS.glob("*.py")) if hidden else True
+    assert bool(hidden) == any(HIDDEN_CHECKS.glob("*.py"))
     assert "kit/autograder/exports/gradescope_run.py" in infos and "kit/autograder/generate.py" not in infos
 
 
