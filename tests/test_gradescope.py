@@ -80,6 +80,8 @@ def test_zip_layout(export):
     hidden = {name for name in infos if name.startswith("kit/autograder/checks/hidden/")}
     assert bool(hidden) == any(HIDDEN_CHECKS.glob("*.py"))
     assert "kit/autograder/exports/gradescope_run.py" in infos and "kit/autograder/generate.py" not in infos
+    checks = {name.rsplit("/", 1)[1] for name in infos if name.startswith("kit/autograder/checks/") and "/test_" in name}
+    assert checks and all(EXERCISE in name for name in checks)  # only the exported exercise's checks
 
 
 def test_zip_holds_no_solution_code(export, tmp_path):
@@ -89,7 +91,8 @@ def test_zip_holds_no_solution_code(export, tmp_path):
 
 def test_zip_never_drifts_from_its_sources(export, reference, tmp_path):
     source = unpack(export / "autograder.zip", tmp_path)
-    for rel in gradescope.shipped_files(include_hidden=True, export_runtimes=gradescope.RUNTIMES):
+    for rel in gradescope.shipped_files(include_hidden=True, export_runtimes=gradescope.RUNTIMES,
+                                        exercises=[EXERCISE]):
         assert (source / "kit" / "autograder" / rel).read_bytes() == (PACKAGE / rel).read_bytes(), rel
     recorded = json.loads((source / "reference.json").read_text())
     for key, answer in recorded.items():

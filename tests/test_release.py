@@ -7,6 +7,7 @@ import pytest
 from autograder import generate
 from autograder.cli import main
 from autograder.exports import notebooks, package_copy
+from autograder.exports.record import available_exercises
 from autograder.paths import PACKAGE
 from autograder.runner.reference import request_key
 from export_helpers import (clean_env, copy_solutions, find_leaks, hidden_secrets, make_venv, run_json,
@@ -67,10 +68,11 @@ def test_leak_scan_catches_a_leak(bundle, tmp_path):
 
 def test_bundle_files_never_drift_from_their_sources(bundle, reference):
     # The grader: byte for byte the kit's own files (those that ship).
-    for rel in package_copy.shipped_files():
+    expected = package_copy.shipped_files(exercises=available_exercises())
+    for rel in expected:
         assert (bundle / "autograder" / rel).read_bytes() == (PACKAGE / rel).read_bytes(), rel
     shipped = {p.relative_to(bundle / "autograder") for p in (bundle / "autograder").rglob("*") if p.is_file()}
-    assert shipped - set(package_copy.shipped_files()) == {package_copy.Path("checks/public_reference.json")}
+    assert shipped - set(expected) == {package_copy.Path("checks/public_reference.json")}
     # Skeletons and notebooks: what the solutions generate today.
     for name, text in generate.expected_skeletons().items():
         assert (bundle / "exercises" / name).read_text() == text, name
@@ -88,15 +90,17 @@ def test_bundle_files_never_drift_from_their_sources(bundle, reference):
 def test_package_copy_ships_only_what_learners_need(tmp_path):
     kit = tmp_path / "autograder"
     for rel in ["__init__.py", "cli.py", "generate.py", "commands/check.py", "commands/batch.py",
-                "commands/release.py", "exports/inline.py", "exports/bundle.py", "checks/public/test_ex01_a.py",
-                "checks/hidden/test_ex01_a.py", "checks/public_reference.json", "runner/grade.py",
+                "commands/release.py", "exports/inline.py", "exports/bundle.py", "checks/public/test_ex01_rnn_layer_a.py",
+                "checks/hidden/test_ex01_rnn_layer_a.py", "checks/public_reference.json", "runner/grade.py",
                 "worker/main.py", "batch/report.py", "runner/__pycache__/grade.cpython-311.pyc"]:
         (kit / rel).parent.mkdir(parents=True, exist_ok=True)
         (kit / rel).write_text("x")
     shipped = {str(p) for p in package_copy.shipped_files(package=kit)}
     assert shipped == {"__init__.py", "cli.py", "commands/check.py", "exports/inline.py",
-                       "checks/public/test_ex01_a.py", "runner/grade.py", "worker/main.py"}
-    assert "checks/hidden/test_ex01_a.py" in {str(p) for p in package_copy.shipped_files(True, package=kit)}
+                       "checks/public/test_ex01_rnn_layer_a.py", "runner/grade.py", "worker/main.py"}
+    assert "checks/hidden/test_ex01_rnn_layer_a.py" in {str(p) for p in package_copy.shipped_files(True, package=kit)}
+    only_ex02 = {str(p) for p in package_copy.shipped_files(package=kit, exercises=["ex02_forward_pass"])}
+    assert "checks/public/test_ex01_rnn_layer_a.py" not in only_ex02 and "runner/grade.py" in only_ex02
 
 
 def test_release_refuses_to_overwrite_a_foreign_folder(tmp_path):

@@ -62,7 +62,7 @@ def learner_pyproject():
 def write_learner_files(out, exercises, recording):
     """Everything of the bundle into the (empty) folder ``out``."""
     out = Path(out)
-    copy_package(out / "autograder")
+    copy_package(out / "autograder", exercises=exercises)
     save_recording(recording.answers, out / "autograder" / "checks" / "public_reference.json")
     skeletons = generate.expected_skeletons(SOLUTIONS)
     (out / "exercises").mkdir()

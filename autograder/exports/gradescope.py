@@ -43,7 +43,7 @@ def zip_entries(exercises, recording, hidden_visibility):
                                .encode(), False),
         "kit/README.md": (b"The rnn-grade grader with public and hidden checks, for Gradescope.\n", False),
     }
-    for rel in shipped_files(include_hidden=True, export_runtimes=RUNTIMES):
+    for rel in shipped_files(include_hidden=True, export_runtimes=RUNTIMES, exercises=exercises):
         entries[f"kit/autograder/{rel.as_posix()}"] = ((PACKAGE / rel).read_bytes(), False)
     return entries
 

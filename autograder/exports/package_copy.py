@@ -9,11 +9,14 @@ later is left out until someone decides it belongs in learners' hands:
 * of ``commands``, only the learner's ``check``; of ``exports``, only the
   runtimes that run inside an export (``inline`` for notebooks, plus
   ``gradescope_run`` in the Gradescope zip);
-* hidden checks only when asked for (the Gradescope zip), never in a learner's copy.
+* hidden checks only when asked for (the Gradescope zip), never in a learner's copy;
+* only the checks of the exercises exported, when some are chosen: a check
+  whose reference answers were not recorded could not run.
 """
 import shutil
 from pathlib import Path
 
+from ..exercises import exercise_of
 from ..paths import PACKAGE
 
 INSTRUCTOR_MODULES = {"generate.py"}
@@ -24,14 +27,25 @@ EXPORT_RUNTIMES = {"__init__.py", "inline.py"}
 RECORDINGS = ("public_reference.json",)
 
 
-def shipped_files(include_hidden=False, export_runtimes=EXPORT_RUNTIMES, package=PACKAGE):
-    """Paths (relative to the package) of every file a copy holds, sorted."""
+def shipped_files(include_hidden=False, export_runtimes=EXPORT_RUNTIMES, package=PACKAGE, exercises=None):
+    """Paths (relative to the package) of every file a copy holds, sorted.
+
+    ``exercises``: only the checks of these exercise modules (default: every check).
+    """
     package = Path(package)
     files = []
     for path in sorted(package.rglob("*")):
-        if path.is_file() and _ships(path.relative_to(package), include_hidden, export_runtimes):
-            files.append(path.relative_to(package))
+        rel = path.relative_to(package)
+        if path.is_file() and _ships(rel, include_hidden, export_runtimes) and _selected(rel, exercises):
+            files.append(rel)
     return files
+
+
+def _selected(rel, exercises):
+    if exercises is None or rel.parts[0] != "checks":
+        return True
+    exercise = exercise_of(rel.name)
+    return exercise is None or exercise in exercises
 
 
 def _ships(rel, include_hidden, export_runtimes):
@@ -54,11 +68,11 @@ def _ships(rel, include_hidden, export_runtimes):
     return True
 
 
-def copy_package(dest, include_hidden=False, export_runtimes=EXPORT_RUNTIMES, package=PACKAGE):
+def copy_package(dest, include_hidden=False, export_runtimes=EXPORT_RUNTIMES, package=PACKAGE, exercises=None):
     """Copy the grader into ``dest`` (the new ``autograder`` folder); returns the files written."""
     dest = Path(dest)
     written = []
-    for rel in shipped_files(include_hidden, export_runtimes, package):
+    for rel in shipped_files(include_hidden, export_runtimes, package, exercises):
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(Path(package) / rel, target)
