@@ -1,6 +1,4 @@
 """rnn-grade export nbgrader: a course directory that the real nbgrader grades with our checks and scores."""
-import os
-import shutil
 import subprocess
 import sys
 
@@ -128,3 +126,17 @@ def test_real_nbgrader_scores_equal_ours(course, tmp_path, reference):
     # The learner sees our feedback in the autograded notebook.
     autograded = (course / "autograded" / "reshaper" / ASSIGNMENT / f"{EXERCISE}.ipynb").read_text()
     assert "view/reshape" in autograded
+
+
+@pytest.mark.parametrize("module", available_exercises())
+def test_nbgrader_code_cells_are_the_solution(module):
+    # Never drifts from its source: the solution cells put together are the solution module.
+    import ast
+
+    from autograder.paths import SOLUTIONS
+    from test_notebooks import without_docstrings
+
+    nb = nbgrader_course.source_notebook(module, [])
+    rebuilt = inline.module_source(module, [c.source for c in nb.cells if c.cell_type == "code"])
+    solution = (SOLUTIONS / f"{module}.py").read_text()
+    assert without_docstrings(ast.parse(rebuilt)) == without_docstrings(ast.parse(solution))

@@ -121,3 +121,28 @@ def test_installed_bundle_grades_skeleton_zero_and_solutions_full(bundle, bundle
     assert [t["name"] for t in full["tests"]] == [t["name"] for t in skeleton["tests"]]
     assert full["score"] == sum(t["max_score"] for t in full["tests"]) > 0
     assert all(t["score"] == t["max_score"] for t in full["tests"]), full
+
+
+def wrong_answers(folder):
+    """Every solution region replaced by ``return None``: wrong answers of every kind, for every exercise."""
+    import nbformat
+    from nbgrader.preprocessors import ClearSolutions
+
+    folder.mkdir()
+    clearer = ClearSolutions(code_stub={"python": "return None"}, enforce_metadata=False)
+    for path in generate.solution_files():
+        cell, _ = clearer.preprocess_cell(nbformat.v4.new_code_cell(path.read_text()), {"language": "python"}, 0)
+        (folder / path.name).write_text(cell.source)
+    return folder
+
+
+def test_recorded_answers_suffice_for_wrong_code(bundle, tmp_path):
+    # A check may ask the reference for more once the learner's answer is in (to name a mistake, say):
+    # the recording must hold those answers too, or learners with the bundle would see grader errors.
+    from autograder.runner.grade import grade_submission
+    from autograder.runner.reference import RecordedReference
+
+    recorded = RecordedReference(bundle / "autograder" / "checks" / "public_reference.json")
+    result = grade_submission(wrong_answers(tmp_path / "wrong"), recorded, exercises=available_exercises())
+    assert result.checks and not result.grader_errors(), [(c.name, c.feedback) for c in result.grader_errors()]
+    assert result.total < result.max_total
