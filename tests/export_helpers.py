@@ -8,7 +8,7 @@ import venv
 from pathlib import Path
 
 from autograder import generate
-from autograder.paths import HIDDEN_CHECKS, PUBLIC_CHECKS, SOLUTIONS
+from autograder.paths import HIDDEN_CHECKS, PACKAGE, SOLUTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,12 +37,13 @@ def solution_secrets(solutions_dir=SOLUTIONS):
     return secrets
 
 
-def hidden_secrets(hidden_dir=HIDDEN_CHECKS, public_dir=PUBLIC_CHECKS):
-    """Names of hidden checks and distinctive lines of their files that no public check shares."""
-    hidden_dir, public_dir = Path(hidden_dir), Path(public_dir)
+def hidden_secrets(hidden_dir=HIDDEN_CHECKS, package=PACKAGE):
+    """Names of hidden checks and distinctive lines of their files that no other file of the grader shares."""
+    hidden_dir, package = Path(hidden_dir), Path(package)
     if not hidden_dir.is_dir():
         return set()
-    public_text = "\n".join(p.read_text(encoding="utf-8") for p in public_dir.glob("*.py"))
+    public_text = "\n".join(p.read_text(encoding="utf-8") for p in package.rglob("*.py")
+                            if hidden_dir.resolve() not in p.resolve().parents)
     secrets = set()
     for path in hidden_dir.rglob("*.py"):
         for line in path.read_text(encoding="utf-8").splitlines():

@@ -92,12 +92,14 @@ def test_package_copy_ships_only_what_learners_need(tmp_path):
     for rel in ["__init__.py", "cli.py", "generate.py", "commands/check.py", "commands/batch.py",
                 "commands/release.py", "exports/inline.py", "exports/bundle.py", "checks/public/test_ex01_rnn_layer_a.py",
                 "checks/hidden/test_ex01_rnn_layer_a.py", "checks/public_reference.json", "runner/grade.py",
-                "worker/main.py", "batch/report.py", "runner/__pycache__/grade.cpython-311.pyc"]:
+                "worker/main.py", "batch/report.py", "runner/__pycache__/grade.cpython-311.pyc",
+                "verdicts/ex04.py"]:
         (kit / rel).parent.mkdir(parents=True, exist_ok=True)
         (kit / rel).write_text("x")
     shipped = {str(p) for p in package_copy.shipped_files(package=kit)}
     assert shipped == {"__init__.py", "cli.py", "commands/check.py", "exports/inline.py",
-                       "checks/public/test_ex01_rnn_layer_a.py", "runner/grade.py", "worker/main.py"}
+                       "checks/public/test_ex01_rnn_layer_a.py", "runner/grade.py", "worker/main.py",
+                       "verdicts/ex04.py"}
     assert "checks/hidden/test_ex01_rnn_layer_a.py" in {str(p) for p in package_copy.shipped_files(True, package=kit)}
     only_ex02 = {str(p) for p in package_copy.shipped_files(package=kit, exercises=["ex02_forward_pass"])}
     assert "checks/public/test_ex01_rnn_layer_a.py" not in only_ex02 and "runner/grade.py" in only_ex02

@@ -1,17 +1,19 @@
 """Copy the grader (the ``autograder`` package) into an export, leaving out what must not ship.
 
-What a copy holds is decided by allow-lists, so that a module added to the kit
-later is left out until someone decides it belongs in learners' hands:
+The grader's code ships whole (a module the checks import must never be
+missing), except:
 
-* top-level modules, except instructor tools (``generate.py`` needs nbgrader and
-  the solutions);
-* the sub-packages the grader runs on: ``runner``, ``worker``, ``checks``;
-* of ``commands``, only the learner's ``check``; of ``exports``, only the
+* instructor tools: ``generate.py`` (needs nbgrader and the solutions) and
+  the ``batch`` package (a class's gradebook);
+* of ``commands``, all but the learner's ``check``; of ``exports``, all but the
   runtimes that run inside an export (``inline`` for notebooks, plus
   ``gradescope_run`` in the Gradescope zip);
-* hidden checks only when asked for (the Gradescope zip), never in a learner's copy;
-* only the checks of the exercises exported, when some are chosen: a check
-  whose reference answers were not recorded could not run.
+* hidden checks, unless asked for (the Gradescope zip), never in a learner's copy;
+* when some exercises are chosen, the checks of the others: their reference
+  answers are not recorded, so they could not run.
+
+Secrets live only in ``solutions/`` (outside the package) and ``checks/hidden``;
+the export tests scan every shipped file for both.
 """
 import shutil
 from pathlib import Path
@@ -20,7 +22,7 @@ from ..exercises import exercise_of
 from ..paths import PACKAGE
 
 INSTRUCTOR_MODULES = {"generate.py"}
-SUBPACKAGES = {"runner", "worker", "checks", "commands", "exports"}
+INSTRUCTOR_PACKAGES = {"batch"}
 LEARNER_COMMANDS = {"__init__.py", "check.py"}
 EXPORT_RUNTIMES = {"__init__.py", "inline.py"}
 # Reference recordings are written by each export for its own checks, never copied.
@@ -53,9 +55,9 @@ def _ships(rel, include_hidden, export_runtimes):
     if "__pycache__" in parts or rel.suffix in (".pyc", ".pyo"):
         return False
     if len(parts) == 1:
-        return rel.suffix == ".py" and rel.name not in INSTRUCTOR_MODULES
+        return rel.name not in INSTRUCTOR_MODULES
     top = parts[0]
-    if top not in SUBPACKAGES:
+    if top in INSTRUCTOR_PACKAGES:
         return False
     if top == "commands":
         return len(parts) == 2 and rel.name in LEARNER_COMMANDS
