@@ -97,10 +97,12 @@ def test_real_nbgrader_scores_equal_ours(course, tmp_path, reference):
     nbgrader(course, "generate_assignment", ASSIGNMENT)
     release = course / "release" / ASSIGNMENT / f"{EXERCISE}.ipynb"
     assert "BEGIN SOLUTION" not in release.read_text() and "BEGIN HIDDEN TESTS" not in release.read_text()
+    # Like `nbgrader db student add <id>` for each learner, in one call.
+    (tmp_path / "students.csv").write_text("id\n" + "\n".join(LEARNERS) + "\n")
+    nbgrader(course, "db", "student", "import", str(tmp_path / "students.csv"))
     ours = {}
     with Grader(reference, include_hidden=True, exercises=[EXERCISE]) as grader:
         for learner, edits in LEARNERS.items():
-            nbgrader(course, "db", "student", "add", learner)
             nb = submitted_notebook(release, course / "source" / ASSIGNMENT / f"{EXERCISE}.ipynb", edits)
             target = course / "submitted" / learner / ASSIGNMENT / f"{EXERCISE}.ipynb"
             target.parent.mkdir(parents=True)
