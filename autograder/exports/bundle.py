@@ -25,7 +25,7 @@ from .record import available_exercises, record
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MARKER = ".rnn-grade-export"   # an export folder we may clear and rewrite
-GITIGNORE = "__pycache__/\n*.egg-info/\nbuild/\ndist/\n.ipynb_checkpoints/\n"
+GITIGNORE = "__pycache__/\n*.egg-info/\nbuild/\ndist/\n.ipynb_checkpoints/\nrnn-grade-results.json\n"
 
 
 def check_out(out):
