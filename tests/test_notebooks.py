@@ -87,3 +87,11 @@ def test_the_check_cell_grades_what_the_kernel_ran(tmp_path, monkeypatch):
     first, second = (ast.literal_eval(line.removeprefix("RESULT ")) for line in results)  # (total, max)
     assert first[0] == 0 and first[1] > 0
     assert second == (second[1], second[1]) == (first[1], first[1])
+
+
+def test_export_notebooks_writes_the_expected_files(tmp_path):
+    from autograder.cli import main
+
+    assert main(["export", "notebooks", "--out", str(tmp_path / "nb")]) == 0
+    written = {p.name: p.read_text() for p in (tmp_path / "nb").glob("*.ipynb")}
+    assert written == notebooks.expected_notebooks()
