@@ -95,3 +95,11 @@ def test_export_notebooks_writes_the_expected_files(tmp_path):
     assert main(["export", "notebooks", "--out", str(tmp_path / "nb")]) == 0
     written = {p.name: p.read_text() for p in (tmp_path / "nb").glob("*.ipynb")}
     assert written == notebooks.expected_notebooks()
+
+
+def test_feedback_points_at_the_notebook_cell():
+    tag = lambda n: inline.cell_tag("ex09_demo", n, 2)  # noqa: E731
+    text, starts = inline.assemble("ex09_demo", [tag(1) + "\nimport math", tag(2) + "\ndef f():\n    raise E()"])
+    assert text.splitlines()[starts[1] + 2 - 1] == "    raise E()"   # line 3 of part 2
+    located = inline.cell_locations(f"raised at ex09_demo.py line {starts[1] + 2}: `raise E()`", "ex09_demo", starts)
+    assert located == 'raised at the cell "ex09_demo.py, part 2 of 2", line 3: `raise E()`'

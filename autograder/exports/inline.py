@@ -40,6 +40,11 @@ def cell_tag(module, part, count):
 
 def module_source(module, history):
     """The text of ``module`` from the latest run of each of its tagged cells in ``history``."""
+    return assemble(module, history)[0]
+
+
+def assemble(module, history):
+    """(module text, first line of each part in it) from the latest run of each tagged cell."""
     parts, count = {}, 0
     for source in history:
         if not isinstance(source, str):
@@ -55,7 +60,23 @@ def module_source(module, history):
     if missing:
         raise NotebookCodeMissing(f"part {', '.join(missing)} of {module}.py has not been run in this kernel: "
                                   f"run every cell above this one first (Run > Run All Cells)")
-    return "\n\n".join(_plain_python(parts[n]) for n in range(1, count + 1)) + "\n"
+    texts = [_plain_python(parts[n]) for n in range(1, count + 1)]
+    starts, line = [], 1
+    for text in texts:
+        starts.append(line)
+        line += text.count("\n") + 2  # the part's lines, then the blank line between parts
+    return "\n\n".join(texts) + "\n", starts
+
+
+def cell_locations(text, module, starts, count=None):
+    """``text`` with "<module>.py line N" turned into the notebook cell and line it points at."""
+    count = count or len(starts)
+
+    def where(match):
+        line = int(match["line"])
+        part = max([n for n, start in enumerate(starts, 1) if start <= line] or [1])
+        return f"the cell \"{module}.py, part {part} of {count}\", line {line - starts[part - 1] + 1}"
+    return re.sub(rf"{re.escape(module)}\.py line (?P<line>\d+)", where, text)
 
 
 def _plain_python(source):
@@ -97,10 +118,15 @@ def _sibling_modules(module):
 def grade_notebook(module, include_hidden=False, history=None):
     """The grading result (``SubmissionResult.to_dict()`` plus ``table``) of the notebook's ``module``."""
     files = _sibling_modules(module)
-    files[f"{module}.py"] = module_source(module, _history() if history is None else history)
+    files[f"{module}.py"], starts = assemble(module, _history() if history is None else history)
     key = (module, include_hidden, tuple(sorted(files.items())))
     if key not in _RESULTS:
-        _RESULTS[key] = _grade_files(files, module, include_hidden)
+        graded = _grade_files(files, module, include_hidden)
+        # Feedback points at lines of the module put together; a notebook's learner needs the cell.
+        graded["table"] = cell_locations(graded["table"], module, starts)
+        for found in graded["checks"]:
+            found["feedback"] = cell_locations(found["feedback"], module, starts)
+        _RESULTS[key] = graded
     return _RESULTS[key]
 
 
