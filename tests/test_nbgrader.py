@@ -136,7 +136,7 @@ def test_nbgrader_code_cells_are_the_solution(module):
     import ast
 
     from autograder.paths import SOLUTIONS
-    from test_notebooks import without_docstrings
+    from export_helpers import without_docstrings
 
     nb = nbgrader_course.source_notebook(module, [])
     rebuilt = inline.module_source(module, [c.source for c in nb.cells if c.cell_type == "code"])

@@ -9,23 +9,13 @@ from autograder import generate
 from autograder.exports import inline, notebooks
 from autograder.exports.record import available_exercises
 from autograder.paths import SOLUTIONS
-from export_helpers import ROOT, solution_secrets
+from export_helpers import ROOT, solution_secrets, without_docstrings
 
 EXERCISE = "ex02_forward_pass"
 
 
 def code_cells(nb):
     return [c.source for c in nb.cells if c.cell_type == "code"]
-
-
-def without_docstrings(tree):
-    """The module's AST dump with docstrings removed (the notebook shows them as text, not only as code)."""
-    for node in ast.walk(tree):
-        body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) \
-                and isinstance(getattr(body[0], "value", None), ast.Constant) and isinstance(body[0].value.value, str):
-            node.body = body[1:] or [ast.Pass()]
-    return ast.dump(tree)
 
 
 @pytest.mark.parametrize("module", available_exercises())
