@@ -17,7 +17,8 @@ from .plugin import GradingPlugin
 from .results import CheckResult, SubmissionResult
 from .session import LearnerSession
 
-PYTEST_ARGS = ["-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:randomly", "--import-mode=importlib",
+PYTEST_ARGS = ["-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:unraisableexception",
+               "-p", "no:threadexception", "--import-mode=importlib",
                "--capture=no", "-c", str(CHECKS / "pytest.ini"), "--rootdir", str(CHECKS)]
 
 
