@@ -221,11 +221,57 @@ class LearnerSession:
 
     def _unwrap(self, name, message):
         if "value" in message:
-            return message["value"]
+            return answer(name, message["value"])
         error = message.get("error")
         if not isinstance(error, dict):
             raise LearnerError("protocol", "the worker's answer had neither a value nor an error")
         raise learner_error_from(error)
+
+
+class Record(dict):
+    """A record an observer reported. A field the worker left out (it can send
+    anything) fails the learner's check with a clear message instead of
+    breaking the check itself."""
+
+    def __init__(self, observer, fields):
+        super().__init__(fields)
+        self.observer = observer
+
+    def __missing__(self, key):
+        raise LearnerError("protocol", f"the worker's answer to {self.observer} lacks the field {key!r} "
+                                       f"(was the grader's code in the worker tampered with?); nothing it "
+                                       f"sent was used")
+
+
+class Records(list):
+    """A list of records (observers that make several calls); bad indexing fails the learner's check."""
+
+    def __init__(self, observer, items):
+        super().__init__(items)
+        self.observer = observer
+
+    def __getitem__(self, index):
+        try:
+            return super().__getitem__(index)
+        except (IndexError, TypeError):
+            raise LearnerError("protocol", f"the worker's answer to {self.observer} is not the list of "
+                                           f"records that observer returns; nothing it sent was used") from None
+
+
+def answer(observer, value, _top=True):
+    """The decoded answer of ``observer``, its records wrapped in ``Record``/``Records``.
+
+    Observers return a record (dict) or a list of them; a worker that answers
+    with anything else has been tampered with.
+    """
+    if type(value) is dict:
+        return Record(observer, {k: answer(observer, v, False) for k, v in value.items()})
+    if type(value) is list:
+        return Records(observer, [answer(observer, v, False) for v in value])
+    if _top:
+        raise LearnerError("protocol", f"the worker's answer to {observer} is not the record that observer "
+                                       f"returns (it sent {str(value)[:60]!r}); nothing it sent was used")
+    return value
 
 
 def learner_error_from(error):
