@@ -13,6 +13,7 @@ import select
 import signal
 import threading
 import time
+from pathlib import Path
 
 from ..worker import wire
 from .errors import LearnerError
@@ -225,7 +226,12 @@ class LearnerSession:
         error = message.get("error")
         if not isinstance(error, dict):
             raise LearnerError("protocol", "the worker's answer had neither a value nor an error")
-        raise learner_error_from(error)
+        folder = self.launcher.worker_paths(self.staged)[0]
+        verdict = learner_error_from(error, folder)
+        if verdict.kind == "missing" and error.get("phase") == "import":
+            verdict = LearnerError("missing", missing_module_message(
+                str(error.get("call") or "").replace("import ", ""), self.staged))
+        raise verdict
 
 
 class Record(dict):
@@ -274,10 +280,16 @@ def answer(observer, value, _top=True):
     return value
 
 
-def learner_error_from(error):
-    """A LearnerError with teaching text for an exception reported by a worker."""
+def learner_error_from(error, folder=None):
+    """A LearnerError with teaching text for an exception reported by a worker.
+
+    ``folder`` is where the worker saw the learner's files: it is cut out of
+    messages (a SyntaxError names the full path), leaving the learner's own names.
+    """
     exc_type = str(error.get("type", "Exception"))
     message = str(error.get("message", ""))
+    if folder:
+        message = message.replace(folder.rstrip("/") + "/", "")
     call = error.get("call") or "your code"
     where = error.get("where") or []
     location = ""
@@ -291,6 +303,8 @@ def learner_error_from(error):
         if exc_type == "ModuleNotFoundError" and f"'{module}'" in message:
             return LearnerError("missing", f"there is no {module}.py in the submission (files are matched "
                                            f"by module name)")
+        if exc_type == "SyntaxError" and ("codec can't decode" in message or "Non-UTF-8" in message):
+            location += f". {module}.py is not saved as UTF-8: save it with the UTF-8 encoding"
         return LearnerError("import", f"importing {module}.py raised {exc_type}: {message}{location}. "
                                       f"Fix it first: nothing in that file can be graded until it imports")
     if exc_type == "NotImplementedError":
@@ -299,3 +313,24 @@ def learner_error_from(error):
     if exc_type == "AttributeError" and "has no attribute" in message and "module" in message:
         return LearnerError("missing", f"{call}: {message}. Keep the function names of the skeleton")
     return LearnerError("error", f"{call} raised {exc_type}: {message}{location}")
+
+
+def missing_module_message(module, staged, shown=12):
+    """Why ``module``.py could not be imported: left out when staging, misnamed, or not there at all."""
+    wanted = f"{module}.py"
+    for note in staged.skipped:
+        name, _, reason = note.partition(": ")
+        if name == wanted:
+            return f"{wanted} was not graded: {reason}"
+        if note.startswith("the submission folder"):
+            return f"there is no {wanted} to grade: {note}"
+    code = staged.host_dir / "code"
+    found = sorted(str(p.relative_to(code)) for p in code.rglob("*") if p.is_file())
+    listed = ", ".join(found[:shown]) + (f" and {len(found) - shown} more" if len(found) > shown else "")
+    text = (f"there is no {wanted} in the submission (files are matched by module name, exactly, "
+            f"upper/lower case included). Files found: {listed or 'none'}.")
+    near = [f for f in found if Path(f).name.casefold().startswith(module.casefold()) or
+            Path(f).name.casefold() == wanted.casefold()]
+    if near:
+        text += f" Rename {near[0]} to {wanted}" + (" (at the top of the folder)" if "/" in near[0] else "") + "."
+    return text
