@@ -14,6 +14,7 @@ behind (files in its scratch folders, processes carrying the attack's mark).
 """
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -123,7 +124,14 @@ def bench(request, reference, tmp_path_factory):
     shutil.copytree(SOLUTIONS, honest, ignore=shutil.ignore_patterns("__pycache__", "_*"))
     module = honest / f"{EXERCISE}.py"
     module.write_text(PROBE + module.read_text())
-    grader = Grader(reference, exercises=[EXERCISE], limits=LIMITS, isolation=request.param)
+    # The grader may run from a folder holding a class's submissions, and the live reference
+    # puts solutions/ on sys.path: neither may become visible to learners.
+    saved = list(sys.path)
+    sys.path[:0] = [str(root), str(SOLUTIONS), str(HIDDEN_CHECKS)]
+    try:
+        grader = Grader(reference, exercises=[EXERCISE], limits=LIMITS, isolation=request.param)
+    finally:
+        sys.path[:] = saved
     clean = grader.grade(honest, student="honest")
     assert clean.total == clean.max_total == 10, [(c.name, c.feedback) for c in clean.checks]
     yield {"mode": request.param, "grader": grader, "honest": honest, "clean": clean, "root": root}
@@ -148,12 +156,8 @@ def _canaries(root):
     return {path: path.read_bytes() for path in files}
 
 
-@pytest.mark.parametrize("attack", ATTACKS, ids=[a.name for a in ATTACKS])
-def test_attack_earns_nothing_and_harms_nobody(bench, attack, tmp_path):
-    mode, grader = bench["mode"], bench["grader"]
-    if mode == "plain" and not attack.plain:
-        pytest.skip("needs bubblewrap: without it learner code runs as the grader's user and sees its files")
-    canaries = _canaries(bench["root"])
+def _attacker(bench, attack, canaries, tmp_path):
+    """The attack's submission folder, its module's text and the paths it was told about."""
     folder = tmp_path / attack.name
     shutil.copytree(EXERCISES, folder, ignore=shutil.ignore_patterns("__pycache__", "_*"))
     paths = {"kit_roots": [str(KIT_ROOT), "/work/main"],
@@ -165,6 +169,16 @@ def test_attack_earns_nothing_and_harms_nobody(bench, attack, tmp_path):
              "delete": [str(p) for p in canaries]}
     source = build_source((EXERCISES / f"{EXERCISE}.py").read_text(), attack, paths)
     (folder / f"{EXERCISE}.py").write_text(source)
+    return folder, source, paths
+
+
+@pytest.mark.parametrize("attack", ATTACKS, ids=[a.name for a in ATTACKS])
+def test_attack_earns_nothing_and_harms_nobody(bench, attack, tmp_path):
+    mode, grader = bench["mode"], bench["grader"]
+    if mode == "plain" and not attack.plain:
+        pytest.skip("needs bubblewrap: without it learner code runs as the grader's user and sees its files")
+    canaries = _canaries(bench["root"])
+    folder, source, paths = _attacker(bench, attack, canaries, tmp_path)
     try:
         result = grader.grade(folder, student=attack.name)
 
@@ -194,3 +208,18 @@ def test_attack_earns_nothing_and_harms_nobody(bench, attack, tmp_path):
         for path in canaries:
             if path.name.startswith("."):
                 path.unlink(missing_ok=True)
+
+
+def test_without_bubblewrap_the_reading_attack_works(bench, tmp_path):
+    """The control for ``reads_and_imports_...``: where nothing hides the files, it takes full marks.
+
+    This is what bubblewrap prevents, and why ``plain`` mode carries a warning;
+    it also shows the attack is potent, so its 0 under bubblewrap means something.
+    """
+    if bench["mode"] != "plain":
+        pytest.skip("the control runs without bubblewrap")
+    attack = next(a for a in ATTACKS if a.name.startswith("reads_and_imports"))
+    folder, _, _ = _attacker(bench, attack, {}, tmp_path)
+    result = bench["grader"].grade(folder, student=attack.name)
+    assert result.total == result.max_total == 10
+    assert f"{SOLUTIONS / EXERCISE}.py" in result.output
