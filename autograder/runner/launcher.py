@@ -64,9 +64,12 @@ class WorkerLauncher:
     def stage(self, folder):
         """A private, world-readable copy of the learner's files for one grading."""
         self._count += 1
-        host = self.stage_root / f"s{self._count}"
+        # A fresh, unpredictable name: a learner who can write here (plain mode) cannot
+        # prepare the next learner's folder, nor make its creation fail.
+        self.stage_root.mkdir(mode=0o755, exist_ok=True)  # (plain mode: a learner may have removed it)
+        host = Path(tempfile.mkdtemp(prefix=f"s{self._count}-", dir=self.stage_root))
         code = host / "code"
-        code.mkdir(parents=True)
+        code.mkdir()
         skipped = copy_submission(Path(folder), code)
         tmp = host / "tmp"   # scratch space in plain mode (bubblewrap gives a private /tmp instead)
         tmp.mkdir()

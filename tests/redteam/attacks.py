@@ -427,4 +427,22 @@ ATTACKS = [
                 pass
         print("rg-redteam changed", _done)
         """),
+    Attack("prepares_the_next_learners_staging_folder", prelude="""
+        import os
+        _stage_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        _done = []
+        for _n in range(1, 60):
+            for _name in (f"s{_n}", f"s{_n}/code"):
+                try:
+                    os.mkdir(os.path.join(_stage_root, _name))
+                    _done.append(_name)
+                except OSError:
+                    pass
+            try:
+                with open(os.path.join(_stage_root, f"s{_n}", "code", "ex02_forward_pass.py"), "w") as _f:
+                    _f.write("raise SystemExit('rg-redteam was here')")
+            except OSError:
+                pass
+        print("rg-redteam prepared", len(_done), "folders in", _stage_root)
+        """),
 ]
