@@ -14,6 +14,7 @@ behind (files in its scratch folders, processes carrying the attack's mark).
 """
 import os
 import shutil
+import socket
 import sys
 from pathlib import Path
 
@@ -156,7 +157,7 @@ def _canaries(root):
     return {path: path.read_bytes() for path in files}
 
 
-def _attacker(bench, attack, canaries, tmp_path):
+def _attacker(bench, attack, canaries, tmp_path, port=0):
     """The attack's submission folder, its module's text and the paths it was told about."""
     folder = tmp_path / attack.name
     shutil.copytree(EXERCISES, folder, ignore=shutil.ignore_patterns("__pycache__", "_*"))
@@ -166,7 +167,7 @@ def _attacker(bench, attack, canaries, tmp_path):
                          str(bench["honest"] / f"{EXERCISE}.py")],
              "secret_dirs": [str(SOLUTIONS), str(CHECKS / "public"), str(HIDDEN_CHECKS), str(bench["honest"])],
              "write": [str(p.parent / f"{MARK}-written") for p in canaries] + [str(folder / f"{MARK}-written")],
-             "delete": [str(p) for p in canaries]}
+             "delete": [str(p) for p in canaries], "port": port}
     source = build_source((EXERCISES / f"{EXERCISE}.py").read_text(), attack, paths)
     (folder / f"{EXERCISE}.py").write_text(source)
     return folder, source, paths
@@ -178,7 +179,9 @@ def test_attack_earns_nothing_and_harms_nobody(bench, attack, tmp_path):
     if mode == "plain" and not attack.plain:
         pytest.skip("needs bubblewrap: without it learner code runs as the grader's user and sees its files")
     canaries = _canaries(bench["root"])
-    folder, source, paths = _attacker(bench, attack, canaries, tmp_path)
+    listener = socket.create_server(("127.0.0.1", 0))  # the grader's side of the network
+    listener.setblocking(False)
+    folder, source, paths = _attacker(bench, attack, canaries, tmp_path, listener.getsockname()[1])
     try:
         result = grader.grade(folder, student=attack.name)
 
@@ -190,11 +193,13 @@ def test_attack_earns_nothing_and_harms_nobody(bench, attack, tmp_path):
         for check, (status, words) in expected.items():
             assert (got[check].status, [w for w in words if w not in got[check].feedback]) == (status, []), \
                 f"{check}: {got[check].status}\n{got[check].feedback}"
-        for report in ("stole", "changed"):  # what the attack itself found it could do
+        for report in ("stole", "changed", "reached"):  # what the attack itself found it could do
             if f"{MARK} {report}" in attack.prelude:
                 assert f"{MARK} {report} []" in result.output, result.output[-2000:]
 
         # Nothing outside its scratch space changed, nothing of it still runs.
+        with pytest.raises(BlockingIOError):
+            listener.accept()
         assert {p: p.read_bytes() if p.exists() else None for p in canaries} == canaries
         assert not [p for p in paths["write"] if Path(p).exists()]
         assert (folder / f"{EXERCISE}.py").read_text() == source
@@ -205,6 +210,7 @@ def test_attack_earns_nothing_and_harms_nobody(bench, attack, tmp_path):
         assert _view(after) == _view(bench["clean"])
         assert leftovers(grader) == []
     finally:
+        listener.close()
         for path in canaries:
             if path.name.startswith("."):
                 path.unlink(missing_ok=True)

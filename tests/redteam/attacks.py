@@ -445,4 +445,16 @@ ATTACKS = [
                 pass
         print("rg-redteam prepared", len(_done), "folders in", _stage_root)
         """),
+    Attack("reaches_the_network", plain=False, prelude="""
+        import socket
+        _reached = []
+        for _host, _port in (("127.0.0.1", _RG_PATHS["port"]), ("pypi.org", 443)):
+            try:
+                with socket.create_connection((_host, _port), timeout=2) as _s:
+                    _s.sendall(b"rg-redteam")
+                    _reached.append(_host)
+            except OSError:
+                pass
+        print("rg-redteam reached", _reached)
+        """),
 ]
