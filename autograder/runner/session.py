@@ -250,7 +250,8 @@ class Record(dict):
 
 
 class Records(list):
-    """A list of records (observers that make several calls); bad indexing fails the learner's check."""
+    """A list in an answer (records of several calls, or the learner's own items): indexing past
+    its end fails the learner's check, not the check itself."""
 
     def __init__(self, observer, items):
         super().__init__(items)
@@ -260,8 +261,8 @@ class Records(list):
         try:
             return super().__getitem__(index)
         except (IndexError, TypeError):
-            raise LearnerError("protocol", f"the worker's answer to {self.observer} is not the list of "
-                                           f"records that observer returns; nothing it sent was used") from None
+            raise LearnerError("protocol", f"the answer to {self.observer} has no item {index!r} (did the "
+                                           f"code return fewer items than expected?)") from None
 
 
 def answer(observer, value, _top=True):
