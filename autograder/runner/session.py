@@ -198,9 +198,9 @@ class LearnerSession:
         timed_out = not worker.closed and time.monotonic() >= deadline
         progress = worker.progress or {}
         self._discard_worker()
-        elapsed = time.monotonic() - started
+        limit = deadline - started  # the limit, not the time measured: the same code gets the same words
         if timed_out:
-            what = f"did not finish within {elapsed:.0f} s (an endless loop, or far too much work?)"
+            what = f"did not finish within {limit:.0f} s (an endless loop, or far too much work?)"
             kind = "timeout"
         else:
             what = "stopped the grading process: " + worker.exit_description()
