@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..exercises import MODULES
 from ..worker import observers, wire
-from .session import learner_error_from
+from .session import answer, learner_error_from
 
 
 class InProcessSession:
@@ -55,7 +55,7 @@ class InProcessSession:
                     sys.modules[module] = previous
         response = wire.loads(wire.dumps(response))  # the same plain data a worker would send
         if "value" in response:
-            return response["value"]
+            return answer(name, response["value"])
         raise learner_error_from(response["error"])
 
     def close(self):

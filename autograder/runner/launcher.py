@@ -64,9 +64,12 @@ class WorkerLauncher:
     def stage(self, folder):
         """A private, world-readable copy of the learner's files for one grading."""
         self._count += 1
-        host = self.stage_root / f"s{self._count}"
+        # A fresh, unpredictable name: a learner who can write here (plain mode) cannot
+        # prepare the next learner's folder, nor make its creation fail.
+        self.stage_root.mkdir(mode=0o755, exist_ok=True)  # (plain mode: a learner may have removed it)
+        host = Path(tempfile.mkdtemp(prefix=f"s{self._count}-", dir=self.stage_root))
         code = host / "code"
-        code.mkdir(parents=True)
+        code.mkdir()
         skipped = copy_submission(Path(folder), code)
         tmp = host / "tmp"   # scratch space in plain mode (bubblewrap gives a private /tmp instead)
         tmp.mkdir()
@@ -245,38 +248,65 @@ def copy_submission(source, target):
     """Copy regular files below ``source`` into ``target``; returns notes on what was left out.
 
     Symbolic links are never followed (a link could point at anything on the
-    grader's machine); the number and total size of files are capped.
+    grader's machine); the number and total size of files are capped. Nothing
+    here raises for a bad submission: a folder that is missing or unreadable
+    is a note, and the checks then say which module they could not find.
     """
-    skipped, count, total = [], 0, 0
-    for root, dirs, files in os.walk(source, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+    source = Path(source)
+    if not source.is_dir():
+        what = "does not exist" if not os.path.lexists(source) else "is not a folder"
+        return [f"the submission folder {_printable(str(source))} {what}"]
+    skipped, count, total, over = [], 0, 0, 0
+
+    def unreadable(error):
+        where = Path(error.filename)
+        label = "the submission folder" if where == source else f"{_printable(str(where.relative_to(source)))}/:"
+        skipped.append(f"{label} could not be read ({error.strerror})")
+
+    for root, dirs, files in os.walk(source, onerror=unreadable, followlinks=False):
         rel = Path(root).relative_to(source)
+        for name in sorted(dirs):
+            if os.path.islink(Path(root) / name):
+                skipped.append(f"{_printable(str(rel / name))}/: a link to a folder (links are not followed)")
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__"
+                         and not os.path.islink(Path(root) / d))
         for name in sorted(files):
             path = Path(root) / name
+            shown = _printable(str(rel / name))
             try:
                 info = os.lstat(path)
-            except OSError:
-                skipped.append(f"{rel / name}: unreadable")
+            except OSError as exc:
+                skipped.append(f"{shown}: could not be read ({exc.strerror})")
                 continue
             if not stat.S_ISREG(info.st_mode):
-                skipped.append(f"{rel / name}: not a regular file (links are not followed)")
+                kind = "a link" if stat.S_ISLNK(info.st_mode) else "not a regular file"
+                skipped.append(f"{shown}: {kind} (links are not followed)")
                 continue
             if count >= MAX_STAGED_FILES or total + info.st_size > MAX_STAGED_BYTES:
-                skipped.append(f"{rel / name}: over the submission's size limit")
+                over += 1
+                if over <= 10:
+                    skipped.append(f"{shown}: over the submission's size limit ({MAX_STAGED_FILES} files, "
+                                   f"{MAX_STAGED_BYTES // 2 ** 20} MiB in all)")
                 continue
             destination = target / rel / name
             destination.parent.mkdir(parents=True, exist_ok=True)
             try:
                 shutil.copyfile(path, destination, follow_symlinks=False)
             except OSError as exc:
-                skipped.append(f"{rel / name}: could not be read ({exc.strerror})")
+                skipped.append(f"{shown}: could not be read ({exc.strerror})")
                 continue
             os.chmod(destination, 0o644)
             count += 1
             total += info.st_size
+    if over > 10:
+        skipped.append(f"... and {over - 10} more files over the submission's size limit")
     for root, dirs, _ in os.walk(target):
         for name in dirs:
             os.chmod(Path(root) / name, 0o755)
     os.chmod(target, 0o755)
     return skipped
 
+
+def _printable(text):
+    """A file name as text that can be printed and stored (names need not be valid UTF-8)."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

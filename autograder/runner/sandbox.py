@@ -66,26 +66,34 @@ def unprivileged_uid():
 
 
 def python_roots():
-    """Folders the worker's Python needs: its prefixes and every import path outside them."""
+    """Folders the worker's Python needs: its prefixes and the installation's import folders.
+
+    Deliberately not every entry of the grader's ``sys.path``: that may hold the
+    folder the grader was started from (a class's submissions), the tests or the
+    solutions (the live reference puts them there), none of which a learner may see.
+    """
+    import site
+
     roots = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
     for key in ("stdlib", "platstdlib", "purelib", "platlib"):
         path = sysconfig.get_paths().get(key)
         if path:
             roots.add(os.path.realpath(path))
-    for entry in sys.path:
-        if entry and os.path.isdir(entry):
-            roots.add(os.path.realpath(entry))
+    for path in site.getsitepackages():
+        if os.path.isdir(path):
+            roots.add(os.path.realpath(path))
     roots.add(os.path.dirname(os.path.realpath(sys.executable)))
     # Keep only the outermost folders; system folders are bound as a whole anyway.
     system = ("/usr", "/lib", "/lib64", "/bin", "/sbin")
+    kit = os.path.realpath(KIT_ROOT)
     kept = []
     for root in sorted(roots):
         if root.startswith(tuple(s + "/" for s in system)) or root in system:
             continue
         if any(root == k or root.startswith(k + "/") for k in kept):
             continue
-        if root == os.path.realpath(KIT_ROOT):
-            continue  # the kit itself (an editable install may put it on sys.path): never shown
+        if root == kit:
+            continue  # the kit itself (an odd installation may list it): never shown
         kept.append(root)
     return kept
 

@@ -13,6 +13,7 @@ import select
 import signal
 import threading
 import time
+from pathlib import Path
 
 from ..worker import wire
 from .errors import LearnerError
@@ -197,9 +198,9 @@ class LearnerSession:
         timed_out = not worker.closed and time.monotonic() >= deadline
         progress = worker.progress or {}
         self._discard_worker()
-        elapsed = time.monotonic() - started
+        limit = deadline - started  # the limit, not the time measured: the same code gets the same words
         if timed_out:
-            what = f"did not finish within {elapsed:.0f} s (an endless loop, or far too much work?)"
+            what = f"did not finish within {limit:.0f} s (an endless loop, or far too much work?)"
             kind = "timeout"
         else:
             what = "stopped the grading process: " + worker.exit_description()
@@ -221,17 +222,75 @@ class LearnerSession:
 
     def _unwrap(self, name, message):
         if "value" in message:
-            return message["value"]
+            return answer(name, message["value"])
         error = message.get("error")
         if not isinstance(error, dict):
             raise LearnerError("protocol", "the worker's answer had neither a value nor an error")
-        raise learner_error_from(error)
+        folder = self.launcher.worker_paths(self.staged)[0]
+        verdict = learner_error_from(error, folder)
+        if verdict.kind == "missing" and error.get("phase") == "import":
+            verdict = LearnerError("missing", missing_module_message(
+                str(error.get("call") or "").replace("import ", ""), self.staged))
+        raise verdict
 
 
-def learner_error_from(error):
-    """A LearnerError with teaching text for an exception reported by a worker."""
+class Record(dict):
+    """A record an observer reported. A field the worker left out (it can send
+    anything) fails the learner's check with a clear message instead of
+    breaking the check itself."""
+
+    def __init__(self, observer, fields):
+        super().__init__(fields)
+        self.observer = observer
+
+    def __missing__(self, key):
+        raise LearnerError("protocol", f"the worker's answer to {self.observer} lacks the field {key!r} "
+                                       f"(was the grader's code in the worker tampered with?); nothing it "
+                                       f"sent was used")
+
+
+class Records(list):
+    """A list in an answer (records of several calls, or the learner's own items): indexing past
+    its end fails the learner's check, not the check itself."""
+
+    def __init__(self, observer, items):
+        super().__init__(items)
+        self.observer = observer
+
+    def __getitem__(self, index):
+        try:
+            return super().__getitem__(index)
+        except (IndexError, TypeError):
+            raise LearnerError("protocol", f"the answer to {self.observer} has no item {index!r} (did the "
+                                           f"code return fewer items than expected?)") from None
+
+
+def answer(observer, value, _top=True):
+    """The decoded answer of ``observer``, its records wrapped in ``Record``/``Records``.
+
+    Observers return a record (dict) or a list of them; a worker that answers
+    with anything else has been tampered with.
+    """
+    if type(value) is dict:
+        return Record(observer, {k: answer(observer, v, False) for k, v in value.items()})
+    if type(value) is list:
+        return Records(observer, [answer(observer, v, False) for v in value])
+    if _top:
+        raise LearnerError("protocol", f"the worker's answer to {observer} is not the record that observer "
+                                       f"returns (it sent {str(value)[:60]!r}); nothing it sent was used")
+    return value
+
+
+def learner_error_from(error, folder=None):
+    """A LearnerError with teaching text for an exception reported by a worker.
+
+    ``folder`` is where the worker saw the learner's files: it is cut out of
+    messages (a SyntaxError names the full path), leaving the learner's own names.
+    """
     exc_type = str(error.get("type", "Exception"))
     message = str(error.get("message", ""))
+    if folder:
+        message = message.replace(folder.rstrip("/") + "/", "")
     call = error.get("call") or "your code"
     where = error.get("where") or []
     location = ""
@@ -245,6 +304,8 @@ def learner_error_from(error):
         if exc_type == "ModuleNotFoundError" and f"'{module}'" in message:
             return LearnerError("missing", f"there is no {module}.py in the submission (files are matched "
                                            f"by module name)")
+        if exc_type == "SyntaxError" and ("codec can't decode" in message or "Non-UTF-8" in message):
+            location += f". {module}.py is not saved as UTF-8: save it with the UTF-8 encoding"
         return LearnerError("import", f"importing {module}.py raised {exc_type}: {message}{location}. "
                                       f"Fix it first: nothing in that file can be graded until it imports")
     if exc_type == "NotImplementedError":
@@ -253,3 +314,24 @@ def learner_error_from(error):
     if exc_type == "AttributeError" and "has no attribute" in message and "module" in message:
         return LearnerError("missing", f"{call}: {message}. Keep the function names of the skeleton")
     return LearnerError("error", f"{call} raised {exc_type}: {message}{location}")
+
+
+def missing_module_message(module, staged, shown=12):
+    """Why ``module``.py could not be imported: left out when staging, misnamed, or not there at all."""
+    wanted = f"{module}.py"
+    for note in staged.skipped:
+        name, _, reason = note.partition(": ")
+        if name == wanted:
+            return f"{wanted} was not graded: {reason}"
+        if note.startswith("the submission folder"):
+            return f"there is no {wanted} to grade: {note}"
+    code = staged.host_dir / "code"
+    found = sorted(str(p.relative_to(code)) for p in code.rglob("*") if p.is_file())
+    listed = ", ".join(found[:shown]) + (f" and {len(found) - shown} more" if len(found) > shown else "")
+    text = (f"there is no {wanted} in the submission (files are matched by module name, exactly, "
+            f"upper/lower case included). Files found: {listed or 'none'}.")
+    near = [f for f in found if Path(f).name.casefold().startswith(module.casefold()) or
+            Path(f).name.casefold() == wanted.casefold()]
+    if near:
+        text += f" Rename {near[0]} to {wanted}" + (" (at the top of the folder)" if "/" in near[0] else "") + "."
+    return text

@@ -164,11 +164,26 @@ class ForkServer:
                 return
             self.statuses[pid] = status
 
+    def wait_for(self, pid, seconds=5.0):
+        """Reap the worker itself. Its pipes close while it exits, before it is a zombie, so the
+        grader can ask for its end before ``reap`` could see it; its status must not be lost."""
+        deadline = time.monotonic() + seconds
+        while pid not in self.statuses and time.monotonic() < deadline:
+            try:
+                done, status = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                return  # not a child of ours (any more)
+            if done == pid:
+                self.statuses[pid] = status
+                return
+            time.sleep(0.002)
+
     def end(self, pid):
         try:
             os.killpg(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+        self.wait_for(pid)
         sweep(self.reap)
         if self.wipe_tmp:
             for folder in ("/tmp", "/dev/shm"):
