@@ -197,3 +197,23 @@ def test_source_scan_reads_the_solution_as_clean():
                                  "def helper(module, x):\n    return module.forward(x)\n"
                                  "saved = torch._VF\n")
     assert [line for line, _, _ in found] == [3, 6, 7]
+
+
+def test_trusted_mistake_model_without_mistakes_is_nn_rnn():
+    """The variants that name mistakes come from a chain of torch layers: with no switch set it IS nn.RNN."""
+    import torch
+
+    from autograder.configs import draw_rnn_configs
+    from autograder.worker.observers.common import build_rnn, rnn_config, uniform
+    from autograder.worker.observers.ex04 import mistaken_rnn
+
+    for cfg in draw_rnn_configs(48, salt="ex04.trusted"):
+        rnn = build_rnn(**rnn_config(cfg), seed=cfg["seed"] % 1000)
+        directions = 2 if cfg["bidirectional"] else 1
+        steps, batch = cfg["seq_len"], cfg["batch_size"]
+        x = uniform(1, (batch, steps, cfg["input_size"]) if cfg["batch_first"] else (steps, batch, cfg["input_size"]),
+                    cfg["dtype"])
+        h0 = uniform(2, (cfg["num_layers"] * directions, batch, cfg["hidden_size"]), cfg["dtype"])
+        with torch.no_grad():
+            (want_out, want_h), (got_out, got_h) = rnn(x, h0), mistaken_rnn(rnn, x, h0)
+        assert torch.allclose(got_out, want_out, atol=1e-6) and torch.allclose(got_h, want_h, atol=1e-6), cfg

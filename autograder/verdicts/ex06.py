@@ -37,15 +37,15 @@ def judge_delay_task(got, cfg):
         raise Feedback(call, f"X with values from {x.min():.3g} to {x.max():.3g}", "noise spread over [-1, 1]",
                        TASK, hint)
     expected = np.zeros_like(x)
-    if delay < seq_len:
+    if seq_len > delay:
         expected[delay:] = x[:seq_len - delay]
     if not np.array_equal(y, expected):
         raise Feedback(call, f"Y that differs from X delayed by {delay} steps", "Y[t] = X[t - delay], zero before",
                        TASK, _delay_hint(x, y, delay))
     if not got["same_seed_same"]:
         raise Feedback(call + " twice", "different data", "the same X and Y both times", TASK,
-                       "draw from a generator seeded with seed (torch.Generator().manual_seed(seed)) or call "
-                       "torch.manual_seed(seed) first: the global random state changes between calls")
+                       "draw from a torch.Generator seeded with the seed argument, or seed torch's global "
+                       "generator with it first: the global random state changes between calls")
     if not got["other_seed_differs"]:
         raise Feedback(call + f" and with seed={cfg.get('seed', 0) + 1}", "the same X for both seeds",
                        "other data for another seed", TASK, "the seed argument must be used to draw X")
@@ -97,7 +97,7 @@ def judge_loop(got, want, cfg):
     if _close(losses, want["losses"]) or _close(losses, post_step):
         if "repeatable" in got and not got["repeatable"]:
             raise Feedback(call + " twice", "different losses", "the same losses", LOOP,
-                           "seed torch at the start of train (torch.manual_seed(seed)) so runs repeat exactly")
+                           "seed torch with the seed argument at the start of train, so runs repeat exactly")
         return
     hint = None
     variants = want.get("variants") or {}

@@ -40,7 +40,7 @@ def describe_figure(fig):
 @observer("ex01.plot_weights")
 def plot_weights(ctx, **cfg):
     os.environ.setdefault("MPLBACKEND", "Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib import pyplot
     from matplotlib.figure import Figure
 
     mod = ctx.module(MODULE)
@@ -49,7 +49,7 @@ def plot_weights(ctx, **cfg):
     # (the grader reads these from the reference side's identical rnn).
     weights = {name: param.detach().to(dtype=torch.float64)
                for name, param in rnn.named_parameters() if name.startswith("weight_")}
-    before = plt.get_fignums()
+    before = pyplot.get_fignums()
     try:
         result = ctx.call(f"plot_weights({rnn_label(**cfg)})", mod.plot_weights, rnn)
         if not isinstance(result, Figure):
@@ -57,6 +57,6 @@ def plot_weights(ctx, **cfg):
         return {"type": "Figure", "figure": describe_figure(result), "weights": weights}
     finally:
         # Close what the call opened, so figures never pile up across checks.
-        for number in plt.get_fignums():
+        for number in pyplot.get_fignums():
             if number not in before:
-                plt.close(number)
+                pyplot.close(number)

@@ -8,7 +8,8 @@ reported, whatever it returns. The trusted side also reads the source
 
 With ``variants=True`` (asked of the reference only) the observers also
 return what classic mistakes would produce, computed by ``mistaken_rnn``
-below, so that a check can name the mistake a learner's numbers match.
+below from torch's own layers, so that a check can name the mistake a
+learner's numbers match.
 """
 import contextlib
 
@@ -107,55 +108,57 @@ def rnn_cell(ctx, input_size, hidden_size, batch_size, bias=True, nonlinearity="
 
 # ---------------------------------------------------------------- the whole recurrence
 
+def _one_direction(rnn, layer, suffix, dtype, nonlinearity=None):
+    """A single-layer, single-direction nn.RNN holding one layer-direction's weights of ``rnn``."""
+    width = getattr(rnn, f"weight_ih_l{layer}{suffix}").shape[1]
+    part = nn.RNN(width, rnn.hidden_size, nonlinearity=nonlinearity or rnn.nonlinearity, bias=rnn.bias).to(dtype)
+    with torch.no_grad():
+        for kind in ("weight_ih", "weight_hh") + (("bias_ih", "bias_hh") if rnn.bias else ()):
+            getattr(part, f"{kind}_l0").copy_(getattr(rnn, f"{kind}_l{layer}{suffix}"))
+    return part
+
+
 def mistaken_rnn(rnn, x, h0, *, reverse_backward=True, restore_order=True, layers_read_x=False,
-                 biases=("ih", "hh"), nonlinearity=None, aliased_outputs=False):
-    """A trusted manual nn.RNN with switches that reproduce classic mistakes (all off: the right answer)."""
-    if rnn.batch_first:
-        x = x.transpose(0, 1)
-    seq_len = x.shape[0]
-    directions = 2 if rnn.bidirectional else 1
-    act = {"tanh": torch.tanh, "relu": torch.relu}[nonlinearity or rnn.nonlinearity]
-    layer_input, finals = x, []
-    for layer in range(rnn.num_layers):
-        outputs = []
+                 dropped_bias=None, nonlinearity=None, aliased_outputs=False):
+    """What a manual RNN with one classic mistake returns (no switch set: the right answer).
+
+    Built from torch's own single-direction layers (trusted side only): each
+    layer and direction of ``rnn`` becomes its own one-layer nn.RNN, and the
+    switches change how they are chained.
+    """
+    steps = x.transpose(0, 1) if rnn.batch_first else x   # time first from here on
+    directions, layers = (2 if rnn.bidirectional else 1), rnn.num_layers
+    layer_input, finals = steps, []
+    for layer in range(layers):
+        halves = []
         for direction, suffix in enumerate(["", "_reverse"][:directions]):
-            w_ih = getattr(rnn, f"weight_ih_l{layer}{suffix}")
-            w_hh = getattr(rnn, f"weight_hh_l{layer}{suffix}")
-            bias = 0
-            if rnn.bias:
-                for kind in biases:
-                    bias = bias + getattr(rnn, f"bias_{kind}_l{layer}{suffix}")
-            h = h0[layer * directions + direction]
-            order = list(range(seq_len))
-            if direction == 1 and reverse_backward:
-                order.reverse()
-            source = x if (layers_read_x and layer > 0) else layer_input
-            states = {}
-            for position, t in enumerate(order):
-                h = act(source[t] @ w_ih.T + bias + h @ w_hh.T)
-                states[t if restore_order else position] = h
-            stacked = torch.stack([states[t] for t in range(seq_len)])
-            if aliased_outputs:
-                stacked = h.expand(seq_len, *h.shape)
-            outputs.append(stacked)
-            finals.append(h)
-        layer_input = torch.cat(outputs, dim=-1)
-    output = layer_input.transpose(0, 1) if rnn.batch_first else layer_input
-    return output, torch.stack(finals)
+            part = _one_direction(rnn, layer, suffix, x.dtype, nonlinearity)
+            if dropped_bias:
+                getattr(part, f"{dropped_bias}_l0").zero_()
+            source = steps if (layers_read_x and layer > 0) else layer_input
+            backwards = direction == 1 and reverse_backward
+            states, last = part(source.flip(0) if backwards else source, h0[layer * directions + direction][None])
+            halves.append(states.flip(0) if backwards and restore_order else states)
+            finals.append(last[0])
+        if aliased_outputs:
+            halves = [finals[-1].expand(steps.shape[0], *finals[-1].shape)]
+        layer_input = torch.cat(halves, dim=-1)
+    top = layer_input.transpose(0, 1) if rnn.batch_first else layer_input
+    return top, torch.stack(finals)
 
 
 def mistake_variants(rnn, x, h0, given_h0):
     """{mistake name: {"output", "h_n"}} for every mistake that makes a difference in this configuration."""
     directions = 2 if rnn.bidirectional else 1
-    switches = {"aliased_outputs": dict(aliased_outputs=True)}
+    switches = {"aliased_outputs": dict(aliased_outputs=True)} if directions == 1 else {}
     if rnn.bidirectional:
         switches["backward_not_reversed"] = dict(reverse_backward=False)
         switches["backward_order_not_restored"] = dict(restore_order=False)
     if rnn.num_layers > 1 and rnn.input_size == rnn.hidden_size * directions:
         switches["layers_read_x"] = dict(layers_read_x=True)
     if rnn.bias:
-        switches["only_b_ih"] = dict(biases=("ih",))
-        switches["only_b_hh"] = dict(biases=("hh",))
+        switches["only_b_ih"] = dict(dropped_bias="bias_hh")
+        switches["only_b_hh"] = dict(dropped_bias="bias_ih")
     if rnn.nonlinearity == "relu":
         switches["always_tanh"] = dict(nonlinearity="tanh")
     found = {}

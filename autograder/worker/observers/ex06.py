@@ -3,8 +3,8 @@
 ``train`` is judged on a model and data the grader owns: ``KnownRNNnet`` below
 is a small trusted copy of the contract's ``RNNnet`` (the worker cannot see
 ``solutions/``, and a learner's own RNNnet must not decide whether their loop
-is graded right), and ``delay_task`` a trusted copy of the data generator.
-While ``train`` runs, a global optimizer hook counts the optimizer steps.
+is graded right), and ``delay_task`` draws the data. While ``train`` runs, a
+global optimizer hook counts the optimizer steps.
 """
 import contextlib
 
@@ -20,20 +20,20 @@ MODULE = "ex06_training"
 class KnownRNNnet(nn.Module):
     """The contract's RNNnet: nn.RNN at .rnn, nn.Linear head at .out applied at every step."""
 
-    def __init__(self, input_size, num_hidden, num_layers, output_size=1):
+    def __init__(self, input_size, num_hidden, num_layers):
         super().__init__()
         self.rnn = nn.RNN(input_size, num_hidden, num_layers)
-        self.out = nn.Linear(num_hidden, output_size)
+        self.out = nn.Linear(num_hidden, 1)
 
     def forward(self, x, hidden=None):
-        y, hidden = self.rnn(x, hidden)
-        return self.out(y), hidden
+        states, last = self.rnn(x, hidden)
+        return self.out(states), last
 
 
 def delay_task(n_sequences, seq_len, delay, seed):
-    X = torch.rand(seq_len, n_sequences, 1, generator=generator(seed)) * 2 - 1
-    Y = torch.zeros_like(X)
-    Y[delay:] = X[:seq_len - delay]
+    """The task's data, drawn here so that a learner's make_delay_task cannot change how train is judged."""
+    X = 2 * torch.rand(seq_len, n_sequences, 1, generator=generator(seed)) - 1
+    Y = torch.cat([torch.zeros(delay, n_sequences, 1), X])[:seq_len]
     return X, Y
 
 
@@ -137,25 +137,32 @@ def train(ctx, hidden=16, layers=1, n_sequences=16, seq_len=20, delay=2, epochs=
                          epochs=epochs, lr=lr, seed=seed)
         record["repeatable"] = as_floats(again) == record["losses"]
     if variants:
-        record["variants"] = {"no_zero_grad": trusted_training(known_net(hidden, layers, init_seed), X, Y,
-                                                               epochs, lr, zero_grad=False)}
-        # lr never reaching Adam: hard-coded to train's default, or Adam's own default 0.001.
-        for name, wrong_lr in (("lr_ignored", 0.01), ("adam_default_lr", 0.001)):
-            if lr != wrong_lr:
-                record["variants"][name] = trusted_training(known_net(hidden, layers, init_seed), X, Y,
-                                                            epochs, wrong_lr)
+        record["variants"] = mistake_trajectories(mod.train, hidden, layers, init_seed, X, Y, epochs, lr, seed)
     return record
 
 
-def trusted_training(net, X, Y, epochs, lr, zero_grad=True):
-    """Full-batch Adam as the contract says, with a switch for the classic forgotten zero_grad."""
-    optimizer = torch.optim.Adam(net.parameters(), lr=lr)
-    losses = []
-    for _ in range(epochs):
-        if zero_grad:
-            optimizer.zero_grad()
-        loss = nn.functional.mse_loss(net(X)[0], Y)
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
-    return losses
+@contextlib.contextmanager
+def gradients_never_cleared():
+    """Inside the block, zero_grad (of optimizers and modules) does nothing: the classic forgotten call."""
+    saved = torch.optim.Optimizer.zero_grad, nn.Module.zero_grad
+    torch.optim.Optimizer.zero_grad = nn.Module.zero_grad = lambda self, *args, **kwargs: None
+    try:
+        yield
+    finally:
+        torch.optim.Optimizer.zero_grad, nn.Module.zero_grad = saved
+
+
+def mistake_trajectories(train_fn, hidden, layers, init_seed, X, Y, epochs, lr, seed):
+    """Losses of classic loop mistakes, made by running the REFERENCE train in a doctored setting.
+
+    Only ever asked of the reference (``train_fn`` is then the solutions' own
+    train), so no training loop needs to live in the observers.
+    """
+    found = {}
+    with gradients_never_cleared():
+        found["no_zero_grad"] = train_fn(known_net(hidden, layers, init_seed), X, Y, epochs=epochs, lr=lr, seed=seed)
+    # lr never reaching Adam: hard-coded to train's default, or Adam's own default 0.001.
+    for name, wrong_lr in (("lr_ignored", 0.01), ("adam_default_lr", 0.001)):
+        if lr != wrong_lr:
+            found[name] = train_fn(known_net(hidden, layers, init_seed), X, Y, epochs=epochs, lr=wrong_lr, seed=seed)
+    return found
