@@ -78,7 +78,7 @@ def test_zip_layout(export):
     assert "torch==2.13.0" in setup and "/autograder/source/kit" in setup
     assert not any(name.startswith("solutions/") or "/solutions/" in name for name in infos)
     hidden = {name for name in infos if name.startswith("kit/autograder/checks/hidden/")}
-    assert bool(hidden) == any(HIDDEN_CHECKS.glob("*.py"))
+    assert bool(hidden) == any(HIDDEN_CHECKS.glob(f"*{EXERCISE}*.py"))  # only the exported exercise's
     assert "kit/autograder/exports/gradescope_run.py" in infos and "kit/autograder/generate.py" not in infos
     checks = {name.rsplit("/", 1)[1] for name in infos if name.startswith("kit/autograder/checks/") and "/test_" in name}
     assert checks and all(EXERCISE in name for name in checks)  # only the exported exercise's checks

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.exercises import MODULES
 from autograder.paths import CHECKS, EXERCISES, HIDDEN_CHECKS, KIT_ROOT, SOLUTIONS
 from autograder.runner import sandbox
 from autograder.runner.grade import Grader
@@ -48,12 +49,13 @@ def _rg_traces():
         except OSError:
             pass
     here = os.path.dirname(os.path.abspath(__file__))
-    found += [n for n in os.listdir(here) if n not in ("ex01_rnn_layer.py", "ex02_forward_pass.py",
-                                                        "ex03_rnnnet.py")]
+    found += [n for n in os.listdir(here) if n not in _RG_EXERCISE_FILES]
     return found
 if _rg_traces():
     raise RuntimeError(f"an earlier learner left traces: {_rg_traces()}")
 '''
+# The honest learner's folder holds every exercise module the solutions have, and nothing else.
+PROBE = f"_RG_EXERCISE_FILES = {tuple(f'{module}.py' for module in MODULES)!r}\n" + PROBE
 
 
 # -- what is running -------------------------------------------------------------------------
