@@ -109,3 +109,26 @@ def values_match(expected_values, tolerance=(1e-4, 1e-5)):
 def shape_is(shape):
     """A matcher: the learner's array has this shape."""
     return lambda got: isinstance(got, Array) and tuple(got.shape) == tuple(shape)
+
+
+def in_configuration(call, index, count, label):
+    """``call`` plus which of a hidden check's configurations it was made in.
+
+    Checks that loop over many configurations report the first one that fails;
+    this line tells the learner which sizes and settings to try themselves.
+    """
+    return f"{call}\n          (configuration {index + 1} of {count}: {label})"
+
+
+def first_difference(got, expected):
+    """``(key, got value, expected value)`` of the first key (in ``expected``'s order, then
+    extra keys of ``got``) where two dicts differ, or None when they are equal."""
+    for key, want in expected.items():
+        if key not in got:
+            return key, "<missing>", want
+        if got[key] != want:
+            return key, got[key], want
+    for key in got:
+        if key not in expected:
+            return key, got[key], "<no such entry>"
+    return None
