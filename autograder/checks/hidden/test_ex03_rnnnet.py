@@ -15,7 +15,7 @@ NETS = draw_net_configs(10, salt="ex03.hidden.forward_configs")
 GIVEN_NETS = draw_net_configs(8, calls=2, salt="ex03.hidden.forward_given_hidden")
 STRUCTURE_NETS = draw_net_configs(12, calls=1, salt="ex03.hidden.structure_configs")
 
-ZERO_START = ("when hidden is None, forward starts from zeros of shape (num_layers, batch, num_hidden) where batch "
+ZERO_START = ("When hidden is None, forward starts from zeros of shape (num_layers, batch, num_hidden) where batch "
               "is read from x on EVERY call (x.shape[1], or x.shape[0] with batch_first=True) and the dtype and "
               "device are x's (x.new_zeros(...), or torch.zeros(..., dtype=x.dtype, device=x.device))")
 
@@ -38,8 +38,9 @@ def _call_text(net, position, hidden):
     shape = _x_shape(net, call)
     given = f", hidden of shape ({net['net_args']['num_layers']}, {call['batch']}, {net['net_args']['num_hidden']})" \
         if hidden == "given" else ""
-    dtype = "" if net["dtype"] == "float32" else f" ({net['dtype']})"
-    return f"net(x of shape {shape}{dtype}{given}), call {position + 1} of {len(net['calls'])} on the same net"
+    layout = ", batch first" if net["net_args"]["batch_first"] else ""
+    dtype = "" if net["dtype"] == "float32" else f", {net['dtype']}"
+    return f"net(x of shape {shape}{layout}{dtype}{given}), call {position + 1} of {len(net['calls'])} on the same net"
 
 
 def _error_hint(net, position, raised):
