@@ -132,3 +132,17 @@ def first_difference(got, expected):
         if key not in expected:
             return key, got[key], "<no such entry>"
     return None
+
+
+def paired(got_all, expected_all, call):
+    """``zip(got_all, expected_all)`` for a check that asked about many configurations at once.
+
+    The learner's side must send one answer of the same kind per configuration;
+    anything else (a worker sending too few answers would otherwise pass a
+    plain ``zip``) fails the check instead of being compared partly.
+    """
+    if (not isinstance(got_all, list) or len(got_all) != len(expected_all)
+            or any(type(got) is not type(want) for got, want in zip(got_all, expected_all))):
+        raise Feedback(call, f"{describe(got_all)}", f"one answer for each of the {len(expected_all)} configurations",
+                       "the grader could not match your code's answers with the configurations it asked about")
+    return list(zip(got_all, expected_all))

@@ -103,3 +103,13 @@ def test_reference_agrees_with_torch_in_every_hidden_configuration(reference):
         actual = reference.observe("ex01.actual_parameters", args)
         assert reference.observe("ex01.expected_weight_shapes", args)["shapes"] == actual["shapes"], args
         assert reference.observe("ex01.count_parameters", args)["value"] == actual["count"], args
+
+
+def test_answers_missing_for_some_configurations_fail_the_check():
+    """A worker that sends fewer answers than configurations asked about must not pass by a short zip."""
+    from autograder.feedback import Feedback, paired
+
+    assert paired([{"a": 1}, {"a": 2}], [{"a": 1}, {"a": 2}], "f") == [({"a": 1}, {"a": 1}), ({"a": 2}, {"a": 2})]
+    for forged in ([], [{"a": 1}], {"a": 1}, [{"a": 1}, "text"]):
+        with pytest.raises(Feedback, match="one answer for each of the 2 configurations"):
+            paired(forged, [{"a": 1}, {"a": 2}], "f")

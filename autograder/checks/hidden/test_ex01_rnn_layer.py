@@ -11,7 +11,7 @@ import math
 import pytest
 
 from autograder.configs import config_label, draw_rnn_configs
-from autograder.feedback import Feedback, first_difference, in_configuration
+from autograder.feedback import Feedback, first_difference, in_configuration, paired
 
 LAYER_KEYS = ("input_size", "hidden_size", "num_layers", "nonlinearity", "bias", "batch_first", "bidirectional")
 SHAPE_KEYS = ("input_size", "hidden_size", "num_layers", "bias", "bidirectional")
@@ -38,7 +38,7 @@ def test_make_rnn_configs(learner, reference):
     """make_rnn passes every argument on to nn.RNN, in 16 configurations."""
     request = {"observer": "ex01.make_rnn", "configs": MAKE_CONFIGS}
     got_all, want_all = learner.observe("each", request), reference.observe("each", request)
-    for index, (args, got, want) in enumerate(zip(MAKE_CONFIGS, got_all, want_all)):
+    for index, (args, (got, want)) in enumerate(zip(MAKE_CONFIGS, paired(got_all, want_all, request["observer"]))):
         call = in_configuration(_call("make_rnn", args), index, len(MAKE_CONFIGS), config_label(args))
         if not got.get("is_rnn"):
             raise Feedback(call, f"an object of type {got.get('type')}", "an nn.RNN",
@@ -127,7 +127,7 @@ def test_expected_weight_shapes_configs(learner, reference):
     """expected_weight_shapes names every parameter with its shape, in 24 configurations."""
     request = {"observer": "ex01.expected_weight_shapes", "configs": SHAPE_CONFIGS}
     got_all, want_all = learner.observe("each", request), reference.observe("each", request)
-    for index, (args, got, want) in enumerate(zip(SHAPE_CONFIGS, got_all, want_all)):
+    for index, (args, (got, want)) in enumerate(zip(SHAPE_CONFIGS, paired(got_all, want_all, request["observer"]))):
         call = in_configuration(_call("expected_weight_shapes", args), index, len(SHAPE_CONFIGS),
                                 config_label(args))
         shapes = got.get("shapes")
@@ -157,7 +157,7 @@ def test_count_parameters_configs(learner, reference):
     """count_parameters equals what nn.RNN holds, in 24 configurations."""
     request = {"observer": "ex01.count_parameters", "configs": COUNT_CONFIGS}
     got_all, want_all = learner.observe("each", request), reference.observe("each", request)
-    for index, (args, got, want) in enumerate(zip(COUNT_CONFIGS, got_all, want_all)):
+    for index, (args, (got, want)) in enumerate(zip(COUNT_CONFIGS, paired(got_all, want_all, request["observer"]))):
         if got.get("value") == want["value"]:
             continue
         call = in_configuration(_call("count_parameters", args), index, len(COUNT_CONFIGS), config_label(args))

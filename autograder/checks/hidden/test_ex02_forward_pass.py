@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from autograder.configs import config_label, draw_rnn_configs
-from autograder.feedback import (Feedback, expect_equal, expect_tensor, in_configuration, shape_is, shape_text,
-                                 values_match)
+from autograder.feedback import (Feedback, expect_equal, expect_tensor, in_configuration, paired, shape_is,
+                                 shape_text, values_match)
 from autograder.worker.observers.common import rnn_config, rnn_label
 
 
@@ -59,7 +59,7 @@ def test_init_hidden_configs(learner, reference):
     requests = [dict(_layer(cfg), batch_size=cfg["batch_size"]) for cfg in INIT_CONFIGS]
     request = {"observer": "ex02.init_hidden", "configs": requests}
     got_all, want_all = learner.observe("each", request), reference.observe("each", request)
-    for index, (cfg, got, want) in enumerate(zip(INIT_CONFIGS, got_all, want_all)):
+    for index, (cfg, (got, want)) in enumerate(zip(INIT_CONFIGS, paired(got_all, want_all, request["observer"]))):
         call = in_configuration(f"init_hidden({rnn_label(**cfg)}, batch_size={cfg['batch_size']})",
                                 index, len(INIT_CONFIGS), config_label(cfg))
         expect_tensor(got["h0"], want["h0"], call=call, what="h0", concept=H0_CONCEPT,
@@ -107,7 +107,7 @@ def test_output_shapes_configs(learner, reference):
     requests = [dict(_layer(cfg), seq_len=cfg["seq_len"], batch_size=cfg["batch_size"]) for cfg in SHAPES_CONFIGS]
     request = {"observer": "ex02.output_shapes", "configs": requests}
     got_all, want_all = learner.observe("each", request), reference.observe("each", request)
-    for index, (cfg, got, want) in enumerate(zip(SHAPES_CONFIGS, got_all, want_all)):
+    for index, (cfg, (got, want)) in enumerate(zip(SHAPES_CONFIGS, paired(got_all, want_all, request["observer"]))):
         call = in_configuration(f"output_shapes({rnn_label(**cfg)}, seq_len={cfg['seq_len']}, "
                                 f"batch_size={cfg['batch_size']})", index, len(SHAPES_CONFIGS), config_label(cfg))
         expect_equal(got["shapes"], want["shapes"], call=call,
@@ -141,7 +141,7 @@ def test_last_output_configs(learner, reference):
     requests = [dict(_layer(cfg), seq_len=cfg["seq_len"], batch_size=cfg["batch_size"]) for cfg in LAST_CONFIGS]
     request = {"observer": "ex02.last_output", "configs": requests}
     got_all, want_all = learner.observe("each", request), reference.observe("each", request)
-    for index, (cfg, got, want) in enumerate(zip(LAST_CONFIGS, got_all, want_all)):
+    for index, (cfg, (got, want)) in enumerate(zip(LAST_CONFIGS, paired(got_all, want_all, request["observer"]))):
         output = want["output"]
         call = in_configuration(f"last_output(output with shape {shape_text(output.shape)}, "
                                 f"batch_first={cfg['batch_first']})", index, len(LAST_CONFIGS), config_label(cfg))
@@ -186,7 +186,7 @@ def test_top_layer_hidden_configs(learner, reference):
     requests = [dict(_layer(cfg), seq_len=cfg["seq_len"], batch_size=cfg["batch_size"]) for cfg in TOP_CONFIGS]
     request = {"observer": "ex02.top_layer_hidden", "configs": requests}
     got_all, want_all = learner.observe("each", request), reference.observe("each", request)
-    for index, (cfg, got, want) in enumerate(zip(TOP_CONFIGS, got_all, want_all)):
+    for index, (cfg, (got, want)) in enumerate(zip(TOP_CONFIGS, paired(got_all, want_all, request["observer"]))):
         h_n = want["h_n"]
         call = in_configuration(f"top_layer_hidden(h_n with shape {shape_text(h_n.shape)}, {rnn_label(**cfg)})",
                                 index, len(TOP_CONFIGS), config_label(cfg))
@@ -209,7 +209,7 @@ def test_to_batch_first_configs(learner, reference):
     """to_batch_first swaps the seq and batch axes without scrambling, in 12 shapes and both dtypes."""
     request = {"observer": "ex02.to_batch_first", "configs": BATCH_FIRST_CONFIGS}
     got_all, want_all = learner.observe("each", request), reference.observe("each", request)
-    for index, (cfg, got, want) in enumerate(zip(BATCH_FIRST_CONFIGS, got_all, want_all)):
+    for index, (cfg, (got, want)) in enumerate(zip(BATCH_FIRST_CONFIGS, paired(got_all, want_all, request["observer"]))):
         seq, batch, features = cfg["shape"]
         call = in_configuration(f"to_batch_first(x of shape {shape_text(cfg['shape'])}, {cfg['dtype']})",
                                 index, len(BATCH_FIRST_CONFIGS), f"seq={seq}, batch={batch}, features={features}")

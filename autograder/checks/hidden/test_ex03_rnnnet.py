@@ -9,7 +9,7 @@ row, which catches a batch size kept from a global (the notebook's
 import pytest
 
 from autograder.configs import draw_net_configs, draw_rnn_configs, net_label
-from autograder.feedback import Feedback, expect_equal, expect_tensor, in_configuration, values_match
+from autograder.feedback import Feedback, expect_equal, expect_tensor, in_configuration, paired, values_match
 
 NETS = draw_net_configs(10, salt="ex03.hidden.forward_configs")
 GIVEN_NETS = draw_net_configs(8, calls=2, salt="ex03.hidden.forward_given_hidden")
@@ -63,8 +63,8 @@ def _error_hint(net, position, raised):
 
 def _compare_series(nets, got_all, want_all, hidden, concept, zero_start_all=None):
     """Report the first call, over every net, whose predictions or hidden state differ."""
-    for index, (net, got_series, want_series) in enumerate(zip(nets, got_all, want_all)):
-        for position, (got, want) in enumerate(zip(got_series, want_series)):
+    for index, (net, (got_series, want_series)) in enumerate(zip(nets, paired(got_all, want_all, "net(x)"))):
+        for position, (got, want) in enumerate(paired(got_series, want_series, "net(x)")):
             call = in_configuration(_call_text(net, position, hidden), index, len(nets),
                                     f"net = {net_label(net['net_args'], net['dtype'])}")
             if got.get("returned") == "raised":
@@ -91,7 +91,7 @@ def test_structure_configs(learner, reference):
     configs = [net["net_args"] for net in STRUCTURE_NETS]
     request = {"observer": "ex03.structure", "configs": configs}
     got_all, want_all = learner.observe("each", request), reference.observe("each", request)
-    for index, (args, got, want) in enumerate(zip(configs, got_all, want_all)):
+    for index, (args, (got, want)) in enumerate(zip(configs, paired(got_all, want_all, request["observer"]))):
         call = in_configuration(net_label(args), index, len(configs), "the constructor")
         if got["rnn"] is None or not got["rnn"].get("is_rnn"):
             raise Feedback(call, "no nn.RNN at net.rnn", "net.rnn, an nn.RNN",
@@ -139,23 +139,23 @@ def test_forward_given_hidden(learner, reference):
 @pytest.mark.points(1)
 def test_forward_keeps_callers_hidden(learner, reference):
     """net(x, hidden) leaves the caller's hidden tensor unchanged."""
-    _, got_all, _ = _given_observations(learner, reference)
-    for index, (net, series) in enumerate(zip(GIVEN_NETS, got_all)):
-        for position, got in enumerate(series):
-            if got.get("returned") == "pair" and not got.get("h0_unchanged", True):
-                call = in_configuration(_call_text(net, position, "given"), index, len(GIVEN_NETS),
-                                        f"net = {net_label(net['net_args'], net['dtype'])}")
+    _, got_all, want_all = _given_observations(learner, reference)
+    for index, (net, (series, want_series)) in enumerate(zip(GIVEN_NETS, paired(got_all, want_all, "net(x, hidden)"))):
+        for position, (got, _) in enumerate(paired(series, want_series, "net(x, hidden)")):
+            call = in_configuration(_call_text(net, position, "given"), index, len(GIVEN_NETS),
+                                    f"net = {net_label(net['net_args'], net['dtype'])}")
+            if got.get("returned") != "pair":
+                # Nothing to judge without an answer; forward_given_hidden explains what went wrong.
+                raise Feedback(call, f"no (predictions, hidden) pair ({got.get('raised') or got.get('returned')})",
+                               "a pair, with the caller's hidden tensor left as it was",
+                               "see the check forward_given_hidden for what went wrong in this call")
+            if got.get("h0_unchanged") is not True:
                 raise Feedback(call, "the caller's hidden tensor was modified in place",
                                "the caller's hidden tensor left as it was",
                                "forward must not change its inputs in place (copy_, +=, zero_ on `hidden`): the "
                                "caller may reuse that state, e.g. to run another sequence from it",
                                "your forward wrote into the caller's hidden tensor (an in-place operation such as "
                                "hidden.copy_(...) or hidden += ...); return the new state instead")
-    # A forward that fails before returning cannot be judged here; test_forward_given_hidden reports it.
-    returned = [got.get("returned") == "pair" for series in got_all for got in series]
-    if not all(returned):
-        raise Feedback(_call_text(GIVEN_NETS[0], 0, "given"), "no (predictions, hidden) pair for some calls",
-                       "a pair for every call", "see the check forward_given_hidden for what went wrong")
 
 
 LOSS_CONFIGS = [dict(seq=cfg["seq_len"], batch=cfg["batch_size"], features=cfg["input_size"],
@@ -170,7 +170,7 @@ def test_sequence_mse_configs(learner, reference):
     """sequence_mse gives the mean squared error and its gradients, in 8 shapes and both dtypes."""
     request = {"observer": "ex03.sequence_mse", "configs": LOSS_CONFIGS}
     got_all, want_all = learner.observe("each", request), reference.observe("each", request)
-    for index, (cfg, got, want) in enumerate(zip(LOSS_CONFIGS, got_all, want_all)):
+    for index, (cfg, (got, want)) in enumerate(zip(LOSS_CONFIGS, paired(got_all, want_all, request["observer"]))):
         call = in_configuration(f"sequence_mse(net, X of shape ({cfg['seq']}, {cfg['batch']}, {cfg['features']}), "
                                 f"y of shape ({cfg['seq']}, {cfg['batch']}, {cfg['outputs']}))", index,
                                 len(LOSS_CONFIGS), cfg["dtype"])
