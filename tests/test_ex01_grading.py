@@ -56,14 +56,13 @@ STYLES = [
       ("    return int(num_directions * (first + (num_layers - 1) * later))",
        "    return np.int64(num_directions * (first + (num_layers - 1) * later))")]),
     ("loop_over_directions_and_demo_code_at_import",
-     [("    num_directions = 2 if bidirectional else 1\n    per_direction_bias",
+     [("    return int(num_directions * (first + (num_layers - 1) * later))",
        "    total = 0\n"
        "    for layer in range(num_layers):\n"
-       "        for _ in range(2 if bidirectional else 1):\n"
-       "            width = input_size if layer == 0 else hidden_size * (2 if bidirectional else 1)\n"
-       "            total += hidden_size * (width + hidden_size) + (2 * hidden_size if bias else 0)\n"
-       "    return total\n"
-       "    num_directions = 2 if bidirectional else 1\n    per_direction_bias"),
+       "        for _ in range(num_directions):\n"
+       "            width = input_size if layer == 0 else hidden_size * num_directions\n"
+       "            total += hidden_size * (width + hidden_size) + per_direction_bias\n"
+       "    return total"),
       ('def plot_weights(rnn):', 'demo = make_rnn(2, 5)\nprint(demo, count_parameters(2, 5))\n\n\n'
                                  'def plot_weights(rnn):')]),
 ]

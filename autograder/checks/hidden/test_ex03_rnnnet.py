@@ -9,7 +9,8 @@ row, which catches a batch size kept from a global (the notebook's
 import pytest
 
 from autograder.configs import draw_net_configs, draw_rnn_configs, net_label
-from autograder.feedback import Feedback, expect_equal, expect_tensor, in_configuration, paired, values_match
+from autograder.feedback import (Feedback, expect_equal, expect_tensor, first_difference, in_configuration, paired,
+                                 values_match)
 
 NETS = draw_net_configs(10, salt="ex03.hidden.forward_configs")
 GIVEN_NETS = draw_net_configs(8, calls=2, salt="ex03.hidden.forward_given_hidden")
@@ -43,18 +44,25 @@ def _call_text(net, position, hidden):
     return f"net(x of shape {shape}{layout}{dtype}{given}), call {position + 1} of {len(net['calls'])} on the same net"
 
 
-def _error_hint(net, position, raised):
+def _error_hint(net, position, raised, hidden):
     """Name the likely mistake behind an exception raised by forward."""
     earlier = [c["batch"] for c in net["calls"][:position]]
     batch = net["calls"][position]["batch"]
+    batch_first = net["net_args"]["batch_first"]
     if "hidden size" in raised.lower():  # torch: "Expected hidden size (1, 3, 16), got [1, 2, 16]"
+        if hidden == "given":
+            return "the hidden state passed in fits x, yet the rnn expected another batch size" + (
+                ": with batch_first=True, self.rnn must be built with batch_first=batch_first so that it reads x "
+                "as (batch, seq, features)" if batch_first else ": pass the given hidden on unchanged")
         text = "the initial hidden state did not fit this x"
         if earlier:
             text = f"earlier calls with batch {', '.join(map(str, earlier))} worked but this one with batch " \
                    f"{batch} did not: the hidden state was not sized from this x"
-        return text + ". Read the batch size from x on every call (the batch axis is 1, or 0 with " \
-                      "batch_first=True), never from a global such as the notebook's `batchsize` or from " \
-                      "an earlier call"
+        text += ". Read the batch size from x on every call (the batch axis is 1, or 0 with batch_first=True), " \
+                "never from a global such as the notebook's `batchsize` or from an earlier call"
+        if batch_first:
+            text += "; and build self.rnn with batch_first=batch_first so that it reads x the same way"
+        return text
     if net["dtype"] != "float32" and ("dtype" in raised.lower() or "double" in raised.lower()):
         return "the hidden state's dtype does not match x's (float64 here): create it with x.new_zeros(...) " \
                "or torch.zeros(..., dtype=x.dtype, device=x.device)"
@@ -69,7 +77,7 @@ def _compare_series(nets, got_all, want_all, hidden, concept, zero_start_all=Non
                                     f"net = {net_label(net['net_args'], net['dtype'])}")
             if got.get("returned") == "raised":
                 raise Feedback(call, f"it raised {got['raised']}", "a pair (predictions, hidden)", concept,
-                               _error_hint(net, position, got["raised"]))
+                               _error_hint(net, position, got["raised"], hidden))
             if got.get("returned") != "pair":
                 raise Feedback(call, f"a {got.get('returned')}", "a pair (predictions, hidden)",
                                "forward returns the head's predictions AND the rnn's final hidden state")
@@ -92,17 +100,21 @@ def test_structure_configs(learner, reference):
     request = {"observer": "ex03.structure", "configs": configs}
     got_all, want_all = learner.observe("each", request), reference.observe("each", request)
     for index, (args, (got, want)) in enumerate(zip(configs, paired(got_all, want_all, request["observer"]))):
-        call = in_configuration(net_label(args), index, len(configs), "the constructor")
+        call = in_configuration(f"net = {net_label(args)}", index, len(configs), "net.rnn and net.out")
         if got["rnn"] is None or not got["rnn"].get("is_rnn"):
             raise Feedback(call, "no nn.RNN at net.rnn", "net.rnn, an nn.RNN",
                            "the contract names the recurrent layer self.rnn (notebook §4)")
-        expect_equal(got["rnn"]["settings"], want["rnn"]["settings"], call=call + "  -> net.rnn",
-                     concept="the layer gets input_size, num_hidden, num_layers and batch_first from the "
-                             "constructor: forward's layout depends on batch_first",
-                     mistakes=[(lambda s: s.get("batch_first") is False and args["batch_first"],
-                                "batch_first was not passed on to nn.RNN, so the layer reads x as (seq, batch, "
-                                "features)")])
-        expect_equal(got["out"], want["out"], call=call + "  -> net.out",
+        difference = first_difference(got["rnn"]["settings"], want["rnn"]["settings"])
+        if difference is not None:
+            key, got_value, want_value = difference
+            hint = None
+            if key == "batch_first" and want_value is True:
+                hint = "batch_first was not passed on to nn.RNN, so the layer reads x as (seq, batch, features)"
+            raise Feedback(call, f"net.rnn, an nn.RNN with {key}={got_value!r}",
+                           f"net.rnn, an nn.RNN with {key}={want_value!r}",
+                           "the layer gets input_size, num_hidden, num_layers and batch_first from the "
+                           "constructor: forward's layout depends on batch_first", hint)
+        expect_equal(got["out"], want["out"], call=call,
                      concept="the head is nn.Linear(num_hidden, output_size): it maps every hidden state to "
                              "output_size values",
                      mistakes=[(lambda o: o and o.get("out_features") == 1 and args["output_size"] != 1,
