@@ -20,6 +20,15 @@ TORCH_DEFAULTS = {"num_layers": 1, "nonlinearity": "tanh", "bias": True, "batch_
                   "bidirectional": False}
 
 
+def observe_each(side, request):
+    """``side``'s answers for every configuration in ``request`` from ONE observation.
+
+    ``request`` is ``{"observer": name, "configs": [...]}``; the observer's ``.each``
+    twin runs them all in order (one worker round trip for the whole check).
+    """
+    return side.observe(request["observer"] + ".each", {"configs": request["configs"]})
+
+
 def _call(function, args):
     return f"{function}(" + ", ".join(f"{k}={v!r}" for k, v in args.items()) + ")"
 
@@ -37,7 +46,7 @@ MAKE_CONFIGS = [_args(cfg, LAYER_KEYS) for cfg in draw_rnn_configs(16, salt="ex0
 def test_make_rnn_configs(learner, reference):
     """make_rnn passes every argument on to nn.RNN, in 16 configurations."""
     request = {"observer": "ex01.make_rnn", "configs": MAKE_CONFIGS}
-    got_all, want_all = learner.observe("each", request), reference.observe("each", request)
+    got_all, want_all = observe_each(learner, request), observe_each(reference, request)
     for index, (args, (got, want)) in enumerate(zip(MAKE_CONFIGS, paired(got_all, want_all, request["observer"]))):
         call = in_configuration(_call("make_rnn", args), index, len(MAKE_CONFIGS), config_label(args))
         if not got.get("is_rnn"):
@@ -126,7 +135,7 @@ def _shape_text(shape):
 def test_expected_weight_shapes_configs(learner, reference):
     """expected_weight_shapes names every parameter with its shape, in 24 configurations."""
     request = {"observer": "ex01.expected_weight_shapes", "configs": SHAPE_CONFIGS}
-    got_all, want_all = learner.observe("each", request), reference.observe("each", request)
+    got_all, want_all = observe_each(learner, request), observe_each(reference, request)
     for index, (args, (got, want)) in enumerate(zip(SHAPE_CONFIGS, paired(got_all, want_all, request["observer"]))):
         call = in_configuration(_call("expected_weight_shapes", args), index, len(SHAPE_CONFIGS),
                                 config_label(args))
@@ -156,7 +165,7 @@ COUNT_CONFIGS = [_args(cfg, SHAPE_KEYS) for cfg in draw_rnn_configs(24, salt="ex
 def test_count_parameters_configs(learner, reference):
     """count_parameters equals what nn.RNN holds, in 24 configurations."""
     request = {"observer": "ex01.count_parameters", "configs": COUNT_CONFIGS}
-    got_all, want_all = learner.observe("each", request), reference.observe("each", request)
+    got_all, want_all = observe_each(learner, request), observe_each(reference, request)
     for index, (args, (got, want)) in enumerate(zip(COUNT_CONFIGS, paired(got_all, want_all, request["observer"]))):
         if got.get("value") == want["value"]:
             continue

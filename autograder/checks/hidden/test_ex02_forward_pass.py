@@ -14,6 +14,15 @@ from autograder.feedback import (Feedback, expect_equal, expect_tensor, in_confi
 from autograder.worker.observers.common import rnn_config, rnn_label
 
 
+def observe_each(side, request):
+    """``side``'s answers for every configuration in ``request`` from ONE observation.
+
+    ``request`` is ``{"observer": name, "configs": [...]}``; the observer's ``.each``
+    twin runs them all in order (one worker round trip for the whole check).
+    """
+    return side.observe(request["observer"] + ".each", {"configs": request["configs"]})
+
+
 def _layer(cfg):
     """The nn.RNN part of a configuration, with the seed of its weights."""
     return dict(rnn_config(cfg), seed=cfg["seed"])
@@ -58,7 +67,7 @@ def test_init_hidden_configs(learner, reference):
     """init_hidden gives zeros of the right shape and dtype, in 16 configurations."""
     requests = [dict(_layer(cfg), batch_size=cfg["batch_size"]) for cfg in INIT_CONFIGS]
     request = {"observer": "ex02.init_hidden", "configs": requests}
-    got_all, want_all = learner.observe("each", request), reference.observe("each", request)
+    got_all, want_all = observe_each(learner, request), observe_each(reference, request)
     for index, (cfg, (got, want)) in enumerate(zip(INIT_CONFIGS, paired(got_all, want_all, request["observer"]))):
         call = in_configuration(f"init_hidden({rnn_label(**cfg)}, batch_size={cfg['batch_size']})",
                                 index, len(INIT_CONFIGS), config_label(cfg))
@@ -106,7 +115,7 @@ def test_output_shapes_configs(learner, reference):
     """output_shapes honours batch_first and bidirectional, in 24 configurations."""
     requests = [dict(_layer(cfg), seq_len=cfg["seq_len"], batch_size=cfg["batch_size"]) for cfg in SHAPES_CONFIGS]
     request = {"observer": "ex02.output_shapes", "configs": requests}
-    got_all, want_all = learner.observe("each", request), reference.observe("each", request)
+    got_all, want_all = observe_each(learner, request), observe_each(reference, request)
     for index, (cfg, (got, want)) in enumerate(zip(SHAPES_CONFIGS, paired(got_all, want_all, request["observer"]))):
         call = in_configuration(f"output_shapes({rnn_label(**cfg)}, seq_len={cfg['seq_len']}, "
                                 f"batch_size={cfg['batch_size']})", index, len(SHAPES_CONFIGS), config_label(cfg))
@@ -140,7 +149,7 @@ def test_last_output_configs(learner, reference):
     """last_output takes the last time step in both layouts, in 16 configurations."""
     requests = [dict(_layer(cfg), seq_len=cfg["seq_len"], batch_size=cfg["batch_size"]) for cfg in LAST_CONFIGS]
     request = {"observer": "ex02.last_output", "configs": requests}
-    got_all, want_all = learner.observe("each", request), reference.observe("each", request)
+    got_all, want_all = observe_each(learner, request), observe_each(reference, request)
     for index, (cfg, (got, want)) in enumerate(zip(LAST_CONFIGS, paired(got_all, want_all, request["observer"]))):
         output = want["output"]
         call = in_configuration(f"last_output(output with shape {shape_text(output.shape)}, "
@@ -185,7 +194,7 @@ def test_top_layer_hidden_configs(learner, reference):
     """top_layer_hidden takes the top layer, both directions, in 24 configurations."""
     requests = [dict(_layer(cfg), seq_len=cfg["seq_len"], batch_size=cfg["batch_size"]) for cfg in TOP_CONFIGS]
     request = {"observer": "ex02.top_layer_hidden", "configs": requests}
-    got_all, want_all = learner.observe("each", request), reference.observe("each", request)
+    got_all, want_all = observe_each(learner, request), observe_each(reference, request)
     for index, (cfg, (got, want)) in enumerate(zip(TOP_CONFIGS, paired(got_all, want_all, request["observer"]))):
         h_n = want["h_n"]
         call = in_configuration(f"top_layer_hidden(h_n with shape {shape_text(h_n.shape)}, {rnn_label(**cfg)})",
@@ -208,7 +217,7 @@ BATCH_FIRST_CONFIGS = [dict(shape=[cfg["seq_len"], cfg["batch_size"], cfg["input
 def test_to_batch_first_configs(learner, reference):
     """to_batch_first swaps the seq and batch axes without scrambling, in 12 shapes and both dtypes."""
     request = {"observer": "ex02.to_batch_first", "configs": BATCH_FIRST_CONFIGS}
-    got_all, want_all = learner.observe("each", request), reference.observe("each", request)
+    got_all, want_all = observe_each(learner, request), observe_each(reference, request)
     for index, (cfg, (got, want)) in enumerate(zip(BATCH_FIRST_CONFIGS, paired(got_all, want_all, request["observer"]))):
         seq, batch, features = cfg["shape"]
         call = in_configuration(f"to_batch_first(x of shape {shape_text(cfg['shape'])}, {cfg['dtype']})",

@@ -21,6 +21,15 @@ ZERO_START = ("When hidden is None, forward starts from zeros of shape (num_laye
               "device are x's (x.new_zeros(...), or torch.zeros(..., dtype=x.dtype, device=x.device))")
 
 
+def observe_each(side, request):
+    """``side``'s answers for every configuration in ``request`` from ONE observation.
+
+    ``request`` is ``{"observer": name, "configs": [...]}``; the observer's ``.each``
+    twin runs them all in order (one worker round trip for the whole check).
+    """
+    return side.observe(request["observer"] + ".each", {"configs": request["configs"]})
+
+
 def _forward_request(net, hidden, catch_errors=True):
     calls = [dict(call, hidden=hidden) for call in net["calls"]]
     return dict(net_args=net["net_args"], calls=calls, dtype=net["dtype"], seed=net["seed"],
@@ -98,7 +107,7 @@ def test_structure_configs(learner, reference):
     """RNNnet keeps every constructor argument, in 12 configurations."""
     configs = [net["net_args"] for net in STRUCTURE_NETS]
     request = {"observer": "ex03.structure", "configs": configs}
-    got_all, want_all = learner.observe("each", request), reference.observe("each", request)
+    got_all, want_all = observe_each(learner, request), observe_each(reference, request)
     for index, (args, (got, want)) in enumerate(zip(configs, paired(got_all, want_all, request["observer"]))):
         call = in_configuration(f"net = {net_label(args)}", index, len(configs), "net.rnn and net.out")
         if got["rnn"] is None or not got["rnn"].get("is_rnn"):
@@ -126,7 +135,7 @@ def test_forward_configs(learner, reference):
     """net(x) matches the reference for 10 nets, 3 batch sizes in a row each, both dtypes and layouts."""
     requests = [_forward_request(net, "none") for net in NETS]
     request = {"observer": "ex03.forward", "configs": requests}
-    got_all, want_all = learner.observe("each", request), reference.observe("each", request)
+    got_all, want_all = observe_each(learner, request), observe_each(reference, request)
     _compare_series(NETS, got_all, want_all, "none",
                     "predictions are the head applied to the rnn's output at every step: (seq, batch, "
                     "output_size), or (batch, seq, output_size) with batch_first; the final hidden state is "
@@ -135,7 +144,7 @@ def test_forward_configs(learner, reference):
 
 def _given_observations(learner, reference):
     request = {"observer": "ex03.forward", "configs": [_forward_request(net, "given") for net in GIVEN_NETS]}
-    return request, learner.observe("each", request), reference.observe("each", request)
+    return request, observe_each(learner, request), observe_each(reference, request)
 
 
 @pytest.mark.points(2)
@@ -145,7 +154,7 @@ def test_forward_given_hidden(learner, reference):
     zero_request = {"observer": "ex03.forward", "configs": [_forward_request(net, "none") for net in GIVEN_NETS]}
     _compare_series(GIVEN_NETS, got_all, want_all, "given",
                     "a hidden state passed to forward is the rnn's initial state: self.rnn(x, hidden); zeros "
-                    "are only for hidden=None", zero_start_all=reference.observe("each", zero_request))
+                    "are only for hidden=None", zero_start_all=observe_each(reference, zero_request))
 
 
 @pytest.mark.points(1)
@@ -181,7 +190,7 @@ MSE_CONCEPT = ("the loss is the mean of the squared differences over every step,
 def test_sequence_mse_configs(learner, reference):
     """sequence_mse gives the mean squared error and its gradients, in 8 shapes and both dtypes."""
     request = {"observer": "ex03.sequence_mse", "configs": LOSS_CONFIGS}
-    got_all, want_all = learner.observe("each", request), reference.observe("each", request)
+    got_all, want_all = observe_each(learner, request), observe_each(reference, request)
     for index, (cfg, (got, want)) in enumerate(zip(LOSS_CONFIGS, paired(got_all, want_all, request["observer"]))):
         call = in_configuration(f"sequence_mse(net, X of shape ({cfg['seq']}, {cfg['batch']}, {cfg['features']}), "
                                 f"y of shape ({cfg['seq']}, {cfg['batch']}, {cfg['outputs']}))", index,

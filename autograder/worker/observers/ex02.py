@@ -3,7 +3,7 @@ import operator
 
 import torch
 
-from . import observer
+from . import observer, register_each
 from .common import build_rnn, rnn_config, rnn_label, uniform
 
 MODULE = "ex02_forward_pass"
@@ -81,3 +81,11 @@ def _input_shape(cfg, seq_len, batch_size):
 
 
 __all__ = ["rnn_config"]
+
+
+# One observation for many configurations, for the hidden checks.
+register_each("ex02.init_hidden")
+register_each("ex02.output_shapes")
+register_each("ex02.last_output")
+register_each("ex02.top_layer_hidden")
+register_each("ex02.to_batch_first")

@@ -2,7 +2,7 @@
 import torch
 from torch import nn
 
-from . import observer
+from . import observer, register_each
 from .common import DTYPES, fill_parameters, uniform
 from .ex01 import describe_rnn
 
@@ -124,3 +124,9 @@ def sequence_mse(ctx, seq, batch, features, outputs, dtype="float32", seed=0):
         grads = [g for g in torch.autograd.grad(loss.reshape(()), [net.head.weight, net.head.bias],
                                                 allow_unused=True)]
     return {"loss": loss, "grads": grads}
+
+
+# One observation for many configurations, for the hidden checks.
+register_each("ex03.structure")
+register_each("ex03.forward")
+register_each("ex03.sequence_mse")
