@@ -218,7 +218,8 @@ def test_to_batch_first_configs(learner, reference):
     """to_batch_first swaps the seq and batch axes without scrambling, in 12 shapes and both dtypes."""
     request = {"observer": "ex02.to_batch_first", "configs": BATCH_FIRST_CONFIGS}
     got_all, want_all = observe_each(learner, request), observe_each(reference, request)
-    for index, (cfg, (got, want)) in enumerate(zip(BATCH_FIRST_CONFIGS, paired(got_all, want_all, request["observer"]))):
+    answers = paired(got_all, want_all, request["observer"])
+    for index, (cfg, (got, want)) in enumerate(zip(BATCH_FIRST_CONFIGS, answers)):
         seq, batch, features = cfg["shape"]
         call = in_configuration(f"to_batch_first(x of shape {shape_text(cfg['shape'])}, {cfg['dtype']})",
                                 index, len(BATCH_FIRST_CONFIGS), f"seq={seq}, batch={batch}, features={features}")
