@@ -11,3 +11,6 @@ HIDDEN_CHECKS = CHECKS / "hidden"
 WORKER_MAIN = PACKAGE / "worker" / "main.py"
 # Recorded reference answers for the public checks; present only in a learner bundle.
 RECORDED_REFERENCE = CHECKS / "public_reference.json"
+# The sample class graded by `rnn-grade batch` with no SUBMISSIONS (built by autograder/batch/sample_class.py).
+EXAMPLES = KIT_ROOT / "examples"
+SAMPLE_CLASS = EXAMPLES / "class"

@@ -16,9 +16,16 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     if any(isinstance(p, GradingPlugin) for p in config.pluginmanager.get_plugins()):
         return
+    from pathlib import Path
+
+    from autograder.runner.launcher import WorkerLauncher
+    from autograder.runner.limits import Limits
     from autograder.runner.reference import LiveReference
     from autograder.runner.session import LearnerSession
 
-    session = LearnerSession(config.getoption("--submission"))
+    submission, limits = Path(config.getoption("--submission")).resolve(), Limits()
+    launcher = WorkerLauncher(limits)
+    session = LearnerSession(submission, limits, launcher, launcher.stage(submission))
     config.pluginmanager.register(GradingPlugin(session, LiveReference(SOLUTIONS)), "rnn-grade")
+    config.add_cleanup(launcher.close)
     config.add_cleanup(session.close)

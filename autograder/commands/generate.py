@@ -1,5 +1,4 @@
 """``rnn-grade generate``: rewrite the learners' skeletons from the solutions."""
-from .. import generate
 
 
 def add_parser(sub):
@@ -9,6 +8,8 @@ def add_parser(sub):
 
 
 def run(args):
+    from .. import generate  # nbgrader and nbformat take seconds to import: only when asked for
+
     if args.check:
         stale = generate.drifted()
         for name in stale:

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from ..paths import CHECKS, HIDDEN_CHECKS, PUBLIC_CHECKS
+from ..paths import CHECKS, HIDDEN_CHECKS, PUBLIC_CHECKS, SOLUTIONS
+from .inprocess import InProcessSession
+from .launcher import WorkerLauncher
 from .limits import Limits
 from .plugin import GradingPlugin
 from .results import CheckResult, SubmissionResult
@@ -28,12 +30,20 @@ class Grader:
         self.include_hidden = include_hidden
         self.exercises = list(exercises) if exercises else None
         self.limits = limits or Limits()
-        self.isolation = isolation
+        # "none" runs observers in this very process: only for trusted code (see inprocess.py);
+        # the command line never offers it.
+        # Otherwise the fork server starts now and imports torch while pytest and the reference load here.
+        self.launcher = None if isolation == "none" else WorkerLauncher(self.limits, isolation)
+
+    @property
+    def isolation(self):
+        """The mode learner code runs in: "bwrap", "plain" or "none"."""
+        return self.launcher.mode if self.launcher else "none"
 
     @property
     def isolation_warning(self):
         """One line for outputs and reports when learner code runs less isolated than it should, else None."""
-        return None
+        return self.launcher.warning if self.launcher else None
 
     def check_paths(self):
         paths = [str(PUBLIC_CHECKS)]
@@ -45,25 +55,34 @@ class Grader:
         """Run the checks on ``submission`` (a folder of exercise modules) and return its result."""
         submission = Path(submission).resolve()
         started = time.monotonic()
-        session = LearnerSession(submission, self.limits)
+        if self.launcher is None:
+            staged, session = None, InProcessSession(submission)
+        else:
+            staged = self.launcher.stage(submission)
+            session = LearnerSession(submission, self.limits, self.launcher, staged)
         plugin = GradingPlugin(session, self.reference, self.exercises)
         try:
             code = pytest.main(PYTEST_ARGS + self.check_paths(), plugins=[plugin])
         finally:
             session.close()
+            if staged is not None:
+                self.launcher.unstage(staged)
         if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not plugin.checks:
             plugin.checks.append(CheckResult(
                 name="grader", exercise="?", title="the checks could not run", max_points=0, points=0,
                 hidden=False, status="grader_error",
                 feedback=f"pytest ended with {code!r} after {len(plugin.checks)} checks"))
-        notes = list(dict.fromkeys(session.incidents))
+        skipped = staged.skipped if staged else []
+        notes = [f"not graded: {note}" for note in skipped] + list(dict.fromkeys(session.incidents))
         if self.isolation_warning:
             notes.insert(0, self.isolation_warning)
         return SubmissionResult(student=student or submission.name, checks=plugin.checks, notes=notes,
                                 output=session.output, seconds=time.monotonic() - started)
 
     def close(self):
-        """Release what is kept between learners (nothing yet beyond the session's own worker)."""
+        """Stop the fork server and delete the staged copies."""
+        if self.launcher is not None:
+            self.launcher.close()
 
     def __enter__(self):
         return self
@@ -78,3 +97,14 @@ def grade_submission(submission, reference, *, include_hidden=False, exercises=N
     with Grader(reference, include_hidden=include_hidden, exercises=exercises, limits=limits,
                 isolation=isolation) as grader:
         return grader.grade(submission, student=student)
+
+
+def warm_reference(reference, exercises=None):
+    """Fill ``reference`` with every answer the checks ask for, by grading the solutions in-process.
+
+    Returns the result, whose total must be the full mark: a reference that fails
+    its own checks means a broken check or solution, and no learner should be
+    graded against it.
+    """
+    with Grader(reference, include_hidden=True, exercises=exercises, isolation="none") as grader:
+        return grader.grade(getattr(reference, "solutions_dir", SOLUTIONS), student="(reference solutions)")

@@ -1,14 +1,20 @@
 """The reference observations every learner is compared with.
 
 ``LiveReference`` runs the observers on ``solutions/`` inside the trusted
-process and caches each answer, so a batch computes it once per grader process,
-however many learners it grades. ``RecordedReference`` replays answers saved
-by ``rnn-grade release`` for the public checks: a learner's bundle ships
-without the solutions, yet grades with exactly the same comparisons.
+process and caches each answer in memory. ``CachedReference`` adds a file on
+disk keyed by everything the answers depend on (the solutions, the observer
+code, torch's version), so a batch computes each answer once, not once per
+learner or per parallel job, and the next batch not at all.
+``RecordedReference`` replays answers saved by ``rnn-grade release`` for the
+public checks: a learner's bundle ships without the solutions, yet grades
+with exactly the same comparisons.
 """
+import hashlib
 import importlib
 import json
+import os
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -77,9 +83,73 @@ class RecordedReference:
         return _value_of(name, config, self._answers[key])
 
 
+class CachedReference:
+    """Recorded answers from a cache file, computed live (and added) when missing."""
+
+    def __init__(self, solutions_dir, cache_file=None):
+        self.solutions_dir = Path(solutions_dir)
+        self.cache_file = Path(cache_file) if cache_file else default_cache_file(self.solutions_dir)
+        self._answers = {}
+        self._added = 0
+        self._live = None
+        try:
+            with open(self.cache_file, encoding="utf-8") as handle:
+                loaded = json.load(handle)
+            if isinstance(loaded, dict):
+                self._answers = loaded
+        except (OSError, ValueError):
+            pass  # no cache yet, or a damaged one: answers are computed again
+
+    def observe(self, name, config):
+        key = request_key(name, config)
+        if key not in self._answers:
+            if self._live is None:
+                self._live = LiveReference(self.solutions_dir)
+            self._live.observe(name, config)
+            self._answers[key] = self._live.recorded()[key]
+            self._added += 1
+        return _value_of(name, config, self._answers[key])
+
+    def save(self):
+        """Write the cache if anything was added (atomically: parallel jobs may read it)."""
+        if not self._added:
+            return
+        save_recording(self._answers, self.cache_file)
+        self._added = 0
+
+
+def default_cache_file(solutions_dir):
+    """``$RNN_GRADE_CACHE`` (or ~/.cache/rnn-grade)/reference-<fingerprint>.json."""
+    root = os.environ.get("RNN_GRADE_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "rnn-grade")
+    return Path(root) / f"reference-{fingerprint(solutions_dir)}.json"
+
+
+def fingerprint(solutions_dir):
+    """A digest of everything a reference answer depends on."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from ..paths import PACKAGE
+
+    try:
+        torch_version = version("torch")  # without importing torch: a cache hit should cost nothing
+    except PackageNotFoundError:
+        torch_version = "?"
+    digest = hashlib.sha256(f"torch {torch_version}".encode())
+    sources = sorted(Path(solutions_dir).glob("*.py")) + sorted((PACKAGE / "worker").rglob("*.py"))
+    for path in sources:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
 def save_recording(answers, path):
-    with open(path, "w", encoding="utf-8") as handle:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
+                                         prefix=".tmp-", suffix=".json")
+    with handle:
         json.dump(answers, handle, sort_keys=True, separators=(",", ":"))
+    os.replace(handle.name, path)
 
 
 def _value_of(name, config, response):

@@ -1,42 +1,203 @@
-"""How a learner's worker process is started: the command line and its limits.
+"""How learner processes are isolated, and the command that starts their fork server.
 
-Mode ``plain`` runs the worker as an ordinary child process with resource
-limits (address space, CPU seconds, processes, open files, file size) and its
-own session/process group, so the whole group can be killed at the end.
+Two modes (``--isolation``):
+
+``bwrap``  bubblewrap gives the fork server, and so every learner worker forked
+           from it, a read-only view of just the Python environment, the worker
+           package and the one learner's staged copy; a private /tmp; no network;
+           its own PID, IPC and UTS namespaces. Started as root, every worker
+           switches to an unprivileged uid right after the fork, so process limits
+           apply, no file of the grader's user is writable and the server (still
+           root inside the sandbox, to clean up) cannot be signalled by learner code.
+``plain``  the same fork server as an ordinary process: resource limits, time
+           limits and process-group cleanup still hold; the file system and the
+           network are not hidden. Chosen explicitly, or by ``auto`` when
+           bubblewrap is missing or cannot create namespaces here (then every
+           output carries ``reduced_isolation_warning``).
 """
+import functools
 import os
-import resource
+import shutil
+import stat
+import subprocess
 import sys
+import sysconfig
 
-from ..paths import WORKER_MAIN
+from ..paths import KIT_ROOT, PACKAGE, SOLUTIONS, WORKER_MAIN
 
-MODES = ("plain",)
-
-
-def worker_command(submission_dir, requests_fd, responses_fd):
-    return [sys.executable, "-I", str(WORKER_MAIN), "--submission", str(submission_dir),
-            "--requests", str(requests_fd), "--responses", str(responses_fd)]
+MODES = ("auto", "bwrap", "plain")
+SANDBOX_WORKER = "/opt/rnn-grade/worker"   # where the worker package appears inside bubblewrap
+SANDBOX_STAGE = "/grading"                 # where the staged submissions appear inside bubblewrap
 
 
-def resource_limiter(limits):
-    """A ``preexec_fn`` that applies ``limits`` in the child before it runs Python."""
-    def apply():
-        for which, value in ((resource.RLIMIT_AS, limits.memory_bytes),
-                             (resource.RLIMIT_CPU, limits.cpu_seconds),
-                             (resource.RLIMIT_NPROC, limits.processes),
-                             (resource.RLIMIT_NOFILE, limits.open_files),
-                             (resource.RLIMIT_FSIZE, limits.file_bytes),
-                             (resource.RLIMIT_CORE, 0)):
-            try:
-                resource.setrlimit(which, (value, value))
-            except (ValueError, OSError):
-                pass  # a hard limit already lower than ours stays as it is
-    return apply
+class SandboxUnavailable(RuntimeError):
+    """``--isolation bwrap`` was asked for but bubblewrap cannot run here."""
 
 
 def worker_environment():
     # Only what Python and torch need; nothing of the grader's environment leaks in.
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "HOME": "/tmp",
-           "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0",
-           "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg"}
-    return env
+    return {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp",
+            "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "0",
+            "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg", "TMPDIR": "/tmp"}
+
+
+def python_command(worker_main, control_fd, worker_uid=None, wipe_tmp=False):
+    # -s -P rather than -I: -I would also ignore PYTHONHASHSEED, and hash order
+    # must not differ between two gradings of the same code. The environment is
+    # replaced wholesale, so no PYTHONPATH or PYTHONSTARTUP of the grader applies.
+    cmd = [os.path.realpath(sys.executable), "-s", "-P", str(worker_main), "--zygote",
+           "--control", str(control_fd)]
+    if worker_uid is not None:
+        cmd += ["--worker-uid", str(worker_uid)]
+    if wipe_tmp:
+        cmd.append("--wipe-tmp")
+    return cmd
+
+
+def unprivileged_uid():
+    """A uid for learner code when the grader runs as root (None otherwise).
+
+    Distinct per grader process, so a fork storm in one parallel job cannot use
+    up the process limit of another job's learners.
+    """
+    if os.geteuid() != 0:
+        return None
+    return 61000 + os.getpid() % 4000
+
+
+def python_roots():
+    """Folders the worker's Python needs: its prefixes and every import path outside them."""
+    roots = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        path = sysconfig.get_paths().get(key)
+        if path:
+            roots.add(os.path.realpath(path))
+    for entry in sys.path:
+        if entry and os.path.isdir(entry):
+            roots.add(os.path.realpath(entry))
+    roots.add(os.path.dirname(os.path.realpath(sys.executable)))
+    # Keep only the outermost folders; system folders are bound as a whole anyway.
+    system = ("/usr", "/lib", "/lib64", "/bin", "/sbin")
+    kept = []
+    for root in sorted(roots):
+        if root.startswith(tuple(s + "/" for s in system)) or root in system:
+            continue
+        if any(root == k or root.startswith(k + "/") for k in kept):
+            continue
+        if root == os.path.realpath(KIT_ROOT):
+            continue  # the kit itself (an editable install may put it on sys.path): never shown
+        kept.append(root)
+    return kept
+
+
+def bwrap_command(stage_root, control_fd, worker_uid):
+    """The bubblewrap command line that starts the fork server."""
+    args = [shutil.which("bwrap") or "bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc",
+            "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
+    if os.geteuid() != 0:
+        args.append("--unshare-user")  # unprivileged: namespaces through a user namespace
+    for top in ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin"):
+        if os.path.islink(top):
+            args += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            args += ["--ro-bind", top, top]
+    for name in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime", "/etc/passwd", "/etc/group"):
+        if os.path.exists(name):
+            args += ["--ro-bind", name, name]
+    made = set()
+    for root in python_roots():
+        # Parents are created world-traversable (bubblewrap's default is 0700,
+        # which the unprivileged uid could not enter).
+        parts = root.strip("/").split("/")[:-1]
+        for depth in range(1, len(parts) + 1):
+            parent = "/" + "/".join(parts[:depth])
+            if parent not in made and not parent.startswith(("/usr", "/lib", "/bin", "/sbin")):
+                args += ["--perms", "0755", "--dir", parent]
+                made.add(parent)
+        args += ["--ro-bind", root, root]
+    for secret in (PACKAGE, SOLUTIONS):
+        # An installed kit lives inside site-packages: cover the grader's package (hidden
+        # checks) and the solutions with an empty folder wherever a bound root shows them.
+        secret = os.path.realpath(secret)
+        if any(secret.startswith(root + "/") for root in python_roots()) and os.path.isdir(secret):
+            args += ["--tmpfs", secret]
+    worker_dir = os.path.dirname(os.path.realpath(str(WORKER_MAIN)))
+    for parent in ("/opt", "/opt/rnn-grade"):
+        if parent not in made:
+            args += ["--perms", "0755", "--dir", parent]
+    args += ["--ro-bind", worker_dir, SANDBOX_WORKER,
+             "--ro-bind", str(stage_root), SANDBOX_STAGE,
+             "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp",
+             "--chdir", SANDBOX_STAGE, "--clearenv"]
+    for key, value in worker_environment().items():
+        args += ["--setenv", key, value]
+    return args + python_command(os.path.join(SANDBOX_WORKER, "main.py"), control_fd, worker_uid, wipe_tmp=True)
+
+
+@functools.lru_cache(maxsize=None)
+def bwrap_problem():
+    """None when bubblewrap can start Python here, else a short reason."""
+    if not sys.platform.startswith("linux"):
+        return "bubblewrap needs Linux"
+    if shutil.which("bwrap") is None:
+        return "bubblewrap (bwrap) is not installed"
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as stage:
+        os.chmod(stage, 0o755)
+        cmd = bwrap_command(stage, 0, unprivileged_uid())
+        # Replace the fork server by a trivial script that the same view must run.
+        cmd = cmd[:cmd.index(os.path.realpath(sys.executable)) + 1] + ["-s", "-P", "-c", "import os"]
+        try:
+            done = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return f"bubblewrap could not run ({exc})"
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        return "bubblewrap cannot create its sandbox here (" + (reason[-1] if reason else
+                                                                f"exit {done.returncode}") + ")"
+    return None
+
+
+def world_readable(path):
+    """Whether an unprivileged user can reach ``path`` (every parent traversable by others)."""
+    path = os.path.realpath(path)
+    while True:
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            return False
+        if not mode & stat.S_IXOTH:
+            return False
+        parent = os.path.dirname(path)
+        if parent == path:
+            return True
+        path = parent
+
+
+def resolve(isolation):
+    """(mode, warning or None) for the ``--isolation`` choice."""
+    if isolation not in MODES:
+        raise ValueError(f"isolation must be one of {MODES}, not {isolation!r}")
+    if isolation == "plain":
+        return "plain", reduced_isolation_warning("chosen with --isolation plain")
+    problem = bwrap_problem()
+    if problem is None:
+        return "bwrap", None
+    if isolation == "bwrap":
+        raise SandboxUnavailable(f"--isolation bwrap: {problem}")
+    return "plain", reduced_isolation_warning(problem)
+
+
+def reduced_isolation_warning(reason):
+    return (f"WARNING: isolation reduced ({reason}): learner code runs without bubblewrap, so it can "
+            f"see the file system and the network; time, memory and process limits still apply.")
+
+
+def plain_worker_uid():
+    """In plain mode as root, an unprivileged uid when the Python environment is reachable by it."""
+    uid = unprivileged_uid()
+    if uid is None:
+        return None
+    needed = python_roots() + [os.path.dirname(os.path.realpath(str(WORKER_MAIN)))]
+    return uid if all(world_readable(p) for p in needed) else None

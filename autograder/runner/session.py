@@ -11,14 +11,11 @@ import json
 import os
 import select
 import signal
-import subprocess
 import threading
 import time
 
 from ..worker import wire
-from . import sandbox
 from .errors import LearnerError
-from .limits import Limits
 
 
 class _OutputTail(threading.Thread):
@@ -42,37 +39,36 @@ class _OutputTail(threading.Thread):
 
 
 class _Worker:
-    """One running worker process and its pipes."""
+    """One running worker (forked by the launcher's server) and its pipes."""
 
-    def __init__(self, submission_dir, limits):
-        req_read, self.req_write = os.pipe()
-        self.resp_read, resp_write = os.pipe()
-        cmd = sandbox.worker_command(submission_dir, req_read, resp_write)
-        self.proc = subprocess.Popen(
-            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            pass_fds=(req_read, resp_write), start_new_session=True, cwd=str(submission_dir),
-            env=sandbox.worker_environment(), preexec_fn=sandbox.resource_limiter(limits))
-        os.close(req_read)
-        os.close(resp_write)
-        self.tail = _OutputTail(self.proc.stdout, limits.output_bytes)
+    def __init__(self, launcher, staged, limits):
+        self.launcher = launcher
+        self.process = launcher.spawn(staged)
+        self.tail = _OutputTail(os.fdopen(self.process.output, "rb", buffering=0), limits.output_bytes)
         self.tail.start()
         self.buffer = b""
-        self.progress = None  # the last progress line: what the worker was doing
+        self.closed = False     # the worker closed its end: it exited or died
+        self.status = None      # its exit status once ended, {"exit": n} or {"signal": n}
+        self.progress = None    # the last progress line: what the worker was doing
 
     def send(self, message):
-        os.write(self.req_write, (json.dumps(message) + "\n").encode())
+        try:
+            os.write(self.process.requests, (json.dumps(message) + "\n").encode())
+        except OSError:
+            self.closed = True  # it is gone; the read that follows reports it
 
     def read_message(self, deadline):
         """The next JSON line, or None when the deadline passes or the worker dies."""
         while b"\n" not in self.buffer:
             remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            if remaining <= 0 or self.closed:
                 return None
-            ready, _, _ = select.select([self.resp_read], [], [], remaining)
+            ready, _, _ = select.select([self.process.responses], [], [], remaining)
             if not ready:
                 return None
-            chunk = os.read(self.resp_read, 1 << 20)
+            chunk = os.read(self.process.responses, 1 << 20)
             if not chunk:
+                self.closed = True
                 return None
             self.buffer += chunk
             if len(self.buffer) > wire.MAX_MESSAGE_BYTES:
@@ -81,58 +77,53 @@ class _Worker:
         return line.decode("utf-8", "replace")
 
     def kill(self):
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
-        for fd in (self.req_write, self.resp_read):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        self.tail.join(timeout=1)
+        if self.status is None:
+            self.status = self.launcher.end(self.process) or {}
+        self.tail.join(timeout=2)
 
     def exit_description(self):
-        code = self.proc.poll()
-        if code is None:
-            return "it was still running"
-        if code < 0:
+        status = self.status or {}
+        if "signal" in status:
             try:
-                name = signal.Signals(-code).name
+                name = signal.Signals(status["signal"]).name
             except ValueError:
-                name = f"signal {-code}"
+                name = f"signal {status['signal']}"
             hints = {"SIGKILL": " (often: memory or CPU limit exceeded)", "SIGXCPU": " (CPU time limit)",
                      "SIGSEGV": " (a segmentation fault)", "SIGXFSZ": " (file size limit)"}
             return f"it was killed by {name}{hints.get(name, '')}"
-        return f"it exited with code {code} (did the code call sys.exit or os._exit?)"
+        if "exit" in status:
+            return f"it exited with code {status['exit']} (did the code call sys.exit or os._exit?)"
+        return "it stopped answering"
 
 
 class LearnerSession:
     """Observations of one submission, made in disposable worker processes."""
 
-    def __init__(self, submission_dir, limits=None):
-        self.submission_dir = submission_dir
-        self.limits = limits or Limits()
+    def __init__(self, submission_dir, limits, launcher, staged):
+        self.submission_dir = submission_dir  # the learner's own folder (read by checks as text only)
+        self.limits = limits
+        self.launcher, self.staged = launcher, staged
         self.deadline = time.monotonic() + self.limits.submission_seconds
         self._worker = None
         self._next_id = 0
         self._fatal_imports = {}   # module -> message: importing it killed or hung a worker
-        self._strikes = {}         # observer -> (count, message): calls that killed or hung a worker
+        self._strikes = {}         # observer -> (count, message, kind): calls that killed or hung a worker
         self.incidents = []        # plain-text notes for the learner's report
         self.output = ""
 
     # -- public API ------------------------------------------------------------------------
 
-    def observe(self, name, config):
-        """The decoded value the observer ``name`` reports for the learner's code."""
-        count, message = self._strikes.get(name, (0, None))
-        if count >= 2:
-            raise LearnerError("timeout" if "time" in message else "crash",
-                               message + " (not run again: it failed the same way twice)")
+    def observe(self, name, config, seconds=None):
+        """The decoded value the observer ``name`` reports for the learner's code.
+
+        ``seconds`` lets a check that does real work (training) allow more than the
+        default per-call limit.
+        """
+        count, message, kind = self._strikes.get(name, (0, None, None))
+        if count >= 2 or kind == "timeout":
+            # A hang costs the whole call limit: once is enough. A crash may depend on
+            # the input, so it gets a second chance.
+            raise LearnerError(kind, message + " (not run again for this check)")
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
             raise LearnerError("budget", f"not run: this submission used up its "
@@ -142,7 +133,7 @@ class LearnerSession:
         request = {"id": self._next_id, "observer": name, "config": config,
                    "skip_imports": self._fatal_imports}
         started = time.monotonic()
-        deadline = started + min(self.limits.call_seconds, remaining)
+        deadline = started + min(seconds or self.limits.call_seconds, remaining)
         worker.send(request)
         while True:
             try:
@@ -174,10 +165,10 @@ class LearnerSession:
     # -- internals -------------------------------------------------------------------------
 
     def _ensure_worker(self):
-        if self._worker is not None and self._worker.proc.poll() is None:
+        if self._worker is not None and not self._worker.closed:
             return self._worker
         self._discard_worker()
-        worker = _Worker(self.submission_dir, self.limits)
+        worker = _Worker(self.launcher, self.staged, self.limits)
         deadline = time.monotonic() + self.limits.startup_seconds
         line = worker.read_message(deadline)
         ready = False
@@ -203,7 +194,7 @@ class LearnerSession:
 
     def _worker_lost(self, name, worker, started, deadline):
         """The worker hung or died while serving ``name``: kill it and say what happened."""
-        timed_out = worker.proc.poll() is None and time.monotonic() >= deadline
+        timed_out = not worker.closed and time.monotonic() >= deadline
         progress = worker.progress or {}
         self._discard_worker()
         elapsed = time.monotonic() - started
@@ -221,8 +212,8 @@ class LearnerSession:
         else:
             call = progress.get("call") or name
             message = f"{call} {what}"
-            count, _ = self._strikes.get(name, (0, None))
-            self._strikes[name] = (count + 1, message)
+            count = self._strikes.get(name, (0,))[0]
+            self._strikes[name] = (count + 1, message, kind)
         if time.monotonic() >= self.deadline:
             kind = "budget" if kind == "timeout" else kind
         self.incidents.append(message)

@@ -1,16 +1,15 @@
-"""Entry point of the learner's worker process (untrusted side of the pipe).
+"""Entry point of the learner-side processes (the untrusted side of the pipe).
 
-Started by ``autograder.runner.worker_process`` as
-``python -I main.py --submission DIR --requests FD --responses FD``. It imports
-torch once, then answers observation requests, one JSON line each, on its
-own pipe pair (stdin/stdout belong to the learner's prints and ``input()``).
+The grader starts ``python -s -P main.py --zygote --control FD [--worker-uid N] [--wipe-tmp]``,
+possibly inside bubblewrap. That process, the *zygote*, imports torch and the
+observers once and then forks one fresh worker per learner on request
+(``zygote.py``); each worker answers observation requests, one JSON line each,
+on its own pipe pair (stdout/stderr carry the learner's prints only).
 
-Nothing this process says is trusted: the grader parses the responses as
+Nothing these processes say is trusted: the grader parses the responses as
 plain JSON data and compares them with the reference's.
 """
 import argparse
-import importlib
-import json
 import importlib.util
 import os
 import sys
@@ -26,42 +25,28 @@ def _import_worker_package():
     package = importlib.util.module_from_spec(spec)
     sys.modules["rnn_grade_worker"] = package
     spec.loader.exec_module(package)
-    from rnn_grade_worker import observers, wire  # noqa: E402  (needs the package registered)
-    return observers, wire
+    return package
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--submission", required=True)
-    parser.add_argument("--requests", type=int, required=True)
-    parser.add_argument("--responses", type=int, required=True)
+    parser.add_argument("--zygote", action="store_true", required=True)
+    parser.add_argument("--control", type=int, required=True, help="the grader's control socket")
+    parser.add_argument("--worker-uid", type=int, default=None,
+                        help="run every forked worker as this unprivileged uid/gid (when started as root)")
+    parser.add_argument("--wipe-tmp", action="store_true",
+                        help="/tmp is private to this sandbox: empty it after every learner")
     args = parser.parse_args()
 
-    submission = os.path.realpath(args.submission)
+    # The interpreter's own folder and the kit's root are not importable; the
+    # learner's folder is put first on sys.path by each forked worker.
     kit_root = os.path.dirname(os.path.dirname(_HERE))
-    # The submission's folder comes first, as CURRICULUM.md promises; the
-    # script's own folder and the kit's root are not importable.
-    sys.path[:] = [submission] + [p for p in sys.path[1:] if p and os.path.realpath(p) != kit_root]
-    os.chdir(submission)
+    sys.path[:] = [p for p in sys.path[1:] if p and os.path.realpath(p) != kit_root]
+    sys.dont_write_bytecode = True  # -I ignores PYTHONDONTWRITEBYTECODE
 
-    observers, wire = _import_worker_package()
-    import torch
-    torch.set_num_threads(1)  # deterministic, and one core per learner in a batch
-
-    requests = os.fdopen(args.requests, "r", encoding="utf-8")
-    responses = os.fdopen(args.responses, "w", encoding="utf-8")
-
-    def send(message):
-        responses.write(wire.dumps(message) + "\n")
-        responses.flush()
-
-    send({"ready": True})
-    for line in requests:
-        request = json.loads(line)  # the grader's own message
-        response = observers.run(request["observer"], request["config"], importlib.import_module,
-                                 submission, notify=send, skip_imports=request.get("skip_imports"))
-        response["id"] = request["id"]
-        send(response)
+    _import_worker_package()
+    from rnn_grade_worker import zygote  # noqa: E402  (needs the package registered)
+    zygote.serve_forever(args.control, wipe_tmp=args.wipe_tmp, worker_uid=args.worker_uid)
 
 
 if __name__ == "__main__":

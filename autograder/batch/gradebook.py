@@ -1,0 +1,33 @@
+"""``gradebook.csv``: one row per learner, points as numbers, columns fixed by CURRICULUM.md."""
+import csv
+import io
+
+from ..exercises import MODULES
+
+
+def columns(exercises=None):
+    """``student``, ``total``, ``max_total``, then the graded exercise modules in curriculum order."""
+    return ["student", "total", "max_total"] + [m for m in MODULES if not exercises or m in exercises]
+
+
+def number(value):
+    """Points as a number a spreadsheet reads: ``17``, ``8.5``."""
+    value = round(float(value), 4)
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def row(result, exercises=None):
+    """An exercise without any check result (not graded, or no checks yet) scores 0."""
+    table = result.by_exercise()
+    cells = [result.student, number(result.total), number(result.max_total)]
+    return cells + [number(table.get(m, (0,))[0]) for m in columns(exercises)[3:]]
+
+
+def gradebook_text(results, exercises=None):
+    """The CSV text for ``results`` (sorted by student, so the same class gives the same file)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns(exercises))
+    for result in sorted(results, key=lambda r: r.student):
+        writer.writerow(row(result, exercises))
+    return buffer.getvalue()

@@ -1,0 +1,302 @@
+"""Grade a class: copy each learner's files to a private folder, grade, store, summarise.
+
+With ``jobs > 1`` learners are graded by a pool of "spawn" processes; each builds ONE
+``Grader`` in its initializer and reuses it for all its learners (the grader keeps
+what can be reused between learners warm). Results come back to this process as plain
+dicts, never as pickled rich objects, and only this process writes files. With
+``jobs == 1`` everything runs here, one learner after another. Both give the same
+gradebook: a learner's grade depends only on their files and the kit.
+"""
+import concurrent.futures
+import multiprocessing
+import multiprocessing.util
+import os
+import shutil
+import tempfile
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..paths import SOLUTIONS
+from ..runner.limits import Limits
+from ..runner.results import CheckResult, SubmissionResult
+from . import store
+from .feedback_file import feedback_text, results_document
+from .gradebook import gradebook_text
+from .intake import InstructorError, Submission, find_submissions
+from .progress import Progress, summary_lines
+
+
+@dataclass
+class BatchOptions:
+    submissions: Path
+    out: Path
+    jobs: int = 0                     # 0: one per core
+    resume: bool = False
+    withhold_hidden: bool = False
+    isolation: str = "auto"
+    exercises: list = None
+    limits: Limits = None
+
+    def grader_settings(self):
+        """Plain data a pool process needs to build its Grader (and the fingerprint's inputs)."""
+        limits = self.limits or Limits()
+        return {"exercises": list(self.exercises) if self.exercises else None, "isolation": self.isolation,
+                "limits": asdict(limits)}
+
+
+@dataclass
+class BatchOutcome:
+    results: list = field(default_factory=list)      # SubmissionResult per learner, by name
+    graded: list = field(default_factory=list)       # names graded in this run
+    reused: list = field(default_factory=list)       # names kept from an earlier run (--resume)
+    seconds: float = 0.0
+    isolation_warning: str = None
+    class_notes: list = field(default_factory=list)
+    reference_problems: list = field(default_factory=list)  # checks the reference solutions fail
+
+    @property
+    def grader_errors(self):
+        return [r.student for r in self.results if r.grader_errors()] + \
+            ["(reference solutions)"] * bool(self.reference_problems)
+
+    def summary(self):
+        return summary_lines(self.results, self.seconds, len(self.reused), self.isolation_warning,
+                             self.class_notes)
+
+
+def make_reference():
+    """The reference every learner is compared with. The one place that decides it.
+
+    A cache file keyed by the solutions, the observers and torch's version: the
+    parent fills it once (``prepare_reference``) and every pool process reads it,
+    so no answer is computed once per learner or once per job.
+    """
+    from ..runner.reference import CachedReference
+
+    return CachedReference(SOLUTIONS)
+
+
+def prepare_reference(exercises):
+    """Compute and cache every reference answer before grading; problems found, as sentences.
+
+    The solutions are graded with every check, in this process (they are the trusted
+    reference): a check the reference itself fails is a broken kit, and every grade
+    that depends on it would be wrong.
+    """
+    from ..runner.grade import warm_reference
+
+    try:
+        reference = make_reference()
+        result = warm_reference(reference, exercises)
+        if hasattr(reference, "save"):
+            reference.save()
+    except Exception as error:  # reported like any grader error; the learners are still graded
+        return [f"the reference answers could not be prepared ({type(error).__name__}: {error})"]
+    return [f"the reference solutions fail the check {c.name} ({c.status}): grades of that check cannot "
+            f"be trusted; {c.feedback.splitlines()[0] if c.feedback else ''}"
+            for c in result.checks if c.status != "passed"]
+
+
+def make_grader(settings):
+    """One Grader for all the learners a process grades; a grader that cannot start explains why per learner."""
+    from ..runner.grade import Grader
+
+    limits = Limits(**settings["limits"])
+    try:
+        return Grader(make_reference(), include_hidden=True, exercises=settings["exercises"], limits=limits,
+                      isolation=settings["isolation"])
+    except Exception:  # e.g. the isolation asked for is not available on this machine
+        return _UnavailableGrader(traceback.format_exc(limit=-3))
+
+
+class _UnavailableGrader:
+    """Stands in for a Grader that could not be built: every learner gets the reason as a grader error."""
+
+    isolation_warning = None
+
+    def __init__(self, reason):
+        self.reason = reason
+
+    def grade(self, folder, student=None):
+        raise RuntimeError("the grader could not be started:\n" + self.reason)
+
+    def close(self):
+        pass
+
+
+def grade_files(grader, student, files):
+    """Grade one learner from their module files ({name: bytes}), as plain data.
+
+    The files are written into a fresh private folder made just for this grading and
+    removed right after, so a learner's worker only ever sees its own copy, and copies
+    of learners who are not being graded at that moment do not exist.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="rnn-grade-learner-"))
+    try:
+        Submission(student, "", files=files).write_copy(folder / "submission")
+        return grade_to_dict(grader, folder / "submission", student)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def grade_to_dict(grader, folder, student):
+    """Grade one copied submission; a failure of the kit becomes a grader_error check, never an exception."""
+    started = time.monotonic()
+    try:
+        data = store.result_to_dict(grader.grade(folder, student=student))
+    except Exception:  # the grader itself broke: report it for this learner and go on
+        text = traceback.format_exc()[-2000:]
+        failed = SubmissionResult(student=student, seconds=time.monotonic() - started, checks=[CheckResult(
+            name="grader", exercise="?", title="the grader failed on this submission", max_points=0, points=0,
+            hidden=False, status="grader_error",
+            feedback="The grader itself failed (not your fault; tell your instructor):\n" + text)])
+        data = store.result_to_dict(failed)
+    data["isolation_warning"] = _warning_of(grader)
+    return data
+
+
+def _warning_of(grader):
+    try:
+        return grader.isolation_warning
+    except Exception:
+        return None
+
+
+# -- pool processes --------------------------------------------------------------------------------
+
+_POOL_GRADER = None
+
+
+def _start_pool_process(settings):
+    global _POOL_GRADER
+    _POOL_GRADER = make_grader(settings)
+    # Pool processes end with os._exit, which skips atexit; multiprocessing's finalizers still run,
+    # so whatever the grader keeps between learners (warm workers) is released.
+    multiprocessing.util.Finalize(None, _POOL_GRADER.close, exitpriority=10)
+
+
+def _grade_in_pool(student, files):
+    return grade_files(_POOL_GRADER, student, files)
+
+
+# -- the batch ------------------------------------------------------------------------------------
+
+def prepare_out_dir(out):
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=out, prefix=".write-test-", delete=True)
+        probe.close()
+    except OSError as error:
+        raise InstructorError(f"cannot write to the output folder {out}: {error.strerror or error}") from None
+    return out
+
+
+def run_batch(options, progress_stream=None, live=None):
+    """Grade every learner of ``options.submissions`` and write all outputs; returns a BatchOutcome."""
+    started = time.monotonic()
+    out = prepare_out_dir(options.out)
+    intake = find_submissions(options.submissions, options.exercises, exclude=[out])
+    if not intake.submissions:
+        raise InstructorError(f"found no learners in {options.submissions}: expected a folder or a .zip per "
+                              f"learner (or one learner's exercise modules)" +
+                              "".join(f"; {note}" for note in intake.notes))
+    settings = options.grader_settings()
+    fingerprint = store.kit_fingerprint(dict(settings, withhold_hidden=options.withhold_hidden))
+    outcome = BatchOutcome(class_notes=list(intake.notes))
+    progress = Progress(len(intake.submissions), progress_stream, live)
+    records = {}
+    pending = []
+    for submission in intake.submissions:
+        content_hash = submission.content_hash()
+        record = store.load_record(out, submission.name) if options.resume else None
+        if options.resume and store.is_current(record, content_hash, fingerprint, out, submission.name):
+            records[submission.name] = record
+            outcome.reused.append(submission.name)
+            progress.update(store.result_from_dict(record["result"]), reused=True)
+            continue
+        pending.append((submission, content_hash))
+
+    def finish(submission, content_hash, data):
+        warning = data.pop("isolation_warning", None)
+        outcome.isolation_warning = outcome.isolation_warning or warning
+        data["notes"] = list(submission.notes) + [n for n in data.get("notes", []) if n not in submission.notes]
+        result = store.result_from_dict(data)
+        record = {"student": submission.name, "origin": submission.origin, "content_hash": content_hash,
+                  "fingerprint": fingerprint, "result": data}
+        store.save(out, submission.name, record, results_document(result, options.withhold_hidden),
+                   feedback_text(result, options.withhold_hidden))
+        records[submission.name] = record
+        outcome.graded.append(submission.name)
+        progress.update(result)
+
+    jobs = min(options.jobs or os.cpu_count() or 1, len(pending))
+    if pending:
+        outcome.reference_problems = prepare_reference(settings["exercises"])
+        outcome.class_notes += [f"GRADER ERROR: {problem}" for problem in outcome.reference_problems]
+        progress.start(f"grading {len(pending)} learners, {jobs} at a time")
+    _grade_all(pending, settings, jobs, finish)
+    progress.finish()
+
+    outcome.results = [store.result_from_dict(records[s.name]["result"]) for s in intake.submissions
+                       if s.name in records]
+    if outcome.isolation_warning is None and outcome.reused and not outcome.graded:
+        outcome.isolation_warning = _stored_warning(out)
+    outcome.seconds = time.monotonic() - started
+    _write_class_outputs(out, outcome, options)
+    return outcome
+
+
+def _grade_all(pending, settings, jobs, finish):
+    if not pending:
+        return
+    if jobs <= 1:
+        grader = make_grader(settings)
+        try:
+            for submission, content_hash in pending:
+                finish(submission, content_hash, grade_files(grader, submission.name, submission.files))
+        finally:
+            grader.close()
+        return
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                                                initializer=_start_pool_process,
+                                                initargs=(settings,)) as pool:
+        futures = {pool.submit(_grade_in_pool, submission.name, submission.files): (submission, content_hash)
+                   for submission, content_hash in pending}
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                submission, content_hash = futures[future]
+                try:
+                    data = future.result()
+                except Exception as error:  # the pool process itself died (killed, out of memory...)
+                    data = _pool_failure(submission.name, error)
+                finish(submission, content_hash, data)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _pool_failure(student, error):
+    failed = SubmissionResult(student=student, checks=[CheckResult(
+        name="grader", exercise="?", title="the grading process died", max_points=0, points=0, hidden=False,
+        status="grader_error", feedback=f"The grading process for this submission died ({type(error).__name__}: "
+                                        f"{error}); not your fault; tell your instructor")])
+    return store.result_to_dict(failed)
+
+
+def _stored_warning(out):
+    try:
+        return (Path(out) / store.RECORDS.parent / "isolation_warning.txt").read_text(encoding="utf-8") or None
+    except OSError:
+        return None
+
+
+def _write_class_outputs(out, outcome, options):
+    from .report import report_html
+
+    store.write_atomically(out / "gradebook.csv", gradebook_text(outcome.results, options.exercises))
+    store.write_atomically(out / store.RECORDS.parent / "isolation_warning.txt", outcome.isolation_warning or "")
+    store.write_atomically(out / "report.html", report_html(outcome, options))

@@ -1,0 +1,62 @@
+"""Observations made inside the grader's own process: for TRUSTED code only.
+
+This is not a way to grade learners. It serves two trusted uses:
+* filling the reference cache by grading ``solutions/`` before a batch (the
+  solutions are the reference, so nothing untrusted runs), and
+* the benchmark's floor: the same checks with no isolation at all, to measure
+  what isolation costs.
+It has the session interface the checks' ``learner`` fixture expects.
+"""
+import importlib.util
+import sys
+from pathlib import Path
+
+from ..exercises import MODULES
+from ..worker import observers, wire
+from .session import learner_error_from
+
+
+class InProcessSession:
+    def __init__(self, submission_dir):
+        self.submission_dir = Path(submission_dir).resolve()
+        self.incidents, self.output = [], ""
+        self._modules = {}
+
+    def _import(self, name):
+        # Each folder gets its own module objects; they are swapped into
+        # sys.modules only while observed, so exercise modules that import each
+        # other by name find their own folder's versions.
+        if name not in self._modules:
+            path = self.submission_dir / f"{name}.py"
+            if not path.exists():
+                raise ModuleNotFoundError(f"No module named '{name}'", name=name)
+            spec = importlib.util.spec_from_file_location(name, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+            self._modules[name] = module
+        return self._modules[name]
+
+    def observe(self, name, config, seconds=None):
+        saved = {m: sys.modules.get(m) for m in MODULES}
+        sys.modules.update(self._modules)
+        for module in MODULES:
+            if module not in self._modules:
+                sys.modules.pop(module, None)
+        sys.path.insert(0, str(self.submission_dir))
+        try:
+            response = observers.run(name, config, self._import, str(self.submission_dir))
+        finally:
+            sys.path.remove(str(self.submission_dir))
+            for module, previous in saved.items():
+                if previous is None:
+                    sys.modules.pop(module, None)
+                else:
+                    sys.modules[module] = previous
+        response = wire.loads(wire.dumps(response))  # the same plain data a worker would send
+        if "value" in response:
+            return response["value"]
+        raise learner_error_from(response["error"])
+
+    def close(self):
+        self._modules.clear()

@@ -1,0 +1,282 @@
+"""Starting learner workers fast: staged copies, a warm fork server, cleanup after each learner.
+
+``WorkerLauncher`` is owned by one ``Grader`` and reused for all its learners:
+
+1. ``stage(folder)`` copies the learner's files (regular files only, size-capped)
+   into a fresh folder under a private staging root; workers only ever see that copy.
+2. ``spawn(staged)`` asks the fork server (started once, ``runner/sandbox.py`` says
+   how) for a fresh worker on three new pipes: requests, responses, output.
+3. ``end(pid)`` has the server kill the worker's process group and everything it
+   left behind, and returns the worker's exit status.
+4. ``unstage(staged)`` deletes the copy before the next learner is staged.
+
+Everything the server sends is parsed as JSON and type-checked; a server that
+dies, hangs or talks nonsense is killed and started again.
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import sandbox
+from .errors import LearnerError
+
+MAX_STAGED_FILES = 200
+MAX_STAGED_BYTES = 8 * 1024 * 1024
+SERVER_REPLY_SECONDS = 10.0
+
+
+@dataclass
+class Staged:
+    host_dir: Path     # holds code/ (the copy) and tmp/ (scratch space in plain mode)
+    skipped: list      # notes on files that were not copied
+
+
+@dataclass
+class WorkerProcess:
+    pid: int
+    requests: int      # fd the grader writes requests to
+    responses: int     # fd the grader reads answers from
+    output: int        # fd carrying the learner's stdout and stderr
+
+
+class WorkerLauncher:
+    def __init__(self, limits, isolation="auto"):
+        self.limits = limits
+        self.mode, self.warning = sandbox.resolve(isolation)
+        self._may_fall_back = isolation == "auto"   # to plain, if bubblewrap fails after its probe
+        self.stage_root = Path(tempfile.mkdtemp(prefix="rnn-grade-stage-"))
+        os.chmod(self.stage_root, 0o755)  # the worker's unprivileged uid must read the copies
+        self._server = None
+        self._sock = None
+        self._ready = False
+        self._count = 0
+        self.start_server()
+
+    # -- staging ---------------------------------------------------------------------------
+
+    def stage(self, folder):
+        """A private, world-readable copy of the learner's files for one grading."""
+        self._count += 1
+        host = self.stage_root / f"s{self._count}"
+        code = host / "code"
+        code.mkdir(parents=True)
+        skipped = copy_submission(Path(folder), code)
+        tmp = host / "tmp"   # scratch space in plain mode (bubblewrap gives a private /tmp instead)
+        tmp.mkdir()
+        os.chmod(tmp, 0o1777)
+        os.chmod(host, 0o755)
+        return Staged(host, skipped)
+
+    def worker_paths(self, staged):
+        """(the copy's folder, the scratch folder or "") as the worker will see them."""
+        if self.mode == "plain":
+            return str(staged.host_dir / "code"), str(staged.host_dir / "tmp")
+        return f"{sandbox.SANDBOX_STAGE}/{staged.host_dir.name}/code", ""
+
+    def unstage(self, staged):
+        shutil.rmtree(staged.host_dir, ignore_errors=True)
+
+    # -- the fork server -------------------------------------------------------------------
+
+    def start_server(self):
+        """Start the fork server now; it imports torch while the grader gets on with its own work."""
+        self.stop_server()
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        if self.mode == "bwrap":
+            cmd = sandbox.bwrap_command(self.stage_root, theirs.fileno(), sandbox.unprivileged_uid())
+            env = None
+        else:
+            cmd = sandbox.python_command(sandbox.WORKER_MAIN, theirs.fileno(), sandbox.plain_worker_uid())
+            env = sandbox.worker_environment()
+        self._ready = False
+        self._server = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE, pass_fds=(theirs.fileno(),),
+                                        start_new_session=True, env=env, cwd=str(self.stage_root))
+        theirs.close()
+        self._sock = ours
+        self._ready = False
+
+    def stop_server(self):
+        if self._server is not None:
+            try:
+                os.killpg(self._server.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                self._server.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+            if self._server.stderr:
+                self._server.stderr.close()
+        if self._sock is not None:
+            self._sock.close()
+        self._server, self._sock, self._ready = None, None, False
+
+    def _ensure_ready(self):
+        if self._sock is None:
+            self.start_server()
+        self._await_ready(self.limits.startup_seconds)
+
+    def _await_ready(self, seconds):
+        if self._ready:
+            return
+        reply = self._receive(seconds)
+        if not (isinstance(reply, dict) and reply.get("ready") is True):
+            problem = self._server_problem()
+            self.stop_server()
+            if self.mode == "bwrap" and self._may_fall_back:
+                self.mode, self.warning = "plain", sandbox.reduced_isolation_warning(
+                    f"the bubblewrap sandbox failed to start: {problem}")
+                self._may_fall_back = False
+                self.start_server()
+                return self._await_ready(seconds)
+            raise LearnerError("crash", "the grading worker could not start (" + problem + "); this is a "
+                                        "problem of the grading machine, not of your code")
+        self._ready = True
+        self._may_fall_back = False  # it worked once: a later failure is a fault, not a missing feature
+
+    def _server_problem(self):
+        if self._server is None:
+            return "no fork server"
+        code = self._server.poll()
+        text = ""
+        if code is not None and self._server.stderr:
+            text = self._server.stderr.read(4000).decode("utf-8", "replace").strip().splitlines()
+            text = text[-1] if text else ""
+        return f"fork server exited with {code}: {text}" if code is not None else "fork server did not answer"
+
+    def _receive(self, seconds):
+        """One message from the server as plain data, or None (timeout, death, garbage)."""
+        self._sock.settimeout(seconds)
+        try:
+            data = self._sock.recv(65536)
+        except (socket.timeout, OSError):
+            return None
+        if not data:
+            return None
+        try:
+            message = json.loads(data)
+        except ValueError:
+            return None
+        return message if isinstance(message, dict) else None
+
+    def _request(self, message, fds=()):
+        """Send one request and return its reply; restarts the server once if it is gone."""
+        for attempt in (1, 2):
+            try:
+                self._ensure_ready()
+                socket.send_fds(self._sock, [json.dumps(message).encode()], list(fds))
+                reply = self._receive(SERVER_REPLY_SECONDS)
+                if reply is not None:
+                    return reply
+            except OSError:
+                pass
+            # Dead or hung (a learner's process may have killed it): start afresh.
+            self.start_server()
+        raise LearnerError("crash", "the grading worker could not start (the fork server stopped "
+                                    "answering twice)")
+
+    # -- workers ---------------------------------------------------------------------------
+
+    def spawn(self, staged):
+        """A fresh worker for ``staged``, forked from the warm server."""
+        req_read, req_write = os.pipe()
+        resp_read, resp_write = os.pipe()
+        out_read, out_write = os.pipe()
+        limits = {"memory_bytes": self.limits.memory_bytes, "cpu_seconds": self.limits.cpu_seconds,
+                  "processes": self.limits.processes, "open_files": self.limits.open_files,
+                  "file_bytes": self.limits.file_bytes}
+        try:
+            self._ensure_ready()  # first, since bubblewrap may fall back to plain and change the paths
+            folder, tmp = self.worker_paths(staged)
+            reply = self._request({"op": "spawn", "dir": folder, "tmp": tmp, "limits": limits},
+                                  fds=(req_read, resp_write, out_write))
+        except LearnerError:
+            for fd in (req_write, resp_read, out_read):
+                os.close(fd)
+            raise
+        finally:
+            for fd in (req_read, resp_write, out_write):
+                os.close(fd)
+        pid = reply.get("pid")
+        if type(pid) is not int or pid <= 0:
+            for fd in (req_write, resp_read, out_read):
+                os.close(fd)
+            raise LearnerError("crash", f"the grading worker could not start ({reply.get('error', reply)})")
+        return WorkerProcess(pid, req_write, resp_read, out_read)
+
+    def end(self, worker):
+        """Kill ``worker`` and everything it started; its exit status as ``{"exit"|"signal": n}`` or None."""
+        for fd in (worker.requests, worker.responses):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        if self._sock is None:
+            return None
+        try:
+            socket.send_fds(self._sock, [json.dumps({"op": "end", "pid": worker.pid}).encode()], [])
+            reply = self._receive(SERVER_REPLY_SECONDS)
+        except OSError:
+            reply = None
+        if reply is None:
+            self.start_server()  # it could not clean up: nothing of it may survive into the next learner
+            return None
+        status = reply.get("status")
+        if isinstance(status, dict) and len(status) == 1:
+            (key, value), = status.items()
+            if key in ("exit", "signal") and type(value) is int:
+                return {key: value}
+        return None
+
+    def close(self):
+        self.stop_server()
+        shutil.rmtree(self.stage_root, ignore_errors=True)
+
+
+def copy_submission(source, target):
+    """Copy regular files below ``source`` into ``target``; returns notes on what was left out.
+
+    Symbolic links are never followed (a link could point at anything on the
+    grader's machine); the number and total size of files are capped.
+    """
+    skipped, count, total = [], 0, 0
+    for root, dirs, files in os.walk(source, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        rel = Path(root).relative_to(source)
+        for name in sorted(files):
+            path = Path(root) / name
+            try:
+                info = os.lstat(path)
+            except OSError:
+                skipped.append(f"{rel / name}: unreadable")
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                skipped.append(f"{rel / name}: not a regular file (links are not followed)")
+                continue
+            if count >= MAX_STAGED_FILES or total + info.st_size > MAX_STAGED_BYTES:
+                skipped.append(f"{rel / name}: over the submission's size limit")
+                continue
+            destination = target / rel / name
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                shutil.copyfile(path, destination, follow_symlinks=False)
+            except OSError as exc:
+                skipped.append(f"{rel / name}: could not be read ({exc.strerror})")
+                continue
+            os.chmod(destination, 0o644)
+            count += 1
+            total += info.st_size
+    for root, dirs, _ in os.walk(target):
+        for name in dirs:
+            os.chmod(Path(root) / name, 0o755)
+    os.chmod(target, 0o755)
+    return skipped
+

@@ -1,0 +1,266 @@
+"""The warm fork server: torch is imported once, every learner gets a fresh fork.
+
+Importing torch costs seconds; forking a process that already has it costs
+milliseconds. The grader talks to this process over a Unix socket (datagram-like
+SOCK_SEQPACKET, one JSON message each, pipe ends attached as SCM_RIGHTS):
+
+* ``{"op": "spawn", "dir": D, "tmp": T, "limits": {...}}`` + fds [requests, responses, output]:
+  fork a worker that runs the learner's code in folder ``D``; answers ``{"pid": n}``.
+* ``{"op": "end", "pid": n}``: kill that worker's process group and every other
+  process it left behind (this process is their subreaper), empty the private
+  /tmp when it owns one, and answer ``{"status": {"exit": code} | {"signal": n} | null}``.
+
+A worker never returns into this loop: it runs the learner's requests, then
+``os._exit``. This process never imports learner code, so every fork starts
+from the same clean state; nothing one learner did can reach the next one.
+"""
+import ctypes
+import json
+import os
+import resource
+import shutil
+import signal
+import socket
+import sys
+import time
+
+from . import observers
+
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 1, 4, 36
+LIMITS = {"memory_bytes": resource.RLIMIT_AS, "cpu_seconds": resource.RLIMIT_CPU,
+          "processes": resource.RLIMIT_NPROC, "open_files": resource.RLIMIT_NOFILE,
+          "file_bytes": resource.RLIMIT_FSIZE}
+
+
+def _prctl(option, value):
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # not Linux: fewer guarantees, same protocol
+
+
+def warm_up():
+    """Import torch and the observers: the minimum before the first worker can be forked."""
+    import torch
+
+    torch.set_num_threads(1)  # deterministic, one core per learner, and no thread pool to fork
+    observers._load_all()  # noqa: SLF001  (the registry fills itself on first use)
+
+
+def warm_up_extras():
+    """What only some checks need, loaded after "ready" so it overlaps the grader's own start-up."""
+    import torch
+
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot  # noqa: F401  (plot checks import it; load it once here)
+    except ImportError:
+        pass
+    rnn = torch.nn.RNN(2, 3, num_layers=2, bidirectional=True)
+    output, _ = rnn(torch.zeros(2, 1, 2))
+    output.sum().backward()
+
+
+class ForkServer:
+    def __init__(self, control_fd, wipe_tmp, worker_uid=None):
+        self.sock = socket.socket(fileno=control_fd)
+        self.wipe_tmp = wipe_tmp
+        self.worker_uid = worker_uid
+        self.statuses = {}  # pid -> exit status of workers reaped so far
+
+    def send(self, message):
+        self.sock.send(json.dumps(message).encode())
+
+    def run(self):
+        _prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans of learner processes come back to us to be killed
+        _prctl(PR_SET_DUMPABLE, 0)         # a worker running as our uid cannot ptrace or read our memory
+        self.send({"ready": True})
+        warm_up_extras()
+        while True:
+            try:
+                data, fds, _, _ = socket.recv_fds(self.sock, 65536, 3)
+            except OSError:
+                return
+            if not data:
+                return  # the grader is gone
+            self.reap()
+            request = json.loads(data)
+            op = request.get("op")
+            if op == "spawn":
+                self.spawn(request, fds)
+            elif op == "end":
+                self.send({"status": self.end(int(request["pid"]))})
+            else:
+                for fd in fds:
+                    os.close(fd)
+                self.send({"error": f"unknown op {op!r}"})
+
+    def spawn(self, request, fds):
+        if len(fds) != 3:
+            for fd in fds:
+                os.close(fd)
+            self.send({"error": "spawn needs three pipe ends"})
+            return
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                self.become_worker(request, fds)
+                code = 0
+            finally:
+                os._exit(code)
+        for fd in fds:
+            os.close(fd)
+        self.send({"pid": pid})
+
+    def become_worker(self, request, fds):
+        """In the forked child: detach, limit, then serve the learner's requests."""
+        os.setsid()  # its own process group, killed as a whole at the end
+        self.sock.close()
+        if self.worker_uid is not None:
+            # Learner code never runs as root: process limits then apply, and it can
+            # neither signal nor trace this server, nor touch any file of the grader's.
+            os.setgroups([])
+            os.setgid(self.worker_uid)
+            os.setuid(self.worker_uid)
+        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # after setuid, which clears it
+        for signum in (signal.SIGCHLD, signal.SIGPIPE):
+            signal.signal(signum, signal.SIG_DFL)
+        requests_fd, responses_fd, output_fd = fds
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.dup2(output_fd, 1)
+        os.dup2(output_fd, 2)
+        for fd in (devnull, output_fd):
+            os.close(fd)
+        for stream in (sys.stdout, sys.stderr):
+            # Unbuffered: the worker may be killed at any moment, and what the learner
+            # printed up to then is the best clue to what went wrong.
+            stream.reconfigure(line_buffering=True, write_through=True)
+        for name, value in request.get("limits", {}).items():
+            if name in LIMITS and type(value) is int and value > 0:
+                try:
+                    resource.setrlimit(LIMITS[name], (value, value))
+                except (ValueError, OSError):
+                    pass  # a hard limit already lower than ours stays
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        folder = request["dir"]
+        if request.get("tmp"):
+            os.environ["TMPDIR"] = request["tmp"]
+        os.chdir(folder)
+        sys.path.insert(0, folder)  # exercise modules import each other by name (CURRICULUM.md)
+        serve(requests_fd, responses_fd, folder)
+
+    def reap(self):
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            self.statuses[pid] = status
+
+    def end(self, pid):
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        sweep(self.reap)
+        if self.wipe_tmp:
+            for folder in ("/tmp", "/dev/shm"):
+                empty_folder(folder)
+        status = self.statuses.pop(pid, None)
+        self.statuses.clear()  # statuses of a learner's own children are of no use later
+        if status is None:
+            return None
+        if os.WIFSIGNALED(status):
+            return {"signal": os.WTERMSIG(status)}
+        return {"exit": os.waitstatus_to_exitcode(status)}
+
+
+def descendants(root):
+    """Pids of every live (non-zombie) process below ``root`` in the process tree."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                stat = handle.read().decode("ascii", "replace")
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[-1].split()  # the command name may hold spaces and ')'
+        if len(fields) < 2:
+            continue
+        children.setdefault(int(fields[1]), []).append((int(entry), fields[0]))
+    found, stack = [], [root]
+    while stack:
+        for pid, state in children.get(stack.pop(), []):
+            stack.append(pid)
+            if state != "Z":
+                found.append(pid)
+    return found
+
+
+def sweep(reap, rounds=200):
+    """Kill everything this process has below it, until nothing is left (a fork storm included)."""
+    for _ in range(rounds):
+        reap()
+        pids = descendants(os.getpid())
+        if not pids:
+            return True
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        time.sleep(0.002)
+    reap()
+    return not descendants(os.getpid())
+
+
+def empty_folder(folder):
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return
+    for name in entries:
+        path = os.path.join(folder, name)
+        try:
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                os.unlink(path)
+        except OSError:
+            pass
+
+
+def serve(requests_fd, responses_fd, folder):
+    """Answer the grader's observation requests until it closes the pipe."""
+    from . import wire
+
+    requests = os.fdopen(requests_fd, "r", encoding="utf-8")
+    responses = os.fdopen(responses_fd, "w", encoding="utf-8")
+
+    def send(message):
+        responses.write(wire.dumps(message) + "\n")
+        responses.flush()
+
+    send({"ready": True})
+    import importlib
+
+    for line in requests:
+        request = json.loads(line)  # the grader's own message
+        response = observers.run(request["observer"], request["config"], importlib.import_module,
+                                 folder, notify=send, skip_imports=request.get("skip_imports"))
+        response["id"] = request["id"]
+        send(response)
+
+
+def serve_forever(control_fd, wipe_tmp=False, worker_uid=None):
+    warm_up()
+    ForkServer(control_fd, wipe_tmp, worker_uid).run()

@@ -1,0 +1,117 @@
+"""The batch's files from given results (no grading): feedback, withheld hidden checks, escaping, progress."""
+import io
+import json
+from html.parser import HTMLParser
+
+from autograder.batch import store
+from autograder.batch.feedback_file import feedback_text, results_document
+from autograder.batch.gradebook import gradebook_text
+from autograder.batch.progress import Progress, summary_lines
+from autograder.batch.report import report_html
+from autograder.batch.runner import BatchOptions, BatchOutcome
+from autograder.runner.results import CheckResult, SubmissionResult
+
+HIDDEN_FEEDBACK = "Called:   init_hidden(nn.RNN(7, 3, num_layers=2, batch_first=True), 4)\nReturned: wrong"
+
+
+def result(student="alice", notes=()):
+    checks = [
+        CheckResult("ex02_forward_pass.init_hidden_notebook", "ex02_forward_pass", "init_hidden, notebook sizes",
+                    2, 2, False, "passed"),
+        CheckResult("ex02_forward_pass.hidden.init_hidden_configs", "ex02_forward_pass",
+                    "init_hidden in many configurations", 3, 0, True, "failed",
+                    HIDDEN_FEEDBACK + "\nHint:     h0 does not change with batch_first"),
+        CheckResult("ex01_rnn_layer.count_parameters_notebook", "ex01_rnn_layer", "count <b>", 2, 0, False,
+                    "timeout", "count_parameters(...) did not finish within 3 s"),
+    ]
+    return SubmissionResult(student=student, checks=checks, notes=list(notes), output="hello from forward\n",
+                            seconds=1.5)
+
+
+def test_feedback_shows_every_check_and_its_message():
+    text = feedback_text(result())
+    assert "Total: 2 / 7 points" in text
+    for name in ("init_hidden_notebook", "hidden.init_hidden_configs", "count_parameters_notebook"):
+        assert name in text
+    assert HIDDEN_FEEDBACK.splitlines()[0] in text and "took too long" in text
+    assert "hello from forward" in text
+    document = results_document(result())
+    assert [t["visibility"] for t in document["tests"]] == ["visible", "after_published", "visible"]
+
+
+def test_withheld_hidden_checks_leave_no_trace_but_still_count():
+    text = feedback_text(result(), withhold_hidden=True)
+    assert "init_hidden_configs" not in text and "num_layers=2" not in text and "batch_first" not in text
+    assert "1 further checks worth 3 points" in text and "Visible checks: 2 / 4 points" in text
+    document = results_document(result(), withhold_hidden=True)
+    assert [t["name"] for t in document["tests"]] == ["ex02_forward_pass.init_hidden_notebook",
+                                                      "ex01_rnn_layer.count_parameters_notebook"]
+    assert [t["number"] for t in document["tests"]] == ["1", "2"]
+    assert "num_layers=2" not in json.dumps(document)
+    assert document["score"] == 2
+    gradebook = gradebook_text([result()], ["ex01_rnn_layer", "ex02_forward_pass"])
+    assert gradebook.splitlines() == ["student,total,max_total,ex01_rnn_layer,ex02_forward_pass",
+                                      "alice,2,7,0,2"]
+
+
+def test_results_round_trip_through_plain_data():
+    data = json.loads(json.dumps(store.result_to_dict(result())))
+    again = store.result_from_dict(data)
+    assert again.checks == result().checks and again.total == 2 and again.seconds == 1.5
+
+
+def test_report_escapes_learner_text():
+    evil = "<script>alert(1)</script>"
+    outcome = BatchOutcome(results=[result("bob", notes=[evil])], graded=["bob"], seconds=1.0,
+                           isolation_warning="learner code runs without a sandbox & more",
+                           class_notes=[f"refused the entry '{evil}.py'"])
+    page = report_html(outcome, BatchOptions(submissions=None, out=None))
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "count &lt;b&gt;" in page
+    assert "without a sandbox &amp; more" in page
+    parser = HTMLParser()
+    parser.feed(page)
+    parser.close()
+
+
+def test_progress_is_a_bar_on_a_terminal_and_lines_elsewhere():
+    plain = io.StringIO()
+    progress = Progress(2, plain, live=False)
+    progress.update(result("alice"))
+    progress.update(result("bob"), reused=True)
+    progress.finish()
+    assert plain.getvalue().splitlines() == ["[1/2] alice: 2/7 (1.5 s)", "[2/2] bob: 2/7 (already graded, kept)"]
+    live = io.StringIO()
+    progress = Progress(2, live, live=True)
+    progress.update(result("alice"))
+    progress.finish()
+    assert live.getvalue().startswith("\r[############------------] 1/2  alice 2/7")
+    assert live.getvalue().endswith("\n")
+
+
+def test_outputs_are_written_atomically(tmp_path, monkeypatch):
+    target = tmp_path / "results.json"
+    store.write_atomically(target, "old")
+
+    def broken_replace(source, destination):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store.os, "replace", broken_replace)
+    try:
+        store.write_atomically(target, "new")
+    except OSError:
+        pass
+    assert target.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.json"]  # no half-written temporary left
+
+
+def test_summary_counts_problems_and_shows_the_isolation_warning_once():
+    crashed = result("carl")
+    crashed.checks[0].status = "crash"
+    lines = summary_lines([result("alice"), crashed], 12.3, reused=1,
+                          isolation_warning="learner code runs without bubblewrap")
+    text = "\n".join(lines)
+    assert "Graded 2 learners (1 kept from an earlier run) in 12 s." in text
+    assert "mean 2.0, median 2 (of 7 points)" in text
+    assert "crashed: 1; timed out: 2; grader errors: 0" in text
+    assert text.count("learner code runs without bubblewrap") == 1
