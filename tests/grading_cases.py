@@ -1,4 +1,4 @@
-"""What the ex01-ex03 grading tests share: the exercises graded and the verdicts they assert."""
+"""What the ex01-ex03 grading tests share: the exercises graded, and the verdicts they assert."""
 SCOPE = ["ex01_rnn_layer", "ex02_forward_pass", "ex03_rnnnet"]
 
 

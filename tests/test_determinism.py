@@ -18,9 +18,10 @@ def _verdicts(result):
     return [(c.name, c.status, c.points, c.max_points, c.feedback) for c in result.checks], list(result.notes)
 
 
-def test_two_gradings_of_one_submission_agree(make_submission, grade):
+def test_two_gradings_of_one_submission_agree(make_submission, scope_grader, grade):
     folder = make_submission(edit=MISTAKES)
-    first, second = grade(folder, exercises=SCOPE), grade(folder, exercises=SCOPE)
+    # Once by a grader that has graded other submissions before, once by a fresh one.
+    first, second = scope_grader.grade(folder), grade(folder, exercises=SCOPE)
     assert _verdicts(first) == _verdicts(second)
     assert first.total == second.total
     # The submission really is partly wrong in every exercise, and partly right.

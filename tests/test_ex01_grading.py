@@ -1,7 +1,7 @@
 """ex01_rnn_layer is graded right: full points for correct code in any style, and every
 classic mistake loses points in ex01 only, with feedback that names it."""
 import pytest
-from grading_cases import SCOPE, assert_caught, assert_full_points
+from grading_cases import assert_caught, assert_full_points
 
 from autograder.configs import draw_rnn_configs
 
@@ -68,14 +68,14 @@ STYLES = [
 ]
 
 
-def test_solution_earns_every_point(grade):
+def test_solution_earns_every_point(scope_grader):
     from autograder.paths import SOLUTIONS
 
-    assert_full_points(grade(SOLUTIONS, exercises=SCOPE))
+    assert_full_points(scope_grader.grade(SOLUTIONS))
 
 
-def test_skeleton_earns_nothing_and_says_not_implemented(make_submission, grade):
-    result = grade(make_submission(base="exercises"), exercises=SCOPE)
+def test_skeleton_earns_nothing_and_says_not_implemented(make_submission, scope_grader):
+    result = scope_grader.grade(make_submission(base="exercises"))
     assert not result.grader_errors()
     assert result.total == 0
     for check in result.checks:
@@ -83,15 +83,14 @@ def test_skeleton_earns_nothing_and_says_not_implemented(make_submission, grade)
 
 
 @pytest.mark.parametrize("edits, phrase", [pytest.param(e, p, id=i) for i, e, p in BUGS])
-def test_mistake_is_caught_and_named(make_submission, grade, edits, phrase):
-    result = grade(make_submission(edit={FILE: edits}), exercises=SCOPE)
+def test_mistake_is_caught_and_named(make_submission, scope_grader, edits, phrase):
+    result = scope_grader.grade(make_submission(edit={FILE: edits}))
     assert_caught(result, "ex01_rnn_layer", phrase)
 
 
 @pytest.mark.parametrize("edits", [pytest.param(e, id=i) for i, e in STYLES])
-def test_other_correct_style_earns_every_point(make_submission, grade, edits):
-    assert_full_points(grade(make_submission(edit={FILE: edits}), exercises=["ex01_rnn_layer"]),
-                       ["ex01_rnn_layer"])
+def test_other_correct_style_earns_every_point(make_submission, scope_grader, edits):
+    assert_full_points(scope_grader.grade(make_submission(edit={FILE: edits})))
 
 
 def test_reference_agrees_with_torch_in_every_hidden_configuration(reference):

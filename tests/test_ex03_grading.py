@@ -1,7 +1,7 @@
 """ex03_rnnnet is graded right: full points for correct code in any style, and every
 classic mistake loses points in ex03 only, with feedback that names it."""
 import pytest
-from grading_cases import SCOPE, assert_caught, assert_full_points
+from grading_cases import assert_caught, assert_full_points
 
 FILE = "ex03_rnnnet.py"
 BATCH = "            batch = x.shape[0] if self.batch_first else x.shape[1]\n"
@@ -70,11 +70,11 @@ STYLES = [
 
 
 @pytest.mark.parametrize("edits, phrase", [pytest.param(e, p, id=i) for i, e, p in BUGS])
-def test_mistake_is_caught_and_named(make_submission, grade, edits, phrase):
-    result = grade(make_submission(edit={FILE: edits}), exercises=SCOPE)
+def test_mistake_is_caught_and_named(make_submission, scope_grader, edits, phrase):
+    result = scope_grader.grade(make_submission(edit={FILE: edits}))
     assert_caught(result, "ex03_rnnnet", phrase)
 
 
 @pytest.mark.parametrize("edits", [pytest.param(e, id=i) for i, e in STYLES])
-def test_other_correct_style_earns_every_point(make_submission, grade, edits):
-    assert_full_points(grade(make_submission(edit={FILE: edits}), exercises=["ex03_rnnnet"]), ["ex03_rnnnet"])
+def test_other_correct_style_earns_every_point(make_submission, scope_grader, edits):
+    assert_full_points(scope_grader.grade(make_submission(edit={FILE: edits})))

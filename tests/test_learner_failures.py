@@ -11,12 +11,10 @@ from autograder.runner.limits import Limits
 LIMITS = Limits(call_seconds=3, submission_seconds=120)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def grade_with_limits(reference):
-    def run(folder):
-        with Grader(reference, include_hidden=True, exercises=SCOPE, limits=LIMITS) as grader:
-            return grader.grade(folder)
-    return run
+    with Grader(reference, include_hidden=True, exercises=SCOPE, limits=LIMITS) as grader:
+        yield grader.grade
 
 
 # A file that cannot be imported costs its whole exercise; the others keep every point.
