@@ -32,7 +32,7 @@ BUGS = [
      "your forward wrote into the caller's hidden tensor"),
     ("batch_first_not_passed_to_rnn",
      [("nn.RNN(input_size, num_hidden, num_layers, batch_first=batch_first)", "nn.RNN(input_size, num_hidden, num_layers)")],
-     "batch_first was not passed on to nn.RNN"),
+     "build self.rnn with batch_first=batch_first"),
     ("output_size_ignored", [("nn.Linear(num_hidden, output_size)", "nn.Linear(num_hidden, 1)")],
      "output_size was ignored"),
     ("loss_with_item", [(LOSS, "    return nn.functional.mse_loss(predictions, y).item()\n")],
@@ -42,6 +42,16 @@ BUGS = [
 ]
 
 STYLES = [
+    ("seq_first_layer_with_manual_transposes",
+     [("nn.RNN(input_size, num_hidden, num_layers, batch_first=batch_first)", "nn.RNN(input_size, num_hidden, num_layers)"),
+      (BATCH + ZEROS + RUN,
+       "            hidden = torch.zeros(self.num_layers, x.shape[0] if self.batch_first else x.shape[1],\n"
+       "                                 self.num_hidden, dtype=x.dtype)\n"
+       "        if self.batch_first:\n"
+       "            y, hidden = self.rnn(x.transpose(0, 1), hidden)\n"
+       "            return self.out(y).transpose(0, 1), hidden\n"
+       "        y, hidden = self.rnn(x, hidden)\n"
+       "        return self.out(y), hidden\n")]),
     ("notebook_style_prints_zeros_with_dtype_and_mse_module",
      [(BATCH + ZEROS, "            print(f'Input: {list(x.shape)}')\n"
                       "            batch = x.size(0) if self.rnn.batch_first else x.size(1)\n"
