@@ -53,17 +53,17 @@ class PeakMemory(threading.Thread):
         super().__init__(daemon=True)
         self.root, self.interval = root, interval
         self.peak = self.peak_single = 0
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def run(self):
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             sizes = [pss_bytes(pid) for pid in tree(self.root)]
             self.peak = max(self.peak, sum(sizes))
             self.peak_single = max([self.peak_single] + sizes)
-            self._stop.wait(self.interval)
+            self._halt.wait(self.interval)
 
     def stop(self):
-        self._stop.set()
+        self._halt.set()
         self.join()
 
 

@@ -177,6 +177,10 @@ def _start_pool_process(settings):
     multiprocessing.util.Finalize(None, _POOL_GRADER.close, exitpriority=10)
 
 
+def _pool_ready():
+    return True
+
+
 def _grade_in_pool(student, files):
     return grade_files(_POOL_GRADER, student, files)
 
@@ -233,11 +237,14 @@ def run_batch(options, progress_stream=None, live=None):
         progress.update(result)
 
     jobs = min(options.jobs or os.cpu_count() or 1, len(pending))
-    if pending:
+
+    def before_grading():
+        # Runs while the pool's processes start their fork servers: both take seconds.
         outcome.reference_problems = prepare_reference(settings["exercises"])
         outcome.class_notes += [f"GRADER ERROR: {problem}" for problem in outcome.reference_problems]
         progress.start(f"grading {len(pending)} learners, {jobs} at a time")
-    _grade_all(pending, settings, jobs, finish)
+
+    _grade_all(pending, settings, jobs, finish, before_grading)
     progress.finish()
 
     outcome.results = [store.result_from_dict(records[s.name]["result"]) for s in intake.submissions
@@ -249,11 +256,12 @@ def run_batch(options, progress_stream=None, live=None):
     return outcome
 
 
-def _grade_all(pending, settings, jobs, finish):
+def _grade_all(pending, settings, jobs, finish, before_grading):
     if not pending:
         return
     if jobs <= 1:
-        grader = make_grader(settings)
+        grader = make_grader(settings)  # its fork server starts now, alongside the reference's preparation
+        before_grading()
         try:
             for submission, content_hash in pending:
                 finish(submission, content_hash, grade_files(grader, submission.name, submission.files))
@@ -264,6 +272,10 @@ def _grade_all(pending, settings, jobs, finish):
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context,
                                                 initializer=_start_pool_process,
                                                 initargs=(settings,)) as pool:
+        # Start every pool process (and so its fork server) now, then prepare the reference meanwhile.
+        for started in [pool.submit(_pool_ready) for _ in range(jobs)]:
+            pass
+        before_grading()
         futures = {pool.submit(_grade_in_pool, submission.name, submission.files): (submission, content_hash)
                    for submission, content_hash in pending}
         try:

@@ -3,9 +3,10 @@
 rnn-grade registers its own ``GradingPlugin``; when pytest is run by hand
 (``pytest -c autograder/checks/pytest.ini autograder/checks --submission DIR``)
 this conftest registers one, grading DIR (default: the exercises folder)
-against the live reference solutions.
+against the same reference ``rnn-grade check`` uses (recorded answers in a
+learner bundle, the live solutions in the instructor's kit).
 """
-from autograder.paths import EXERCISES, SOLUTIONS
+from autograder.paths import EXERCISES
 from autograder.runner.plugin import GradingPlugin
 
 
@@ -20,12 +21,12 @@ def pytest_configure(config):
 
     from autograder.runner.launcher import WorkerLauncher
     from autograder.runner.limits import Limits
-    from autograder.runner.reference import LiveReference
+    from autograder.commands.check import default_reference
     from autograder.runner.session import LearnerSession
 
     submission, limits = Path(config.getoption("--submission")).resolve(), Limits()
     launcher = WorkerLauncher(limits)
     session = LearnerSession(submission, limits, launcher, launcher.stage(submission))
-    config.pluginmanager.register(GradingPlugin(session, LiveReference(SOLUTIONS)), "rnn-grade")
+    config.pluginmanager.register(GradingPlugin(session, default_reference()), "rnn-grade")
     config.add_cleanup(launcher.close)
     config.add_cleanup(session.close)

@@ -5,6 +5,7 @@ the exports): it grades one submission after another with the same reference,
 checks, limits and isolation, and owns whatever is reused between learners
 (the warm worker launcher). ``grade_submission`` grades a single one.
 """
+import os
 import time
 from pathlib import Path
 
@@ -18,8 +19,23 @@ from .plugin import GradingPlugin
 from .results import CheckResult, SubmissionResult
 from .session import LearnerSession
 
-PYTEST_ARGS = ["-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:randomly", "--import-mode=importlib",
+PYTEST_ARGS = ["-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:unraisableexception",
+               "-p", "no:threadexception", "--import-mode=importlib",
                "--capture=no", "-c", str(CHECKS / "pytest.ini"), "--rootdir", str(CHECKS)]
+
+
+def run_pytest(args, plugin):
+    """pytest.main without third-party plugins: the checks need none, and loading the
+    ones installed on a machine (some run subprocesses at start) costs time per learner."""
+    previous = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        return pytest.main(args, plugins=[plugin])
+    finally:
+        if previous is None:
+            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = previous
 
 
 class Grader:
@@ -62,7 +78,7 @@ class Grader:
             session = LearnerSession(submission, self.limits, self.launcher, staged)
         plugin = GradingPlugin(session, self.reference, self.exercises)
         try:
-            code = pytest.main(PYTEST_ARGS + self.check_paths(), plugins=[plugin])
+            code = run_pytest(PYTEST_ARGS + self.check_paths(), plugin)
         finally:
             session.close()
             if staged is not None:

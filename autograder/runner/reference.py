@@ -89,9 +89,12 @@ class CachedReference:
     def __init__(self, solutions_dir, cache_file=None):
         self.solutions_dir = Path(solutions_dir)
         self.cache_file = Path(cache_file) if cache_file else default_cache_file(self.solutions_dir)
-        self._answers = {}
+        self._answers = None  # read at the first observation: a batch's jobs start before the file is full
         self._added = 0
         self._live = None
+
+    def _load(self):
+        self._answers = {}
         try:
             with open(self.cache_file, encoding="utf-8") as handle:
                 loaded = json.load(handle)
@@ -101,6 +104,8 @@ class CachedReference:
             pass  # no cache yet, or a damaged one: answers are computed again
 
     def observe(self, name, config):
+        if self._answers is None:
+            self._load()
         key = request_key(name, config)
         if key not in self._answers:
             if self._live is None:
@@ -112,7 +117,7 @@ class CachedReference:
 
     def save(self):
         """Write the cache if anything was added (atomically: parallel jobs may read it)."""
-        if not self._added:
+        if not self._added or self._answers is None:
             return
         save_recording(self._answers, self.cache_file)
         self._added = 0

@@ -1,0 +1,30 @@
+"""``rnn-grade release --out DIR``: write the learner bundle (instructors)."""
+import sys
+
+from ..exercises import MODULES
+
+
+def add_parser(sub):
+    parser = sub.add_parser("release", help="write the learner bundle: skeletons, notebooks, public checks and "
+                                            "the local grader, without solutions or hidden checks (instructors)")
+    parser.add_argument("--out", required=True, help="folder to write (created; replaced if an earlier "
+                                                     "export wrote it)")
+    parser.add_argument("--exercise", action="append", choices=MODULES, metavar="NAME",
+                        help="only this exercise (default: every exercise with a solution); repeatable")
+    parser.set_defaults(run=run)
+
+
+def run(args):
+    from ..exports.bundle import build_bundle
+    from ..exports.errors import ExportError
+
+    try:
+        recording = build_bundle(args.out, args.exercise)
+    except ExportError as error:
+        print(f"rnn-grade release: {error}", file=sys.stderr)
+        return 1
+    public = recording.result
+    print(f"wrote the learner bundle to {args.out}: {len(public.by_exercise())} exercises, "
+          f"{len(public.checks)} public checks worth {public.max_total:g} points, reference answers recorded")
+    print(f"learners: cd {args.out} && pip install -e . && rnn-grade check")
+    return 0

@@ -1,0 +1,89 @@
+"""The learner bundle that ``rnn-grade release --out DIR`` writes.
+
+DIR holds what a learner works with and nothing of the instructor's:
+
+* ``exercises/``: the skeletons, generated from ``solutions/`` as in the kit;
+* ``notebooks/``: the same exercises as notebooks that grade themselves;
+* ``autograder/``: the grader with the public checks only (see ``package_copy``)
+  and ``checks/public_reference.json``, the reference answers recorded by
+  grading the solutions with those checks, replayed by ``RecordedReference``;
+* ``pyproject.toml`` (package ``autograder``, script ``rnn-grade``) and a README.
+
+No file of ``solutions/`` and no hidden check is copied; tests scan the bundle for them.
+"""
+import shutil
+from pathlib import Path
+
+from .. import __version__, generate
+from ..exercises import TITLES
+from ..paths import SOLUTIONS
+from ..runner.reference import save_recording
+from . import notebooks
+from .errors import ExportError
+from .package_copy import copy_package
+from .record import available_exercises, record
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+MARKER = ".rnn-grade-export"   # an export folder we may clear and rewrite
+GITIGNORE = "__pycache__/\n*.egg-info/\nbuild/\ndist/\n.ipynb_checkpoints/\nrnn-grade-results.json\n"
+
+
+def check_out(out):
+    """Refuse an ``out`` that is a file, or a non-empty folder an earlier export did not write."""
+    out = Path(out)
+    if out.exists():
+        if not out.is_dir():
+            raise ExportError(f"{out} exists and is not a folder")
+        if any(out.iterdir()) and not (out / MARKER).exists():
+            raise ExportError(f"{out} is not empty and was not written by rnn-grade: choose another --out")
+    return out
+
+
+def prepare_out(out):
+    """An empty folder at ``out``: created, or cleared if an earlier export wrote it; never someone else's."""
+    out = check_out(out)
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("written by rnn-grade; the next export to this folder replaces it\n")
+    return out
+
+
+def learner_readme(exercises, public_points):
+    listing = "\n".join(f"- `{name}`: {TITLES[name]}" for name in exercises)
+    return (TEMPLATES / "learner_README.md").read_text(encoding="utf-8").format(
+        count=len(exercises), exercise_list=listing, public_points=_number(public_points))
+
+
+def learner_pyproject():
+    return (TEMPLATES / "learner_pyproject.toml").read_text(encoding="utf-8").format(version=__version__)
+
+
+def write_learner_files(out, exercises, recording):
+    """Everything of the bundle into the (empty) folder ``out``."""
+    out = Path(out)
+    copy_package(out / "autograder", exercises=exercises)
+    save_recording(recording.answers, out / "autograder" / "checks" / "public_reference.json")
+    skeletons = generate.expected_skeletons(SOLUTIONS)
+    (out / "exercises").mkdir()
+    for module in exercises:
+        (out / "exercises" / f"{module}.py").write_text(skeletons[f"{module}.py"], encoding="utf-8")
+    notebooks.write_notebooks(out / "notebooks", exercises)
+    public_points = sum(c.max_points for c in recording.result.checks if not c.hidden)
+    (out / "README.md").write_text(learner_readme(exercises, public_points), encoding="utf-8")
+    (out / "pyproject.toml").write_text(learner_pyproject(), encoding="utf-8")
+    (out / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+
+
+def build_bundle(out, exercises=None):
+    """Write the learner bundle into ``out``; returns the recording (checks and answers) it used."""
+    exercises = list(exercises) if exercises else available_exercises()
+    check_out(out)
+    recording = record(include_hidden=False, exercises=exercises)
+    out = prepare_out(out)
+    write_learner_files(out, exercises, recording)
+    return recording
+
+
+def _number(value):
+    return int(value) if float(value).is_integer() else value

@@ -1,0 +1,211 @@
+"""Grade a notebook's code with the kit's checks, from inside the notebook.
+
+The generated notebooks (learners' and nbgrader's) hold an exercise module cut
+into code cells; the first line of each is a tag such as
+``# %% ex02_forward_pass.py, part 2 of 6``. The cells the kernel has run are in
+IPython's input history, so the latest run of every tagged part, put back in
+order, is the module exactly as the kernel knows it, whatever scratch cells
+the learner ran in between. That module is written to a fresh folder and
+graded by the ordinary grader, in a separate process so that the grader's
+reference imports and caches never mix with the learner's kernel.
+
+* ``check(module)`` (learners' notebooks) prints the per-exercise table.
+* ``require(check_name)`` (nbgrader's graded test cells) raises
+  ``AssertionError`` with the check's feedback unless that check passed, so
+  nbgrader awards exactly the points our grader does. One grading per version
+  of the code serves every test cell of the notebook.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+TAG = re.compile(r"^# %% (?P<module>ex\d\d_\w+)\.py, part (?P<part>\d+) of (?P<count>\d+)\b")
+GRADING_SECONDS = 600
+_RESULTS = {}  # (module, hidden, sources) -> grading result: test cells share one grading
+
+
+class NotebookCodeMissing(Exception):
+    """Some tagged cells of the exercise have not been run in this kernel."""
+
+
+def cell_tag(module, part, count):
+    """The first line of a code cell that holds part ``part`` of ``count`` of ``module``."""
+    return f"# %% {module}.py, part {part} of {count} (keep this line: the checks find your code by it)"
+
+
+def module_source(module, history):
+    """The text of ``module`` from the latest run of each of its tagged cells in ``history``."""
+    return assemble(module, history)[0]
+
+
+def assemble(module, history):
+    """(module text, first line of each part in it) from the latest run of each tagged cell."""
+    parts, count = {}, 0
+    for source in history:
+        if not isinstance(source, str):
+            continue
+        match = TAG.match(source.lstrip("\n"))
+        if match and match["module"] == module:
+            parts[int(match["part"])] = source
+            count = int(match["count"])
+    if not parts:
+        raise NotebookCodeMissing(f"no cell of {module}.py has been run in this kernel yet: run every cell "
+                                  f"above this one first (Run > Run All Cells)")
+    missing = [str(n) for n in range(1, count + 1) if n not in parts]
+    if missing:
+        raise NotebookCodeMissing(f"part {', '.join(missing)} of {module}.py has not been run in this kernel: "
+                                  f"run every cell above this one first (Run > Run All Cells)")
+    texts = [_plain_python(parts[n]) for n in range(1, count + 1)]
+    starts, line = [], 1
+    for text in texts:
+        starts.append(line)
+        line += text.count("\n") + 2  # the part's lines, then the blank line between parts
+    return "\n\n".join(texts) + "\n", starts
+
+
+def cell_locations(text, module, starts, count=None):
+    """``text`` with "<module>.py line N" turned into the notebook cell and line it points at."""
+    count = count or len(starts)
+
+    def where(match):
+        line = int(match["line"])
+        part = max([n for n, start in enumerate(starts, 1) if start <= line] or [1])
+        return f"the cell \"{module}.py, part {part} of {count}\", line {line - starts[part - 1] + 1}"
+    return re.sub(rf"{re.escape(module)}\.py line (?P<line>\d+)", where, text)
+
+
+def _plain_python(source):
+    # IPython rewrites magics (%timeit, !ls) as get_ipython() calls: no module can run them.
+    lines = []
+    for line in source.strip("\n").split("\n"):
+        stripped = line.lstrip()
+        if stripped.startswith("get_ipython()") or stripped.startswith(("%", "!")):
+            line = line[:len(line) - len(stripped)] + "pass  # notebook magic left out: " + stripped
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _history():
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        get_ipython = None
+    shell = get_ipython() if get_ipython else None
+    if shell is None:
+        raise NotebookCodeMissing("this helper grades the cells of a running notebook; outside a notebook "
+                                  "use `rnn-grade check`")
+    return list(shell.user_ns.get("In", []))
+
+
+def _sibling_modules(module):
+    """{file name: text} of other exercise modules the kernel imported (ex06 may import ex03's files)."""
+    files = {}
+    for name, loaded in list(sys.modules.items()):
+        path = getattr(loaded, "__file__", None)
+        if name != module and re.fullmatch(r"ex\d\d_\w+", name) and path and path.endswith(".py"):
+            try:
+                files[f"{name}.py"] = Path(path).read_text(encoding="utf-8")
+            except OSError:
+                pass
+    return files
+
+
+def grade_notebook(module, include_hidden=False, history=None):
+    """The grading result (``SubmissionResult.to_dict()`` plus ``table``) of the notebook's ``module``."""
+    files = _sibling_modules(module)
+    files[f"{module}.py"], starts = assemble(module, _history() if history is None else history)
+    key = (module, include_hidden, tuple(sorted(files.items())))
+    if key not in _RESULTS:
+        graded = _grade_files(files, module, include_hidden)
+        # Feedback points at lines of the module put together; a notebook's learner needs the cell.
+        graded["table"] = cell_locations(graded["table"], module, starts)
+        for found in graded["checks"]:
+            found["feedback"] = cell_locations(found["feedback"], module, starts)
+        _RESULTS[key] = graded
+    return _RESULTS[key]
+
+
+def _grade_files(files, module, include_hidden):
+    kit_root = Path(__file__).resolve().parents[2]   # the folder holding this `autograder` package
+    with tempfile.TemporaryDirectory(prefix="rnn-grade-notebook-") as tmp:
+        folder = Path(tmp) / "submission"
+        folder.mkdir()
+        for name, text in files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        out = Path(tmp) / "result.json"
+        command = [sys.executable, "-m", "autograder.exports.inline", str(folder), "--exercise", module,
+                   "--out", str(out)] + (["--hidden"] if include_hidden else [])
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(kit_root)] + [p for p in os.environ.get(
+            "PYTHONPATH", "").split(os.pathsep) if p]))
+        done = subprocess.run(command, cwd=str(kit_root), env=env, capture_output=True, text=True,
+                              timeout=GRADING_SECONDS)
+        if done.returncode != 0 or not out.exists():
+            raise RuntimeError("the grader could not run (not your code's fault; tell your instructor):\n"
+                               + (done.stderr or done.stdout)[-2000:])
+        return json.loads(out.read_text(encoding="utf-8"))
+
+
+def check(module):
+    """Print the public checks' table for the notebook's ``module`` (learners' notebooks)."""
+    try:
+        graded = grade_notebook(module)
+    except NotebookCodeMissing as missing:
+        print(f"Not graded: {missing}")
+        return None
+    print(graded["table"])
+    return graded["total"], graded["max_total"]
+
+
+def require(check_name):
+    """Pass silently when the check ``check_name`` passes on this notebook's code, else raise its feedback.
+
+    ``check_name`` is our check's name (``ex02_forward_pass.init_hidden_notebook``,
+    ``ex02_forward_pass.hidden....``); hidden checks are run where they exist.
+    """
+    module = check_name.split(".", 1)[0]
+    graded = grade_notebook(module, include_hidden=True)
+    for found in graded["checks"]:
+        if found["name"] == check_name:
+            break
+    else:
+        raise AssertionError(f"the grader has no check named {check_name}: this notebook and the installed "
+                             f"rnn-grade kit do not match (tell your instructor)")
+    points = found["max_points"]
+    if found["status"] != "passed":
+        raise AssertionError(f"{check_name} ({_number(points)} points): {found['title']}\n{found['feedback']}")
+    print(f"passed: {found['title']} ({_number(points)} points)")
+
+
+def _number(value):
+    return int(value) if float(value).is_integer() else value
+
+
+def main(argv=None):
+    """Grade a folder for ``_grade_files`` (run in a child process, never in the notebook's kernel)."""
+    parser = argparse.ArgumentParser(prog="python -m autograder.exports.inline")
+    parser.add_argument("folder")
+    parser.add_argument("--exercise", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--hidden", action="store_true")
+    args = parser.parse_args(argv)
+
+    from ..commands.check import default_reference
+    from ..paths import HIDDEN_CHECKS
+    from ..runner.grade import grade_submission
+    from ..runner.results import render_table
+
+    include_hidden = args.hidden and HIDDEN_CHECKS.is_dir()
+    result = grade_submission(args.folder, default_reference(), include_hidden=include_hidden,
+                              exercises=[args.exercise], student="notebook")
+    document = dict(result.to_dict(), table=render_table(result))
+    Path(args.out).write_text(json.dumps(document), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
