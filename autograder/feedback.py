@@ -134,6 +134,14 @@ def first_difference(got, expected):
     return None
 
 
+def _kind(value):
+    # The learner's records arrive wrapped (session.Record, a dict; Records, a list): compare kinds, not classes.
+    for kind in (dict, list):
+        if isinstance(value, kind):
+            return kind.__name__
+    return type(value).__name__
+
+
 def paired(got_all, expected_all, call):
     """``zip(got_all, expected_all)`` for a check that asked about many configurations at once.
 
@@ -142,7 +150,7 @@ def paired(got_all, expected_all, call):
     plain ``zip``) fails the check instead of being compared partly.
     """
     if (not isinstance(got_all, list) or len(got_all) != len(expected_all)
-            or any(type(got) is not type(want) for got, want in zip(got_all, expected_all))):
+            or any(_kind(got) != _kind(want) for got, want in zip(got_all, expected_all))):
         raise Feedback(call, f"{describe(got_all)}", f"one answer for each of the {len(expected_all)} configurations",
                        "the grader could not match your code's answers with the configurations it asked about")
     return list(zip(got_all, expected_all))
