@@ -52,3 +52,37 @@ def config_label(cfg):
     if "seq_len" in cfg:
         parts.append(f"seq={cfg['seq_len']}, batch={cfg['batch_size']}")
     return ", ".join(parts)
+
+
+def draw_net_configs(count, calls=3, seed=CHECK_SEED, salt=""):
+    """``count`` RNNnet configurations, each with a series of ``calls`` calls on the same net.
+
+    A configuration is ``{"net_args": {input_size, num_hidden, num_layers, output_size,
+    batch_first}, "dtype", "seed", "calls": [{"seq", "batch", "seed"}, ...]}``. The
+    calls of one net use different batch sizes, so a batch size kept from a global
+    or from the first call fails on the second. Every third net keeps the default
+    output_size=1; the others use an output size unlike every other size.
+    """
+    rng = random.Random(f"{seed}:{salt}:net")
+    nets = []
+    for index, cfg in enumerate(draw_rnn_configs(count, seed, salt)):
+        taken = {cfg["input_size"], cfg["hidden_size"], cfg["num_layers"], cfg["seq_len"], cfg["batch_size"]}
+        output_size = 1 if index % 3 == 0 else min(n for n in range(2, 30) if n not in taken)
+        taken.add(output_size)
+        batches = [cfg["batch_size"]] + rng.sample([n for n in range(2, 10) if n not in taken], calls - 1)
+        series = []
+        for batch in batches:
+            seq = rng.choice([n for n in range(2, 10) if n not in taken | {batch}])
+            series.append({"seq": seq, "batch": batch, "seed": rng.randint(0, 2**31 - 1)})
+        nets.append({"net_args": {"input_size": cfg["input_size"], "num_hidden": cfg["hidden_size"],
+                                  "num_layers": cfg["num_layers"], "output_size": output_size,
+                                  "batch_first": cfg["batch_first"]},
+                     "dtype": cfg["dtype"], "seed": cfg["seed"] % 100_000, "calls": series})
+    return nets
+
+
+def net_label(net_args, dtype="float32"):
+    """How feedback names an RNNnet configuration: the constructor call (and its dtype)."""
+    text = f"RNNnet({net_args['input_size']}, {net_args['num_hidden']}, {net_args['num_layers']}, " \
+           f"output_size={net_args.get('output_size', 1)}, batch_first={net_args.get('batch_first', False)})"
+    return text if dtype == "float32" else f"{text}.double()"

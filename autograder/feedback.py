@@ -109,3 +109,48 @@ def values_match(expected_values, tolerance=(1e-4, 1e-5)):
 def shape_is(shape):
     """A matcher: the learner's array has this shape."""
     return lambda got: isinstance(got, Array) and tuple(got.shape) == tuple(shape)
+
+
+def in_configuration(call, index, count, label):
+    """``call`` plus which of a hidden check's configurations it was made in.
+
+    Checks that loop over many configurations report the first one that fails;
+    this line tells the learner which sizes and settings to try themselves.
+    """
+    return f"{call}\n          (configuration {index + 1} of {count}: {label})"
+
+
+def first_difference(got, expected):
+    """``(key, got value, expected value)`` of the first key (in ``expected``'s order, then
+    extra keys of ``got``) where two dicts differ, or None when they are equal."""
+    for key, want in expected.items():
+        if key not in got:
+            return key, "<missing>", want
+        if got[key] != want:
+            return key, got[key], want
+    for key in got:
+        if key not in expected:
+            return key, got[key], "<no such entry>"
+    return None
+
+
+def _kind(value):
+    # The learner's records arrive wrapped (session.Record, a dict; Records, a list): compare kinds, not classes.
+    for kind in (dict, list):
+        if isinstance(value, kind):
+            return kind.__name__
+    return type(value).__name__
+
+
+def paired(got_all, expected_all, call):
+    """``zip(got_all, expected_all)`` for a check that asked about many configurations at once.
+
+    The learner's side must send one answer of the same kind per configuration;
+    anything else (a worker sending too few answers would otherwise pass a
+    plain ``zip``) fails the check instead of being compared partly.
+    """
+    if (not isinstance(got_all, list) or len(got_all) != len(expected_all)
+            or any(_kind(got) != _kind(want) for got, want in zip(got_all, expected_all))):
+        raise Feedback(call, f"{describe(got_all)}", f"one answer for each of the {len(expected_all)} configurations",
+                       "the grader could not match your code's answers with the configurations it asked about")
+    return list(zip(got_all, expected_all))

@@ -55,3 +55,18 @@ def failed_checks(result, exercise=None):
     """{check name: feedback} of every check that did not pass (optionally of one exercise)."""
     return {c.name: c.feedback for c in result.checks
             if c.status != "passed" and (exercise is None or c.exercise == exercise)}
+
+
+@pytest.fixture(scope="session")
+def scope_grader(reference):
+    """One Grader (public and hidden checks of ex01-ex03) for every submission of the session.
+
+    Reusing it is what a batch does, and it keeps the bug banks fast: the worker
+    launcher starts once instead of once per submission.
+    """
+    from autograder.runner.grade import Grader
+
+    grader = Grader(reference, include_hidden=True,
+                    exercises=["ex01_rnn_layer", "ex02_forward_pass", "ex03_rnnnet"])
+    yield grader
+    grader.close()

@@ -1,7 +1,7 @@
 """Public checks for ex02_forward_pass, at the notebook's sizes (§3: seq 5, batch 2, input 2, hidden 5)."""
 import pytest
 
-from autograder.feedback import expect_equal, expect_tensor, shape_is
+from autograder.feedback import expect_equal, expect_tensor, shape_is, values_match
 
 LAYER = dict(input_size=2, hidden_size=5, num_layers=1)
 H0_CONCEPT = "h0 has shape (num_layers * num_directions, batch, hidden_size) (notebook §3), zeros, " \
@@ -27,7 +27,10 @@ def test_output_shapes_notebook(learner, reference):
     want = reference.observe("ex02.output_shapes", cfg)["shapes"]
     expect_equal(got, want, call="output_shapes(nn.RNN(2, 5, num_layers=1), seq_len=5, batch_size=2)",
                  concept="output is (seq, batch, hidden): every time step; h_n is (layers, batch, hidden): "
-                         "the last step of every layer (notebook §3)")
+                         "the last step of every layer (notebook §3)",
+                 mistakes=[([[2, 5, 5], [1, 2, 5]], "that output shape is batch first; without batch_first the "
+                                                    "time axis comes first: (seq, batch, features)"),
+                           ([[5, 2, 5], [2, 1, 5]], "batch and layers are swapped in h_n: layers come first")])
 
 
 @pytest.mark.points(2)
@@ -58,8 +61,10 @@ def test_to_batch_first_notebook(learner, reference):
     cfg = dict(shape=[5, 2, 2])
     got = learner.observe("ex02.to_batch_first", cfg)["result"]
     want = reference.observe("ex02.to_batch_first", cfg)["result"]
+    # What view/reshape gives: the input (rebuilt from the right answer) read in memory order.
+    as_viewed = want.data.transpose(1, 0, 2).reshape(want.shape)
     expect_tensor(got, want, call="to_batch_first(x of shape (5, 2, 2))", what="the reordered batch",
                   concept="result[b, t] must be x[t, b]: swap the axes (transpose/permute); view or reshape "
                           "keeps the memory order and mixes samples with time steps",
-                  mistakes=[(shape_is((2, 5, 2)), "the shape is right but the values are scrambled: view/reshape "
-                                                  "does not swap axes, transpose(0, 1) or permute(1, 0, 2) does")])
+                  mistakes=[(values_match(as_viewed), "the shape is right but the values are scrambled: view/reshape "
+                                                      "does not swap axes, transpose(0, 1) or permute(1, 0, 2) does")])

@@ -1,7 +1,7 @@
 """Public checks for ex03_rnnnet, at the notebook's sizes (§4-5: input 3, hidden 16, one layer, seq 5, batch 2)."""
 import pytest
 
-from autograder.feedback import Feedback, expect_equal, expect_tensor
+from autograder.feedback import Feedback, expect_equal, expect_tensor, values_match
 
 NET = dict(input_size=3, num_hidden=16, num_layers=1)
 
@@ -45,7 +45,12 @@ def test_sequence_mse_notebook(learner, reference):
     want = reference.observe("ex03.sequence_mse", cfg)
     call = "sequence_mse(net, X of shape (5, 2, 3), y of shape (5, 2, 1))"
     expect_tensor(got["loss"], want["loss"], call=call, what="the loss",
-                  concept="the mean of the squared differences over every step, sample and output: a 0-d tensor")
+                  concept="the mean of the squared differences over every step, sample and output: a 0-d tensor",
+                  mistakes=[(lambda loss: isinstance(loss, (int, float)),
+                             "you returned a Python number: .item() (or float()) cuts the loss off from the graph, "
+                             "so loss.backward() cannot train the net; return the tensor"),
+                            (values_match(float(want["loss"].data) * 10),
+                             "that is the SUM of the 10 squared errors; the loss is their mean")])
     if got["grads"] is None:
         raise Feedback(call, "a loss that gradients cannot flow through", "a loss connected to the net's parameters",
                        "training needs loss.backward(): compute the loss with torch operations, never .item()")

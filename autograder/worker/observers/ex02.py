@@ -1,7 +1,9 @@
 """Observers for ex02_forward_pass: inputs, outputs and hidden states."""
 import operator
 
-from . import observer
+import torch
+
+from . import observer, register_each
 from .common import build_rnn, rnn_config, rnn_label, uniform
 
 MODULE = "ex02_forward_pass"
@@ -42,7 +44,10 @@ def last_output(ctx, seq_len, batch_size, seed=1, **cfg):
     output = output.detach()
     label = f"last_output(output of {rnn_label(**cfg)} with shape {tuple(output.shape)}, " \
             f"batch_first={cfg.get('batch_first', False)})"
-    return {"last": ctx.call(label, mod.last_output, output, cfg.get("batch_first", False))}
+    last = ctx.call(label, mod.last_output, output.clone(), cfg.get("batch_first", False))
+    # torch's own output travels too: on the reference side it is the ground truth
+    # from which a check computes what classic mistakes (output[-1] with batch_first) return.
+    return {"last": last, "output": output}
 
 
 @observer("ex02.top_layer_hidden")
@@ -53,7 +58,9 @@ def top_layer_hidden(ctx, seq_len, batch_size, seed=1, **cfg):
     output, h_n = rnn(x)
     h_n = h_n.detach()
     label = f"top_layer_hidden(h_n with shape {tuple(h_n.shape)}, {rnn_label(**cfg)})"
-    return {"top": ctx.call(label, mod.top_layer_hidden, h_n, rnn)}
+    top = ctx.call(label, mod.top_layer_hidden, h_n.clone(), rnn)
+    # torch's own h_n, the ground truth for recognising mistakes such as h_n[-1] alone.
+    return {"top": top, "h_n": h_n}
 
 
 @observer("ex02.to_batch_first")
@@ -62,7 +69,9 @@ def to_batch_first(ctx, shape, seed=1, dtype="float32"):
     x = uniform(seed, shape, dtype)
     original = x.clone()
     result = ctx.call(f"to_batch_first(x with shape {tuple(shape)})", mod.to_batch_first, x)
-    return {"result": result, "input_unchanged": bool((x == original).all())}
+    # An in-place transpose_ changes x's shape; compare shapes first so that is reported, not raised.
+    unchanged = tuple(x.shape) == tuple(original.shape) and bool(torch.equal(x, original))
+    return {"result": result, "input_unchanged": unchanged}
 
 
 def _input_shape(cfg, seq_len, batch_size):
@@ -72,3 +81,11 @@ def _input_shape(cfg, seq_len, batch_size):
 
 
 __all__ = ["rnn_config"]
+
+
+# One observation for many configurations, for the hidden checks.
+register_each("ex02.init_hidden")
+register_each("ex02.output_shapes")
+register_each("ex02.last_output")
+register_each("ex02.top_layer_hidden")
+register_each("ex02.to_batch_first")

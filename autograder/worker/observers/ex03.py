@@ -2,7 +2,7 @@
 import torch
 from torch import nn
 
-from . import observer
+from . import observer, register_each
 from .common import DTYPES, fill_parameters, uniform
 from .ex01 import describe_rnn
 
@@ -39,10 +39,14 @@ def build_net(ctx, mod, net_args, dtype, seed):
 
 
 @observer("ex03.forward")
-def forward(ctx, net_args, calls, dtype="float32", seed=0):
+def forward(ctx, net_args, calls, dtype="float32", seed=0, catch_errors=False):
     """Predictions and hidden state for a series of calls (several batch sizes in a row).
 
     Each call is ``{"seq": S, "batch": B, "hidden": "none" | "given", "seed": n}``.
+    With ``catch_errors`` an exception raised by one call (other than
+    NotImplementedError) is recorded as ``{"returned": "raised", "raised": text}``
+    and the series goes on, so a check can tell "the first batch size worked,
+    the second did not" (a batch size kept from a global or an earlier call).
     """
     mod = ctx.module(MODULE)
     net = build_net(ctx, mod, net_args, dtype, seed)
@@ -53,19 +57,37 @@ def forward(ctx, net_args, calls, dtype="float32", seed=0):
         shape = (B, S, net_args["input_size"]) if batch_first else (S, B, net_args["input_size"])
         x = uniform(call["seed"], shape, dtype)
         record = {}
-        with torch.no_grad():
-            if call["hidden"] == "given":
-                h0 = uniform(call["seed"] + 1, (net_args["num_layers"], B, net_args["num_hidden"]), dtype)
-                h0_copy = h0.clone()
-                result = ctx.call(f"net(x with shape {tuple(shape)}, hidden with shape {tuple(h0.shape)}) "
-                                  f"for net = {_net_label(**net_args)}" + _dtype_note(dtype), net, x, h0)
-                record["h0_unchanged"] = bool(torch.equal(h0, h0_copy))
-            else:
-                result = ctx.call(f"net(x with shape {tuple(shape)}) for net = {_net_label(**net_args)}"
-                                  + _dtype_note(dtype), net, x)
+        try:
+            with torch.no_grad():
+                if call["hidden"] == "given":
+                    h0 = uniform(call["seed"] + 1, (net_args["num_layers"], B, net_args["num_hidden"]), dtype)
+                    h0_copy = h0.clone()
+                    result = ctx.call(f"net(x with shape {tuple(shape)}, hidden with shape {tuple(h0.shape)}) "
+                                      f"for net = {_net_label(**net_args)}" + _dtype_note(dtype), net, x, h0)
+                    record["h0_unchanged"] = tuple(h0.shape) == tuple(h0_copy.shape) and bool(torch.equal(h0, h0_copy))
+                else:
+                    result = ctx.call(f"net(x with shape {tuple(shape)}) for net = {_net_label(**net_args)}"
+                                      + _dtype_note(dtype), net, x)
+        except NotImplementedError:
+            raise
+        except Exception as exc:  # noqa: BLE001  (only when asked; SystemExit and the like still escape)
+            if not catch_errors:
+                raise
+            results.append({"returned": "raised", "raised": _exception_text(exc), "predictions": None,
+                            "hidden": None})
+            continue
         record.update(_pair(result))
         results.append(record)
     return results
+
+
+def _exception_text(exc):
+    """``"RuntimeError: message"``, shortened: how a check names an exception a call raised."""
+    try:
+        message = str(exc)
+    except Exception:  # noqa: BLE001  (a learner's exception may fail to print)
+        message = "(no readable message)"
+    return f"{type(exc).__name__}: {message}"[:400]
 
 
 def _dtype_note(dtype):
@@ -102,3 +124,9 @@ def sequence_mse(ctx, seq, batch, features, outputs, dtype="float32", seed=0):
         grads = [g for g in torch.autograd.grad(loss.reshape(()), [net.head.weight, net.head.bias],
                                                 allow_unused=True)]
     return {"loss": loss, "grads": grads}
+
+
+# One observation for many configurations, for the hidden checks.
+register_each("ex03.structure")
+register_each("ex03.forward")
+register_each("ex03.sequence_mse")
