@@ -17,17 +17,20 @@ def add_parser(sub):
                         help="only this exercise (module name, e.g. ex02_forward_pass); repeatable")
     parser.add_argument("--json", action="store_true", help="print a Gradescope results.json document")
     parser.add_argument("--verbose", action="store_true", help="also list the checks that passed")
+    parser.add_argument("--isolation", choices=("auto", "bwrap", "plain"), default="auto",
+                        help="how your code is isolated while it is graded: bubblewrap when it works here "
+                             "(auto), required (bwrap), or an ordinary process (plain)")
     parser.set_defaults(run=run)
 
 
 def default_reference():
-    """Recorded answers in a learner bundle; the live solutions in the instructor's kit."""
-    from ..runner.reference import LiveReference, RecordedReference
+    """Recorded answers in a learner bundle; the solutions (through the disk cache) in the instructor's kit."""
+    from ..runner.reference import CachedReference, RecordedReference
 
     if RECORDED_REFERENCE.exists():
         return RecordedReference(RECORDED_REFERENCE)
     if SOLUTIONS.exists():
-        return LiveReference(SOLUTIONS)
+        return CachedReference(SOLUTIONS)
     raise SystemExit("rnn-grade: neither recorded reference answers nor solutions/ were found")
 
 
@@ -36,7 +39,17 @@ def run(args):
     if not path.is_dir():
         print(f"rnn-grade: {path} is not a folder", file=sys.stderr)
         return 2
-    result = grade_submission(path, default_reference(), include_hidden=False, exercises=args.exercise)
+    from ..runner.sandbox import SandboxUnavailable
+
+    reference = default_reference()
+    try:
+        result = grade_submission(path, reference, include_hidden=False, exercises=args.exercise,
+                                  isolation=args.isolation)
+    except SandboxUnavailable as error:
+        print(f"rnn-grade: {error}; use --isolation auto or plain", file=sys.stderr)
+        return 2
+    if hasattr(reference, "save"):
+        reference.save()
     if args.json:
         print(json.dumps(to_gradescope(result), indent=2))
     else:
