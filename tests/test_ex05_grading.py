@@ -3,7 +3,7 @@ the skeleton, and each classic mistake loses points with a hint that names it.""
 import pytest
 
 from autograder.exercises import POINTS
-from conftest import failed_checks
+from grading_cases import assert_caught, assert_full_points, assert_not_implemented, points_of
 
 MODULE = "ex05_sequences"
 FILE = f"{MODULE}.py"
@@ -101,34 +101,25 @@ def _build(make_submission, change):
     return make_submission(replace={FILE: text})
 
 
-def _points(result):
-    return sum(c.points for c in result.checks if c.exercise == MODULE)
-
 
 def test_solution_earns_every_point(make_submission, grade):
     result = grade(make_submission(), exercises=[MODULE])
-    assert failed_checks(result, MODULE) == {}
-    assert _points(result) == POINTS[MODULE]
+    assert_full_points(result, [MODULE])
+    assert points_of(result)[MODULE] == (POINTS[MODULE], POINTS[MODULE])
 
 
 def test_skeleton_earns_nothing(make_submission, grade):
-    result = grade(make_submission(base="exercises"), exercises=[MODULE])
-    assert _points(result) == 0
-    assert {c.status for c in result.checks} == {"not_implemented"}
+    assert_not_implemented(grade(make_submission(base="exercises"), exercises=[MODULE]), MODULE)
 
 
 @pytest.mark.parametrize("name", list(BUGS))
 def test_mistake_loses_points_with_a_hint(name, make_submission, grade):
     change, phrase = BUGS[name]
-    result = grade(_build(make_submission, change), exercises=[MODULE])
-    failed = failed_checks(result, MODULE)
-    assert failed, f"{name}: earned every point"
-    assert not result.grader_errors(), result.grader_errors()
-    assert any(phrase in text for text in failed.values()), (name, failed)
+    assert_caught(grade(_build(make_submission, change), exercises=[MODULE]), MODULE, phrase)
 
 
 @pytest.mark.parametrize("name", list(STYLES))
 def test_other_correct_styles_earn_every_point(name, make_submission, grade):
     result = grade(_build(make_submission, STYLES[name]), exercises=[MODULE])
-    assert failed_checks(result, MODULE) == {}, name
-    assert _points(result) == POINTS[MODULE]
+    assert_full_points(result, [MODULE])
+    assert points_of(result)[MODULE] == (POINTS[MODULE], POINTS[MODULE])
