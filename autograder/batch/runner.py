@@ -13,6 +13,7 @@ import multiprocessing.util
 import os
 import shutil
 import tempfile
+import threading
 import time
 import traceback
 from dataclasses import asdict, dataclass, field
@@ -86,17 +87,25 @@ def prepare_reference(exercises):
     that depends on it would be wrong.
     """
     from ..runner.grade import warm_reference
+    from ..runner.reference import checks_fingerprint
 
     try:
         reference = make_reference()
+        key = checks_fingerprint(exercises) if hasattr(reference, "self_check") else None
+        known = reference.self_check(key) if key else None
+        if known is not None:
+            return known  # the same solutions, checks and exercises were checked (and cached) before
         result = warm_reference(reference, exercises)
+        problems = [f"the reference solutions fail the check {c.name} ({c.status}): grades of that check "
+                    f"cannot be trusted; {c.feedback.splitlines()[0] if c.feedback else ''}"
+                    for c in result.checks if c.status != "passed"]
         if hasattr(reference, "save"):
             reference.save()
+        if key:
+            reference.remember_self_check(key, problems)
     except Exception as error:  # reported like any grader error; the learners are still graded
         return [f"the reference answers could not be prepared ({type(error).__name__}: {error})"]
-    return [f"the reference solutions fail the check {c.name} ({c.status}): grades of that check cannot "
-            f"be trusted; {c.feedback.splitlines()[0] if c.feedback else ''}"
-            for c in result.checks if c.status != "passed"]
+    return problems
 
 
 def make_grader(settings):
@@ -244,6 +253,9 @@ def run_batch(options, progress_stream=None, live=None):
         outcome.class_notes += [f"GRADER ERROR: {problem}" for problem in outcome.reference_problems]
         progress.start(f"grading {len(pending)} learners, {jobs} at a time")
 
+    # The report's plotting library takes half a second to import: do it while this process
+    # only waits for its pool, not after the last learner.
+    threading.Thread(target=_preload_report_libraries, daemon=True).start()
     _grade_all(pending, settings, jobs, finish, before_grading)
     progress.finish()
 
@@ -304,6 +316,14 @@ def _stored_warning(out):
         return (Path(out) / store.RECORDS.parent / "isolation_warning.txt").read_text(encoding="utf-8") or None
     except OSError:
         return None
+
+
+def _preload_report_libraries():
+    try:
+        import matplotlib.backends.backend_agg  # noqa: F401
+        import matplotlib.figure  # noqa: F401
+    except ImportError:
+        pass  # report.py says what is missing when it runs
 
 
 def _write_class_outputs(out, outcome, options):

@@ -41,7 +41,8 @@ def run_pytest(args, plugin):
 class Grader:
     """Grades submissions one after another with one reference, set of checks, limits and isolation."""
 
-    def __init__(self, reference, *, include_hidden=False, exercises=None, limits=None, isolation="auto"):
+    def __init__(self, reference, *, include_hidden=False, exercises=None, limits=None, isolation="auto",
+                 warm_extras=True):
         self.reference = reference
         self.include_hidden = include_hidden
         self.exercises = list(exercises) if exercises else None
@@ -49,7 +50,8 @@ class Grader:
         # "none" runs observers in this very process: only for trusted code (see inprocess.py);
         # the command line never offers it.
         # Otherwise the fork server starts now and imports torch while pytest and the reference load here.
-        self.launcher = None if isolation == "none" else WorkerLauncher(self.limits, isolation)
+        # warm_extras=False: one learner grading once should not wait for what only many learners amortise.
+        self.launcher = None if isolation == "none" else WorkerLauncher(self.limits, isolation, warm_extras)
 
     @property
     def isolation(self):
@@ -108,10 +110,10 @@ class Grader:
 
 
 def grade_submission(submission, reference, *, include_hidden=False, exercises=None, limits=None,
-                     student=None, isolation="auto"):
+                     student=None, isolation="auto", warm_extras=False):
     """Grade one submission folder (see ``Grader``)."""
     with Grader(reference, include_hidden=include_hidden, exercises=exercises, limits=limits,
-                isolation=isolation) as grader:
+                isolation=isolation, warm_extras=warm_extras) as grader:
         return grader.grade(submission, student=student)
 
 

@@ -44,9 +44,14 @@ class InProcessSession:
             if module not in self._modules:
                 sys.modules.pop(module, None)
         sys.path.insert(0, str(self.submission_dir))
+        import torch
+
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)  # the same arithmetic as a worker (and a fair floor for the benchmark)
         try:
             response = observers.run(name, config, self._import, str(self.submission_dir))
         finally:
+            torch.set_num_threads(threads)
             sys.path.remove(str(self.submission_dir))
             for module, previous in saved.items():
                 if previous is None:

@@ -47,8 +47,9 @@ class WorkerProcess:
 
 
 class WorkerLauncher:
-    def __init__(self, limits, isolation="auto"):
+    def __init__(self, limits, isolation="auto", warm_extras=True):
         self.limits = limits
+        self.warm_extras = warm_extras  # False: the first fork need not wait for what a batch amortises
         self.mode, self.warning = sandbox.resolve(isolation)
         self._may_fall_back = isolation == "auto"   # to plain, if bubblewrap fails after its probe
         self.stage_root = Path(tempfile.mkdtemp(prefix="rnn-grade-stage-"))
@@ -93,10 +94,12 @@ class WorkerLauncher:
         self.stop_server()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         if self.mode == "bwrap":
-            cmd = sandbox.bwrap_command(self.stage_root, theirs.fileno(), sandbox.unprivileged_uid())
+            cmd = sandbox.bwrap_command(self.stage_root, theirs.fileno(), sandbox.unprivileged_uid(),
+                                        warm_extras=self.warm_extras)
             env = None
         else:
-            cmd = sandbox.python_command(sandbox.WORKER_MAIN, theirs.fileno(), sandbox.plain_worker_uid())
+            cmd = sandbox.python_command(sandbox.WORKER_MAIN, theirs.fileno(), sandbox.plain_worker_uid(),
+                                         warm_extras=self.warm_extras)
             env = sandbox.worker_environment()
         self._ready = False
         self._server = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

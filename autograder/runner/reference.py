@@ -115,6 +115,28 @@ class CachedReference:
             self._added += 1
         return _value_of(name, config, self._answers[key])
 
+    def self_check(self, key):
+        """The problems a complete self-check under ``key`` found earlier, or None if there was none."""
+        try:
+            with open(self._self_check_file(), encoding="utf-8") as handle:
+                found = json.load(handle).get(key)
+        except (OSError, ValueError, AttributeError):
+            return None
+        return found if isinstance(found, list) and all(isinstance(p, str) for p in found) else None
+
+    def remember_self_check(self, key, problems):
+        try:
+            with open(self._self_check_file(), encoding="utf-8") as handle:
+                known = json.load(handle)
+        except (OSError, ValueError):
+            known = {}
+        known = known if isinstance(known, dict) else {}
+        known[key] = list(problems)
+        save_recording(known, self._self_check_file())
+
+    def _self_check_file(self):
+        return self.cache_file.with_suffix(".self-check.json")
+
     def save(self):
         """Write the cache if anything was added (atomically: parallel jobs may read it)."""
         if not self._added or self._answers is None:
@@ -143,6 +165,18 @@ def fingerprint(solutions_dir):
     sources = sorted(Path(solutions_dir).glob("*.py")) + sorted((PACKAGE / "worker").rglob("*.py"))
     for path in sources:
         digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def checks_fingerprint(exercises):
+    """A digest of the grader's code (checks, verdicts, observers) and the exercises graded:
+    a self-check of the reference stays valid while none of them changes."""
+    from ..paths import PACKAGE
+
+    digest = hashlib.sha256(json.dumps(sorted(exercises or [])).encode())
+    for path in sorted(PACKAGE.rglob("*.py")):
+        digest.update(str(path.relative_to(PACKAGE)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:20]
 

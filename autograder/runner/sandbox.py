@@ -41,7 +41,7 @@ def worker_environment():
             "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg", "TMPDIR": "/tmp"}
 
 
-def python_command(worker_main, control_fd, worker_uid=None, wipe_tmp=False):
+def python_command(worker_main, control_fd, worker_uid=None, wipe_tmp=False, warm_extras=True):
     # -s -P rather than -I: -I would also ignore PYTHONHASHSEED, and hash order
     # must not differ between two gradings of the same code. The environment is
     # replaced wholesale, so no PYTHONPATH or PYTHONSTARTUP of the grader applies.
@@ -51,6 +51,8 @@ def python_command(worker_main, control_fd, worker_uid=None, wipe_tmp=False):
         cmd += ["--worker-uid", str(worker_uid)]
     if wipe_tmp:
         cmd.append("--wipe-tmp")
+    if not warm_extras:
+        cmd.append("--no-warm-extras")
     return cmd
 
 
@@ -98,7 +100,7 @@ def python_roots():
     return kept
 
 
-def bwrap_command(stage_root, control_fd, worker_uid):
+def bwrap_command(stage_root, control_fd, worker_uid, warm_extras=True):
     """The bubblewrap command line that starts the fork server."""
     args = [shutil.which("bwrap") or "bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc",
             "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
@@ -139,7 +141,8 @@ def bwrap_command(stage_root, control_fd, worker_uid):
              "--chdir", SANDBOX_STAGE, "--clearenv"]
     for key, value in worker_environment().items():
         args += ["--setenv", key, value]
-    return args + python_command(os.path.join(SANDBOX_WORKER, "main.py"), control_fd, worker_uid, wipe_tmp=True)
+    return args + python_command(os.path.join(SANDBOX_WORKER, "main.py"), control_fd, worker_uid, wipe_tmp=True,
+                                 warm_extras=warm_extras)
 
 
 @functools.lru_cache(maxsize=None)

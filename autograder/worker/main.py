@@ -34,6 +34,9 @@ def main():
     parser.add_argument("--control", type=int, required=True, help="the grader's control socket")
     parser.add_argument("--worker-uid", type=int, default=None,
                         help="run every forked worker as this unprivileged uid/gid (when started as root)")
+    parser.add_argument("--no-warm-extras", action="store_true",
+                        help="fork the first worker as soon as torch is in: one learner checking once "
+                             "should not wait for what only a batch of learners amortises")
     parser.add_argument("--wipe-tmp", action="store_true",
                         help="/tmp is private to this sandbox: empty it after every learner")
     args = parser.parse_args()
@@ -46,7 +49,8 @@ def main():
 
     _import_worker_package()
     from rnn_grade_worker import zygote  # noqa: E402  (needs the package registered)
-    zygote.serve_forever(args.control, wipe_tmp=args.wipe_tmp, worker_uid=args.worker_uid)
+    zygote.serve_forever(args.control, wipe_tmp=args.wipe_tmp, worker_uid=args.worker_uid,
+                         warm_extras=not args.no_warm_extras)
 
 
 if __name__ == "__main__":

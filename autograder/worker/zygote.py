@@ -63,8 +63,9 @@ def warm_up_extras():
 
 
 class ForkServer:
-    def __init__(self, control_fd, wipe_tmp, worker_uid=None):
+    def __init__(self, control_fd, wipe_tmp, worker_uid=None, warm_extras=True):
         self.sock = socket.socket(fileno=control_fd)
+        self.warm_extras = warm_extras
         self.wipe_tmp = wipe_tmp
         self.worker_uid = worker_uid
         self.statuses = {}  # pid -> exit status of workers reaped so far
@@ -76,7 +77,8 @@ class ForkServer:
         _prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans of learner processes come back to us to be killed
         _prctl(PR_SET_DUMPABLE, 0)         # a worker running as our uid cannot ptrace or read our memory
         self.send({"ready": True})
-        warm_up_extras()
+        if self.warm_extras:
+            warm_up_extras()
         while True:
             try:
                 data, fds, _, _ = socket.recv_fds(self.sock, 65536, 3)
@@ -276,6 +278,6 @@ def serve(requests_fd, responses_fd, folder):
         send(response)
 
 
-def serve_forever(control_fd, wipe_tmp=False, worker_uid=None):
+def serve_forever(control_fd, wipe_tmp=False, worker_uid=None, warm_extras=True):
     warm_up()
-    ForkServer(control_fd, wipe_tmp, worker_uid).run()
+    ForkServer(control_fd, wipe_tmp, worker_uid, warm_extras).run()
