@@ -40,3 +40,15 @@ def test_the_fingerprint_follows_the_solutions(tmp_path):
     path = copy / f"{EXERCISE}.py"
     path.write_text(path.read_text() + "\n# changed\n")
     assert fingerprint(copy) != fingerprint(SOLUTIONS)
+
+
+def test_an_unwritable_cache_costs_time_not_the_grading(tmp_path, capsys):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    reference = CachedReference(SOLUTIONS, blocker / "reference.json")
+    result = warm_reference(reference, [EXERCISE])
+    assert result.total == result.max_total > 0
+    reference.save()
+    reference.remember_self_check("key", [])
+    assert "could not be written" in capsys.readouterr().err
+    assert reference.self_check("key") is None

@@ -132,7 +132,7 @@ class CachedReference:
             known = {}
         known = known if isinstance(known, dict) else {}
         known[key] = list(problems)
-        save_recording(known, self._self_check_file())
+        _save_if_possible(known, self._self_check_file())
 
     def _self_check_file(self):
         return self.cache_file.with_suffix(".self-check.json")
@@ -141,8 +141,20 @@ class CachedReference:
         """Write the cache if anything was added (atomically: parallel jobs may read it)."""
         if not self._added or self._answers is None:
             return
-        save_recording(self._answers, self.cache_file)
-        self._added = 0
+        if _save_if_possible(self._answers, self.cache_file):
+            self._added = 0
+
+
+def _save_if_possible(data, path):
+    """Write a cache file; a cache that cannot be written (read-only home, full disk) only costs time."""
+    try:
+        save_recording(data, path)
+        return True
+    except OSError as error:
+        print(f"rnn-grade: the reference cache {path} could not be written ({error.strerror or error}); "
+              f"answers are computed again next time (set RNN_GRADE_CACHE to a writable folder)",
+              file=sys.stderr)
+        return False
 
 
 def default_cache_file(solutions_dir):
