@@ -28,6 +28,7 @@ from ..paths import KIT_ROOT, PACKAGE, SOLUTIONS, WORKER_MAIN
 MODES = ("auto", "bwrap", "plain")
 SANDBOX_WORKER = "/opt/rnn-grade/worker"   # where the worker package appears inside bubblewrap
 SANDBOX_STAGE = "/grading"                 # where the staged submissions appear inside bubblewrap
+SYSTEM_FOLDERS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin")  # bound whole, read-only
 
 
 class SandboxUnavailable(RuntimeError):
@@ -41,12 +42,21 @@ def worker_environment():
             "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg", "TMPDIR": "/tmp"}
 
 
+def worker_python():
+    """The grader's own interpreter, by the path it was started with.
+
+    Not its resolved path: a virtual environment's ``bin/python`` is a link to the
+    base interpreter, and only started through the link does Python find the
+    ``pyvenv.cfg`` beside it, and so the environment's site-packages (torch).
+    """
+    return os.path.abspath(sys.executable) if sys.executable else sys.executable
+
+
 def python_command(worker_main, control_fd, worker_uid=None, wipe_tmp=False, warm_extras=True):
     # -s -P rather than -I: -I would also ignore PYTHONHASHSEED, and hash order
     # must not differ between two gradings of the same code. The environment is
     # replaced wholesale, so no PYTHONPATH or PYTHONSTARTUP of the grader applies.
-    cmd = [os.path.realpath(sys.executable), "-s", "-P", str(worker_main), "--zygote",
-           "--control", str(control_fd)]
+    cmd = [worker_python(), "-s", "-P", str(worker_main), "--zygote", "--control", str(control_fd)]
     if worker_uid is not None:
         cmd += ["--worker-uid", str(worker_uid)]
     if wipe_tmp:
@@ -73,24 +83,24 @@ def python_roots():
     Deliberately not every entry of the grader's ``sys.path``: that may hold the
     folder the grader was started from (a class's submissions), the tests or the
     solutions (the live reference puts them there), none of which a learner may see.
+    Each folder is listed by the path Python knows it by and by its resolved path
+    (a venv's ``bin/python`` links to the base interpreter, which must exist too).
     """
     import site
 
-    roots = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
-    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
-        path = sysconfig.get_paths().get(key)
-        if path:
-            roots.add(os.path.realpath(path))
-    for path in site.getsitepackages():
-        if os.path.isdir(path):
-            roots.add(os.path.realpath(path))
-    roots.add(os.path.dirname(os.path.realpath(sys.executable)))
+    paths = [sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(worker_python())]
+    paths += [p for p in (sysconfig.get_paths().get(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")) if p]
+    paths += [p for p in site.getsitepackages() if os.path.isdir(p)]
+    roots = set()
+    for path in paths:
+        roots.add(os.path.abspath(path))
+        roots.add(os.path.realpath(path))
     # Keep only the outermost folders; system folders are bound as a whole anyway.
-    system = ("/usr", "/lib", "/lib64", "/bin", "/sbin")
+    system = SYSTEM_FOLDERS
     kit = os.path.realpath(KIT_ROOT)
     kept = []
     for root in sorted(roots):
-        if root.startswith(tuple(s + "/" for s in system)) or root in system:
+        if root.startswith(tuple(s + "/" for s in system)) or root in system or root == "/":
             continue
         if any(root == k or root.startswith(k + "/") for k in kept):
             continue
@@ -102,11 +112,17 @@ def python_roots():
 
 def bwrap_command(stage_root, control_fd, worker_uid, warm_extras=True):
     """The bubblewrap command line that starts the fork server."""
+    return bwrap_view(stage_root) + python_command(os.path.join(SANDBOX_WORKER, "main.py"), control_fd, worker_uid,
+                                                   wipe_tmp=True, warm_extras=warm_extras)
+
+
+def bwrap_view(stage_root):
+    """bubblewrap's arguments up to the command: what the sandbox shows and hides."""
     args = [shutil.which("bwrap") or "bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc",
             "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
     if os.geteuid() != 0:
         args.append("--unshare-user")  # unprivileged: namespaces through a user namespace
-    for top in ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin"):
+    for top in SYSTEM_FOLDERS:
         if os.path.islink(top):
             args += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
@@ -114,22 +130,25 @@ def bwrap_command(stage_root, control_fd, worker_uid, warm_extras=True):
     for name in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime", "/etc/passwd", "/etc/group"):
         if os.path.exists(name):
             args += ["--ro-bind", name, name]
-    made = set()
-    for root in python_roots():
+    # The private /tmp first: a Python installed under /tmp is bound over it below, not hidden by it.
+    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
+    made = {"/tmp"}
+    roots = python_roots()
+    for root in roots:
         # Parents are created world-traversable (bubblewrap's default is 0700,
         # which the unprivileged uid could not enter).
         parts = root.strip("/").split("/")[:-1]
         for depth in range(1, len(parts) + 1):
             parent = "/" + "/".join(parts[:depth])
-            if parent not in made and not parent.startswith(("/usr", "/lib", "/bin", "/sbin")):
+            if parent not in made and not parent.startswith(SYSTEM_FOLDERS):
                 args += ["--perms", "0755", "--dir", parent]
                 made.add(parent)
-        args += ["--ro-bind", root, root]
+        args += ["--ro-bind", os.path.realpath(root), root]
     for secret in (PACKAGE, SOLUTIONS):
         # An installed kit lives inside site-packages: cover the grader's package (hidden
         # checks) and the solutions with an empty folder wherever a bound root shows them.
         secret = os.path.realpath(secret)
-        if any(secret.startswith(root + "/") for root in python_roots()) and os.path.isdir(secret):
+        if any(secret.startswith(root + "/") for root in roots) and os.path.isdir(secret):
             args += ["--tmpfs", secret]
     worker_dir = os.path.dirname(os.path.realpath(str(WORKER_MAIN)))
     for parent in ("/opt", "/opt/rnn-grade"):
@@ -137,12 +156,10 @@ def bwrap_command(stage_root, control_fd, worker_uid, warm_extras=True):
             args += ["--perms", "0755", "--dir", parent]
     args += ["--ro-bind", worker_dir, SANDBOX_WORKER,
              "--ro-bind", str(stage_root), SANDBOX_STAGE,
-             "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp",
              "--chdir", SANDBOX_STAGE, "--clearenv"]
     for key, value in worker_environment().items():
         args += ["--setenv", key, value]
-    return args + python_command(os.path.join(SANDBOX_WORKER, "main.py"), control_fd, worker_uid, wipe_tmp=True,
-                                 warm_extras=warm_extras)
+    return args
 
 
 @functools.lru_cache(maxsize=None)
@@ -156,9 +173,8 @@ def bwrap_problem():
 
     with tempfile.TemporaryDirectory() as stage:
         os.chmod(stage, 0o755)
-        cmd = bwrap_command(stage, 0, unprivileged_uid())
-        # Replace the fork server by a trivial script that the same view must run.
-        cmd = cmd[:cmd.index(os.path.realpath(sys.executable)) + 1] + ["-s", "-P", "-c", "import os"]
+        # The same view must run a trivial script with the worker's interpreter.
+        cmd = bwrap_view(stage) + [worker_python(), "-s", "-P", "-c", "import os"]
         try:
             done = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
         except (OSError, subprocess.TimeoutExpired) as exc:
