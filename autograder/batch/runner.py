@@ -12,6 +12,7 @@ import multiprocessing
 import multiprocessing.util
 import os
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -20,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..paths import SOLUTIONS
+from ..runner.errors import MachineError
 from ..runner.limits import Limits
 from ..runner.results import CheckResult, SubmissionResult
 from . import store
@@ -121,18 +123,30 @@ def make_grader(settings):
 
 
 class _UnavailableGrader:
-    """Stands in for a Grader that could not be built: every learner gets the reason as a grader error."""
+    """Stands in for a Grader that could not be built: its preflight says why, and no learner is graded."""
 
     isolation_warning = None
 
     def __init__(self, reason):
         self.reason = reason
 
+    def preflight(self):
+        raise MachineError("the grader could not be started:\n" + self.reason)
+
     def grade(self, folder, student=None):
         raise RuntimeError("the grader could not be started:\n" + self.reason)
 
     def close(self):
         pass
+
+
+def machine_problem(grader):
+    """None when ``grader`` can start a learner's worker on this machine, else what is wrong (see machine.py)."""
+    try:
+        grader.preflight()
+    except MachineError as error:
+        return str(error)
+    return None
 
 
 def grade_files(grader, student, files):
@@ -180,14 +194,25 @@ _POOL_GRADER = None
 
 def _start_pool_process(settings):
     global _POOL_GRADER
+    # Ctrl-C reaches the whole terminal's process group: the batch's own process decides, and
+    # stops this one with SIGTERM, which closes the grader (its fork server and workers) first.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_pool_process)
     _POOL_GRADER = make_grader(settings)
     # Pool processes end with os._exit, which skips atexit; multiprocessing's finalizers still run,
     # so whatever the grader keeps between learners (warm workers) is released.
     multiprocessing.util.Finalize(None, _POOL_GRADER.close, exitpriority=10)
 
 
+def _stop_pool_process(signum, frame):
+    if _POOL_GRADER is not None:
+        _POOL_GRADER.close()
+    os._exit(128 + signum)
+
+
 def _pool_ready():
-    return True
+    """Run once per pool process before any learner: what keeps this machine from grading, or None."""
+    return machine_problem(_POOL_GRADER)
 
 
 def _grade_in_pool(student, files):
@@ -273,8 +298,11 @@ def _grade_all(pending, settings, jobs, finish, before_grading):
         return
     if jobs <= 1:
         grader = make_grader(settings)  # its fork server starts now, alongside the reference's preparation
-        before_grading()
         try:
+            before_grading()
+            problem = machine_problem(grader)
+            if problem:
+                raise MachineError(problem)
             for submission, content_hash in pending:
                 finish(submission, content_hash, grade_files(grader, submission.name, submission.files))
         finally:
@@ -284,13 +312,16 @@ def _grade_all(pending, settings, jobs, finish, before_grading):
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context,
                                                 initializer=_start_pool_process,
                                                 initargs=(settings,)) as pool:
-        # Start every pool process (and so its fork server) now, then prepare the reference meanwhile.
-        for started in [pool.submit(_pool_ready) for _ in range(jobs)]:
-            pass
-        before_grading()
-        futures = {pool.submit(_grade_in_pool, submission.name, submission.files): (submission, content_hash)
-                   for submission, content_hash in pending}
         try:
+            # Start every pool process (and so its fork server) now, prepare the reference meanwhile,
+            # and grade nobody until each has shown that it can start a learner's worker.
+            ready = [pool.submit(_pool_ready) for _ in range(jobs)]
+            before_grading()
+            problem = next((p for p in (future.result() for future in ready) if p), None)
+            if problem:
+                raise MachineError(problem)
+            futures = {pool.submit(_grade_in_pool, submission.name, submission.files): (submission, content_hash)
+                       for submission, content_hash in pending}
             for future in concurrent.futures.as_completed(futures):
                 submission, content_hash = futures[future]
                 try:
@@ -298,9 +329,29 @@ def _grade_all(pending, settings, jobs, finish, before_grading):
                 except Exception as error:  # the pool process itself died (killed, out of memory...)
                     data = _pool_failure(submission.name, error)
                 finish(submission, content_hash, data)
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+        except BaseException:  # a machine problem, Ctrl-C, SIGTERM: nothing of the pool may outlive the batch
+            _stop_pool(pool)
             raise
+
+
+def _stop_pool(pool, seconds=10.0):
+    """Stop every pool process, each closing its grader (fork server, workers) on SIGTERM, then kill leftovers."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        try:
+            process.terminate()
+        except (OSError, ValueError):
+            pass
+    deadline = time.monotonic() + seconds
+    for process in processes:
+        try:
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+                process.join(1.0)
+        except (OSError, ValueError, AssertionError):
+            pass
 
 
 def _pool_failure(student, error):

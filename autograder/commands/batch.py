@@ -1,5 +1,6 @@
 """``rnn-grade batch [SUBMISSIONS] --out DIR``: an instructor grades a whole class."""
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -7,7 +8,7 @@ from ..exercises import MODULES
 from ..paths import SAMPLE_CLASS
 
 EXIT_INSTRUCTOR_ERROR = 2   # a bad path, an unwritable output folder
-EXIT_GRADER_ERROR = 3       # the kit failed on some learner (never the learner's fault)
+EXIT_GRADER_ERROR = 3       # the kit failed on some learner, or this machine cannot grade (never the learner's fault)
 
 
 def add_parser(sub):
@@ -49,16 +50,37 @@ def run(args):
     options = BatchOptions(submissions=submissions, out=Path(args.out), jobs=args.jobs, resume=args.resume,
                            withhold_hidden=args.withhold_hidden, isolation=args.isolation,
                            exercises=args.exercise, limits=limits)
+    from ..runner.errors import MachineError
+    from ..runner.machine import scratch_problem
+
     if not args.submissions:
         print(f"rnn-grade batch: no SUBMISSIONS given; grading the sample class {submissions}", file=sys.stderr)
+    stopped = []
+
+    def on_signal(signum, frame):
+        # SIGTERM (a job scheduler) and SIGHUP (a closed terminal) stop the batch like Ctrl-C does:
+        # run_batch then stops its pool, fork servers and workers before this command returns.
+        stopped.append(signum)
+        raise KeyboardInterrupt
+    previous = {signum: signal.signal(signum, on_signal) for signum in (signal.SIGTERM, signal.SIGHUP)}
     try:
+        problem = scratch_problem()
+        if problem:
+            raise MachineError(problem)
         outcome = run_batch(options)
     except InstructorError as error:
         print(f"rnn-grade batch: {error}", file=sys.stderr)
         return EXIT_INSTRUCTOR_ERROR
+    except MachineError as error:
+        print(f"rnn-grade batch: this machine cannot grade, so no learner was graded and no gradebook was "
+              f"written (the learners' code was never run).\n{error}", file=sys.stderr)
+        return EXIT_GRADER_ERROR
     except KeyboardInterrupt:
         print("\nrnn-grade batch: interrupted; learners finished so far are kept (use --resume)", file=sys.stderr)
-        return 130
+        return 128 + (stopped[0] if stopped else signal.SIGINT)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     for line in outcome.summary():
         print(line)
     print(f"Wrote {options.out / 'gradebook.csv'}, {options.out / 'report.html'} and a folder per learner.")

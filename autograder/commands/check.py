@@ -8,6 +8,8 @@ from ..paths import EXERCISES, RECORDED_REFERENCE, SOLUTIONS
 from ..runner.grade import grade_submission
 from ..runner.results import render_table, to_gradescope
 
+EXIT_MACHINE = 3  # the machine cannot grade (its Python lacks torch, ...): not the learner's code
+
 
 def add_parser(sub):
     parser = sub.add_parser("check", help="grade a folder of exercises with the public checks (learners)")
@@ -39,15 +41,25 @@ def run(args):
     if not path.is_dir():
         print(f"rnn-grade: {path} is not a folder", file=sys.stderr)
         return 2
+    from ..runner.errors import MachineError
     from ..runner.sandbox import SandboxUnavailable
+
+    from ..runner.machine import scratch_problem
 
     reference = default_reference()
     try:
+        problem = scratch_problem()
+        if problem:
+            raise MachineError(problem)
         result = grade_submission(path, reference, include_hidden=False, exercises=args.exercise,
                                   isolation=args.isolation)
     except SandboxUnavailable as error:
         print(f"rnn-grade: {error}; use --isolation auto or plain", file=sys.stderr)
         return 2
+    except MachineError as error:
+        print(f"rnn-grade check: this machine cannot grade; nothing was wrong with your code, none of it "
+              f"was run.\n{error}", file=sys.stderr)
+        return EXIT_MACHINE
     if hasattr(reference, "save"):
         reference.save()
     if args.json:

@@ -63,6 +63,13 @@ class Grader:
         """One line for outputs and reports when learner code runs less isolated than it should, else None."""
         return self.launcher.warning if self.launcher else None
 
+    def preflight(self):
+        """Raise ``MachineError`` unless this machine can start a learner's worker (see ``machine.py``)."""
+        if self.launcher is not None:
+            from .machine import preflight
+
+            preflight(self.launcher)
+
     def check_paths(self):
         paths = [str(PUBLIC_CHECKS)]
         if self.include_hidden and HIDDEN_CHECKS.exists():
@@ -114,6 +121,7 @@ def grade_submission(submission, reference, *, include_hidden=False, exercises=N
     """Grade one submission folder (see ``Grader``)."""
     with Grader(reference, include_hidden=include_hidden, exercises=exercises, limits=limits,
                 isolation=isolation, warm_extras=warm_extras) as grader:
+        grader.preflight()  # a machine that cannot grade says so, instead of failing every check
         return grader.grade(submission, student=student)
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import sandbox
-from .errors import LearnerError
+from .errors import LearnerError, MachineError
 
 MAX_STAGED_FILES = 200
 MAX_STAGED_BYTES = 8 * 1024 * 1024
@@ -58,6 +58,7 @@ class WorkerLauncher:
         self._sock = None
         self._ready = False
         self._count = 0
+        self.server_info = {}  # the fork server's ready message: its torch version and interpreter
         self.start_server()
 
     # -- staging ---------------------------------------------------------------------------
@@ -111,14 +112,18 @@ class WorkerLauncher:
 
     def stop_server(self):
         if self._server is not None:
-            try:
-                os.killpg(self._server.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-            try:
-                self._server.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                pass
+            # SIGTERM first: the server then kills every process a learner left behind (it is their
+            # subreaper); bubblewrap's sandbox dies with its PID namespace. SIGKILL if it does not go.
+            for signum, seconds in ((signal.SIGTERM, 2), (signal.SIGKILL, 5)):
+                try:
+                    os.killpg(self._server.pid, signum)
+                except (ProcessLookupError, PermissionError):
+                    pass
+                try:
+                    self._server.wait(timeout=seconds)
+                    break
+                except subprocess.TimeoutExpired:
+                    pass
             if self._server.stderr:
                 self._server.stderr.close()
         if self._sock is not None:
@@ -143,18 +148,23 @@ class WorkerLauncher:
                 self._may_fall_back = False
                 self.start_server()
                 return self._await_ready(seconds)
-            raise LearnerError("crash", "the grading worker could not start (" + problem + "); this is a "
-                                        "problem of the grading machine, not of your code")
+            from .machine import advice
+
+            raise MachineError(f"the grading worker could not start ({problem}). {advice(problem)}")
+        self.server_info = reply
         self._ready = True
         self._may_fall_back = False  # it worked once: a later failure is a fault, not a missing feature
 
     def _server_problem(self):
         if self._server is None:
             return "no fork server"
-        code = self._server.poll()
+        try:
+            code = self._server.wait(timeout=2)  # it closed the socket: let it finish dying, for its message
+        except subprocess.TimeoutExpired:
+            code = None
         text = ""
         if code is not None and self._server.stderr:
-            text = self._server.stderr.read(4000).decode("utf-8", "replace").strip().splitlines()
+            text = self._server.stderr.read(65536).decode("utf-8", "replace").strip().splitlines()
             text = text[-1] if text else ""
         return f"fork server exited with {code}: {text}" if code is not None else "fork server did not answer"
 
@@ -204,7 +214,7 @@ class WorkerLauncher:
             folder, tmp = self.worker_paths(staged)
             reply = self._request({"op": "spawn", "dir": folder, "tmp": tmp, "limits": limits},
                                   fds=(req_read, resp_write, out_write))
-        except LearnerError:
+        except (LearnerError, MachineError):
             for fd in (req_write, resp_read, out_read):
                 os.close(fd)
             raise

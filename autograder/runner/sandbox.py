@@ -24,6 +24,7 @@ import sys
 import sysconfig
 
 from ..paths import KIT_ROOT, PACKAGE, SOLUTIONS, WORKER_MAIN
+from .errors import MachineError
 
 MODES = ("auto", "bwrap", "plain")
 SANDBOX_WORKER = "/opt/rnn-grade/worker"   # where the worker package appears inside bubblewrap
@@ -31,7 +32,7 @@ SANDBOX_STAGE = "/grading"                 # where the staged submissions appear
 SYSTEM_FOLDERS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin")  # bound whole, read-only
 
 
-class SandboxUnavailable(RuntimeError):
+class SandboxUnavailable(MachineError):
     """``--isolation bwrap`` was asked for but bubblewrap cannot run here."""
 
 

@@ -150,7 +150,7 @@ class ForkServer:
             os.setgid(self.worker_uid)
             os.setuid(self.worker_uid)
         _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # after setuid, which clears it
-        for signum in (signal.SIGCHLD, signal.SIGPIPE):
+        for signum in (signal.SIGCHLD, signal.SIGPIPE, signal.SIGTERM):
             signal.signal(signum, signal.SIG_DFL)
         requests_fd, responses_fd, output_fd = fds
         devnull = os.open(os.devnull, os.O_RDONLY)
@@ -322,6 +322,24 @@ def serve(requests_fd, responses_fd, folder):
         send(response)
 
 
+def stop(signum, frame):
+    """SIGTERM (the grader closing, or dying: see ``serve_forever``): nothing of a learner may outlive us."""
+    sweep(_reap_any)
+    os._exit(0)
+
+
+def _reap_any():
+    while True:
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                return
+        except ChildProcessError:
+            return
+
+
 def serve_forever(control_fd, wipe_tmp=False, worker_uid=None, warm_extras=True):
+    _prctl(PR_SET_CHILD_SUBREAPER, 1)  # from the start: a worker's orphans are ours to kill
+    signal.signal(signal.SIGTERM, stop)
+    _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)  # the grader's process died (killed, interrupted): stop too
     warm_up()
     ForkServer(control_fd, wipe_tmp, worker_uid, warm_extras).run()

@@ -1,0 +1,121 @@
+"""Can this machine grade at all? Asked once, before any learner is graded.
+
+A machine that cannot run the learners' workers (their Python lacks torch, the
+sandbox asked for is missing, the unprivileged uid cannot start) would otherwise
+give every learner a crash and a zero. ``preflight`` proves the whole path one
+learner takes: the fork server imports torch and the observers, one worker is
+forked into a staged (empty) copy, drops to its uid, applies its limits and says
+it is ready. Any failure is a ``MachineError`` whose text says what is wrong and
+how to fix it; front ends stop there (``rnn-grade batch`` exits 3, writing no grades).
+"""
+import importlib.metadata
+import json
+import os
+import select
+import sys
+import tempfile
+import time
+
+from .errors import LearnerError, MachineError
+
+INSTALL_TORCH = "python -m pip install torch==2.13.0"
+
+
+def advice(problem):
+    """The fix for a machine problem, as one sentence for an instructor."""
+    python = sys.executable
+    if "No module named 'torch'" in problem or "No module named torch" in problem:
+        return (f"torch cannot be imported by {python}, the Python the grader runs in (workers see only that "
+                f"installation: not PYTHONPATH, not user site-packages). Fix: `{python} -m pip install "
+                f"torch==2.13.0` (the CPU build), then `rnn-grade doctor`.")
+    if "No module named" in problem:
+        return (f"a package the workers need is missing from {python}'s installation. Fix: reinstall the kit "
+                f"there (`{python} -m pip install -e .` in the kit) and run `rnn-grade doctor`.")
+    if "bubblewrap" in problem or "bwrap" in problem:
+        return "Fix: install bubblewrap (`apt-get install bubblewrap`), or grade with `--isolation plain`; " \
+               "`rnn-grade doctor` shows what works here."
+    return "This is the grading machine's problem, not a learner's; `rnn-grade doctor` shows what works here."
+
+
+def grader_torch_version():
+    """torch's version as the grader's own environment has it installed (None if it has none)."""
+    try:
+        return importlib.metadata.version("torch")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def preflight(launcher, seconds=None):
+    """Raise ``MachineError`` unless one worker can be started end to end through ``launcher``."""
+    seconds = seconds or launcher.limits.startup_seconds
+    launcher._ensure_ready()  # noqa: SLF001  (raises MachineError with the server's own last words)
+    theirs, ours = launcher.server_info.get("torch"), grader_torch_version()
+    if theirs and ours and theirs.split("+")[0] != ours.split("+")[0]:
+        raise MachineError(f"the workers import torch {theirs} but the grader's environment has torch {ours} "
+                           f"installed: the reference and the learners would not compute alike. Fix: run the "
+                           f"grader with the Python that has the torch you mean ({sys.executable} -m pip "
+                           f"install torch=={ours.split('+')[0]}).")
+    with tempfile.TemporaryDirectory(prefix="rnn-grade-preflight-") as empty:
+        staged = launcher.stage(empty)
+        try:
+            worker = launcher.spawn(staged)
+        except LearnerError as error:
+            launcher.unstage(staged)
+            raise MachineError(f"the fork server could not fork a worker ({error.message}). {advice('')}") from None
+        try:
+            ready, output = _first_line(worker, seconds)
+        finally:
+            status = launcher.end(worker)
+            os.close(worker.output)
+            launcher.unstage(staged)
+    if not _is_ready(ready):
+        raise MachineError(f"a worker forked for an empty submission did not start (exit status {status}; it "
+                           f"printed {output[-300:]!r}): with a worker uid of {_uid_text(launcher)}, in "
+                           f"{launcher.mode} isolation. {advice(output)}")
+
+
+def _first_line(worker, seconds):
+    """(the worker's first response line, what it printed) within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    line, output, open_fds = b"", b"", [worker.responses, worker.output]
+    while b"\n" not in line and worker.responses in open_fds and time.monotonic() < deadline:
+        ready, _, _ = select.select(open_fds, [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            break
+        for fd in ready:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                open_fds.remove(fd)
+            elif fd == worker.responses:
+                line += chunk
+            else:
+                output += chunk
+    return line.split(b"\n", 1)[0], output.decode("utf-8", "replace")
+
+
+def _is_ready(line):
+    try:
+        return json.loads(line) == {"ready": True}
+    except ValueError:
+        return False
+
+
+def _uid_text(launcher):
+    from . import sandbox
+
+    uid = sandbox.unprivileged_uid() if launcher.mode == "bwrap" else sandbox.plain_worker_uid()
+    return "none (the grader's own)" if uid is None else str(uid)
+
+
+def scratch_problem():
+    """None when temporary folders can be made (staged copies live there), else what to fix."""
+    chosen = os.environ.get("TMPDIR")
+    if chosen and not (os.path.isdir(chosen) and os.access(chosen, os.W_OK | os.X_OK)):
+        return (f"TMPDIR={chosen} is not a writable folder, and the grader keeps each learner's staged copy in "
+                f"the temporary folder. Fix: point TMPDIR at a writable folder, or unset it to use /tmp.")
+    try:
+        tempfile.TemporaryDirectory(prefix="rnn-grade-probe-").cleanup()
+    except OSError as error:
+        return (f"no temporary folder can be made ({error}); the grader keeps each learner's staged copy "
+                f"there. Fix: make /tmp writable, or point TMPDIR at a writable folder.")
+    return None
