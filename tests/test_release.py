@@ -34,7 +34,7 @@ def test_bundle_layout(bundle):
     assert not (bundle / "solutions").exists()
     assert not (bundle / "autograder" / "checks" / "hidden").exists()
     commands = sorted(p.name for p in (bundle / "autograder" / "commands").glob("*.py"))
-    assert commands == ["__init__.py", "check.py"]  # no instructor commands
+    assert commands == ["__init__.py", "check.py", "doctor.py"]  # no instructor commands
     pyproject = (bundle / "pyproject.toml").read_text()
     assert 'rnn-grade = "autograder.cli:main"' in pyproject and "nbgrader" not in pyproject
     for dependency in ("torch>=2.2", "numpy", "pytest", "matplotlib"):

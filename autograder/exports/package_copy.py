@@ -5,7 +5,7 @@ missing), except:
 
 * instructor tools: ``generate.py`` (needs nbgrader and the solutions) and
   the ``batch`` package (a class's gradebook);
-* of ``commands``, all but the learner's ``check``; of ``exports``, all but the
+* of ``commands``, all but the learner's ``check`` and ``doctor``; of ``exports``, all but the
   runtimes that run inside an export (``inline`` for notebooks, plus
   ``gradescope_run`` in the Gradescope zip);
 * hidden checks, unless asked for (the Gradescope zip), never in a learner's copy;
@@ -23,7 +23,7 @@ from ..paths import PACKAGE
 
 INSTRUCTOR_MODULES = {"generate.py"}
 INSTRUCTOR_PACKAGES = {"batch"}
-LEARNER_COMMANDS = {"__init__.py", "check.py"}
+LEARNER_COMMANDS = {"__init__.py", "check.py", "doctor.py"}
 EXPORT_RUNTIMES = {"__init__.py", "inline.py"}
 # Reference recordings are written by each export for its own checks, never copied.
 RECORDINGS = ("public_reference.json",)
