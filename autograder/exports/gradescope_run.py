@@ -9,12 +9,16 @@ fails, the learner still gets a results file that says so, with 0 points.
 """
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
 import traceback
 from pathlib import Path
 
+from ..paths import PACKAGE
+from ..runner import sandbox
+from ..runner.errors import MachineError
 from ..runner.grade import grade_submission
 from ..runner.reference import RecordedReference
 from ..runner.results import to_gradescope
@@ -54,6 +58,11 @@ def _shallowest(root, name):
 
 def grade(root):
     """The results.json document for the submission under ``root``."""
+    return graded(root)[0]
+
+
+def graded(root):
+    """(the results.json document, the names of checks the grader itself failed) for ``root``."""
     source = root / "source"
     settings = json.loads((source / "gradescope.json").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory(prefix="rnn-grade-") as tmp:
@@ -63,22 +72,56 @@ def grade(root):
                                   exercises=settings["exercises"], student="submission")
     document = to_gradescope(result, hidden_visibility=settings["hidden_visibility"])
     document["output"] = "\n".join(notes + ([document["output"]] if document["output"] else []))
-    return document
+    return document, [check.name for check in result.grader_errors()]
+
+
+def secret_paths(root):
+    """What learner code must never read: the recorded answers (hidden checks' included) and the
+    hidden checks, in the grader that runs and in any installed copy of it (site-packages)."""
+    paths = [Path(root) / "source" / "reference.json"]
+    for package in [PACKAGE] + [Path(p) for p in sandbox.grader_copies()]:
+        hidden = package / "checks" / "hidden"
+        if hidden.is_dir():
+            paths.append(hidden)
+    return list(dict.fromkeys(paths))
+
+
+def protect(root):
+    """Make the secrets readable by their owner only (root on Gradescope). Learner code runs as an
+    unprivileged uid, so in plain isolation too it cannot open them; bubblewrap does not show them."""
+    for path in secret_paths(root):
+        if path.exists():
+            os.chmod(path, 0o700 if path.is_dir() else 0o600)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="run_autograder")
     parser.add_argument("--root", default="/autograder")
+    parser.add_argument("--protect", action="store_true", help="only lock the secrets away (setup.sh)")
     args = parser.parse_args(argv)
     root = Path(args.root)
+    protect(root)
+    if args.protect:
+        return 0
+    failed = None
     try:
-        document = grade(root)
-    except Exception:  # the learner must get a result file whatever happened
-        document = {"score": 0, "output": "The autograder itself failed (not your code's fault; tell your "
-                                          "instructor):\n" + traceback.format_exc()[-3000:],
+        document, errors = graded(root)
+        if errors:
+            failed = f"grader errors in {', '.join(errors)}"
+    except MachineError as error:
+        failed = str(error)
+        document = {"score": 0, "output": "The autograder cannot grade on this machine (nothing was wrong with "
+                                          "your code, none of it was run; tell your instructor):\n" + failed,
                     "visibility": "visible", "tests": []}
+    except Exception:  # the learner must get a result file whatever happened
+        failed = traceback.format_exc()[-3000:]
+        document = {"score": 0, "output": "The autograder itself failed (not your code's fault; tell your "
+                                          "instructor):\n" + failed, "visibility": "visible", "tests": []}
     (root / "results").mkdir(parents=True, exist_ok=True)
     (root / "results" / "results.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
+    if failed:
+        print(f"run_autograder: the grader could not grade: {failed}", file=sys.stderr)
+        return 1
     return 0
 
 

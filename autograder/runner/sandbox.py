@@ -111,6 +111,20 @@ def python_roots():
     return kept
 
 
+def grader_copies():
+    """Folders a learner must never see that may lie inside the Python installation: the grader's own
+    package, the solutions, and any other installed copy of the grader (say, a Gradescope image's
+    site-packages while the grader runs from its source folder), each with its hidden checks."""
+    import site
+
+    found = [os.path.realpath(PACKAGE), os.path.realpath(SOLUTIONS)]
+    for folder in site.getsitepackages():
+        copy = os.path.join(folder, PACKAGE.name)
+        if os.path.isfile(os.path.join(copy, "worker", "main.py")):
+            found.append(os.path.realpath(copy))
+    return [path for path in dict.fromkeys(found) if os.path.isdir(path)]
+
+
 def bwrap_command(stage_root, control_fd, worker_uid, warm_extras=True):
     """The bubblewrap command line that starts the fork server."""
     return bwrap_view(stage_root) + python_command(os.path.join(SANDBOX_WORKER, "main.py"), control_fd, worker_uid,
@@ -145,11 +159,10 @@ def bwrap_view(stage_root):
                 args += ["--perms", "0755", "--dir", parent]
                 made.add(parent)
         args += ["--ro-bind", os.path.realpath(root), root]
-    for secret in (PACKAGE, SOLUTIONS):
+    for secret in grader_copies():
         # An installed kit lives inside site-packages: cover the grader's package (hidden
         # checks) and the solutions with an empty folder wherever a bound root shows them.
-        secret = os.path.realpath(secret)
-        if any(secret.startswith(root + "/") for root in roots) and os.path.isdir(secret):
+        if any(secret.startswith(root + "/") for root in roots):
             args += ["--tmpfs", secret]
     worker_dir = os.path.dirname(os.path.realpath(str(WORKER_MAIN)))
     for parent in ("/opt", "/opt/rnn-grade"):
