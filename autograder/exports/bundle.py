@@ -51,8 +51,11 @@ def prepare_out(out):
 
 def learner_readme(exercises, public_points):
     listing = "\n".join(f"- `{name}`: {TITLES[name]}" for name in exercises)
+    from .gradescope import TORCH_VERSION
+
     return (TEMPLATES / "learner_README.md").read_text(encoding="utf-8").format(
-        count=len(exercises), exercise_list=listing, public_points=_number(public_points))
+        count=len(exercises), exercise_list=listing, public_points=_number(public_points),
+        torch_version=TORCH_VERSION)
 
 
 def learner_pyproject():

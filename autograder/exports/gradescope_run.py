@@ -79,7 +79,7 @@ def secret_paths(root):
     """What learner code must never read: the recorded answers (hidden checks' included) and the
     hidden checks, in the grader that runs and in any installed copy of it (site-packages)."""
     paths = [Path(root) / "source" / "reference.json"]
-    for package in [PACKAGE] + [Path(p) for p in sandbox.grader_copies()]:
+    for package in [Path(root) / "source" / "kit" / "autograder", PACKAGE] + [Path(p) for p in sandbox.grader_copies()]:
         hidden = package / "checks" / "hidden"
         if hidden.is_dir():
             paths.append(hidden)

@@ -43,7 +43,10 @@ def main():
 
     # The interpreter's own folder and the kit's root are not importable; the
     # learner's folder is put first on sys.path by each forked worker.
-    kit_root = os.path.dirname(os.path.dirname(_HERE))
+    # Installed (not editable), the "kit root" is site-packages itself, which holds torch: it stays.
+    kit_root = os.path.realpath(os.path.dirname(os.path.dirname(_HERE)))
+    if os.path.basename(kit_root) in ("site-packages", "dist-packages"):
+        kit_root = None
     sys.path[:] = [p for p in sys.path[1:] if p and os.path.realpath(p) != kit_root]
     sys.dont_write_bytecode = True  # -I ignores PYTHONDONTWRITEBYTECODE
 
