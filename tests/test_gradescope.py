@@ -1,18 +1,22 @@
 """rnn-grade export gradescope: the autograder zip grades like the kit and writes a valid results.json."""
 import json
 import os
+import shutil
 import subprocess
 import sys
+import venv
 import zipfile
 
 import pytest
 
 from autograder.cli import main
 from autograder.exports import gradescope, gradescope_run, notebooks
-from autograder.paths import HIDDEN_CHECKS, PACKAGE
+from autograder.paths import HIDDEN_CHECKS, PACKAGE, SOLUTIONS
+from autograder.runner import sandbox
 from autograder.runner.reference import request_key
 from conftest import failed_checks
 from export_helpers import clean_env, find_leaks, solution_secrets
+from secret_reader import write_secret_reader
 
 EXERCISE = "ex02_forward_pass"   # one exercise keeps the recording and every run short
 VISIBILITIES = {"hidden", "after_due_date", "after_published", "visible"}
@@ -45,15 +49,15 @@ def autograder_root(export, tmp_path):
     return root
 
 
-def run_autograder(root, files):
+def run_autograder(root, files, expect=0, **env):
     """Submit ``files`` ({relative path: text}) and run run_autograder; returns results.json."""
     for name, text in files.items():
         (root / "submission" / name).parent.mkdir(parents=True, exist_ok=True)
         (root / "submission" / name).write_text(text)
-    env = clean_env(AUTOGRADER_ROOT=str(root), RNN_GRADE_PYTHON=sys.executable)
+    env = clean_env(AUTOGRADER_ROOT=str(root), RNN_GRADE_PYTHON=sys.executable, **env)
     done = subprocess.run([str(root / "source" / "run_autograder")], cwd=root, env=env, capture_output=True,
                           text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == expect, done.stderr
     return json.loads((root / "results" / "results.json").read_text())
 
 
@@ -160,11 +164,65 @@ def test_a_notebook_submission_is_graded_from_its_cells(autograder_root):
     assert "graded the code cells" in results["output"]
 
 
-def test_a_broken_autograder_still_writes_results(autograder_root):
+def test_a_broken_autograder_still_writes_results_and_fails_loudly(autograder_root):
     (autograder_root / "source" / "reference.json").write_text("not json")
-    results = run_autograder(autograder_root, {"anything.txt": "hello"})
+    results = run_autograder(autograder_root, {"anything.txt": "hello"}, expect=1)
     assert results["score"] == 0 and results["tests"] == []
     assert "autograder itself failed" in results["output"]
+
+
+def path_without_bwrap(root):
+    """A PATH folder with what run_autograder needs but no bubblewrap: plain isolation."""
+    folder = root / "bin"
+    if not folder.exists():
+        folder.mkdir()
+        for tool in ("bash", "env"):
+            os.symlink(shutil.which(tool), folder / tool)
+    return folder
+
+
+def test_a_machine_that_cannot_grade_fails_loudly_without_grading(autograder_root, tmp_path):
+    # The grader's Python cannot start workers with torch: no learner's zero, a message and exit 1.
+    bare = tmp_path / "bare"
+    venv.EnvBuilder(with_pip=False).create(bare)
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "from autograder.runner import sandbox\n"
+        f"sandbox.worker_python = lambda: {str(bare / 'bin' / 'python')!r}\n")
+    folder_text = (SOLUTIONS / f"{EXERCISE}.py").read_text()
+    results = run_autograder(autograder_root, {f"{EXERCISE}.py": folder_text}, expect=1,
+                             PYTHONPATH=str(hook), PATH=str(path_without_bwrap(autograder_root)))
+    assert results["score"] == 0 and results["tests"] == []
+    assert "cannot grade on this machine" in results["output"] and "No module named" in results["output"]
+
+
+@pytest.mark.parametrize("isolation", ["bwrap", "plain"])
+def test_learner_code_reads_neither_recorded_answers_nor_hidden_checks(isolation, autograder_root):
+    if isolation == "bwrap" and sandbox.bwrap_problem():
+        pytest.skip(sandbox.bwrap_problem())
+    if isolation == "plain" and sandbox.plain_worker_uid() is None:
+        pytest.skip("plain isolation switches to an unprivileged uid only as root with a Python every user "
+                    "can read (Gradescope's); here learner code would run as the grader (.ci/field_test.py "
+                    "tests it with such a Python)")
+    source = autograder_root / "source"
+    secrets = [source / "reference.json", source / "kit" / "autograder" / "checks" / "hidden"]
+    assert all(p.exists() for p in secrets)
+    env = {"PATH": str(path_without_bwrap(autograder_root))} if isolation == "plain" else {}
+    submission = autograder_root / "submission"
+    write_secret_reader(submission, secrets)
+    results = run_autograder(autograder_root, {}, **env)
+    ex02 = [t for t in results["tests"] if t["name"].startswith(EXERCISE)]
+    assert ex02 and not [t["output"] for t in ex02 if "LEAKED" in t["output"]]
+    assert all(t["score"] == t["max_score"] for t in ex02), [t["output"][-300:] for t in ex02]
+    # The probe can find a secret: one left readable by the learner's uid (bubblewrap: shown) is read.
+    if isolation == "plain":
+        planted = autograder_root / "readable.json"
+        planted.write_text("{}")
+        os.chmod(autograder_root, 0o755)
+        write_secret_reader(submission, [planted])
+        leaked = run_autograder(autograder_root, {}, **env)
+        assert any("LEAKED" in t["output"] for t in leaked["tests"])
 
 
 def test_submissions_are_collected_by_module_name(tmp_path):

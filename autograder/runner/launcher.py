@@ -103,6 +103,7 @@ class WorkerLauncher:
                                          warm_extras=self.warm_extras)
             env = sandbox.worker_environment()
         self._ready = False
+        self._answered = False  # no request answered yet by this server
         self._server = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.PIPE, pass_fds=(theirs.fileno(),),
                                         start_new_session=True, env=env, cwd=str(self.stage_root))
@@ -189,8 +190,10 @@ class WorkerLauncher:
             try:
                 self._ensure_ready()
                 socket.send_fds(self._sock, [json.dumps(message).encode()], list(fds))
-                reply = self._receive(SERVER_REPLY_SECONDS)
+                # The first request waits while the server pays its warm-up costs (seconds on a busy machine).
+                reply = self._receive(SERVER_REPLY_SECONDS if self._answered else self.limits.startup_seconds)
                 if reply is not None:
+                    self._answered = True
                     return reply
             except OSError:
                 pass

@@ -11,6 +11,7 @@ how to fix it; front ends stop there (``rnn-grade batch`` exits 3, writing no gr
 import importlib.metadata
 import json
 import os
+import re
 import select
 import sys
 import tempfile
@@ -24,13 +25,12 @@ INSTALL_TORCH = "python -m pip install torch==2.13.0"
 def advice(problem):
     """The fix for a machine problem, as one sentence for an instructor."""
     python = sys.executable
-    if "No module named 'torch'" in problem or "No module named torch" in problem:
-        return (f"torch cannot be imported by {python}, the Python the grader runs in (workers see only that "
-                f"installation: not PYTHONPATH, not user site-packages). Fix: `{python} -m pip install "
-                f"torch==2.13.0` (the CPU build), then `rnn-grade doctor`.")
-    if "No module named" in problem:
-        return (f"a package the workers need is missing from {python}'s installation. Fix: reinstall the kit "
-                f"there (`{python} -m pip install -e .` in the kit) and run `rnn-grade doctor`.")
+    missing = re.search(r"No module named '?([\w.]+)'?", problem)
+    if missing:
+        return (f"The module {missing[1]} cannot be imported by {python}, the Python the grader runs in (workers "
+                f"see only that installation: not PYTHONPATH, not user site-packages). Fix: `{python} -m pip "
+                f"install torch==2.13.0` (the CPU build), then the kit into the same environment "
+                f"(`{python} -m pip install -e .` in the kit), then `rnn-grade doctor`.")
     if "bubblewrap" in problem or "bwrap" in problem:
         return "Fix: install bubblewrap (`apt-get install bubblewrap`), or grade with `--isolation plain`; " \
                "`rnn-grade doctor` shows what works here."
