@@ -256,12 +256,13 @@ def test_grader_errors_are_reported_and_exit_non_zero(tmp_path, monkeypatch, cap
     assert "Grader errors" in (tmp_path / "out" / "report.html").read_text()
 
 
-def test_a_grader_that_cannot_start_is_reported_per_learner(tmp_path, monkeypatch, capsys):
+def test_a_grader_that_cannot_start_stops_the_batch_before_anyone_is_graded(tmp_path, monkeypatch, capsys):
     def refuse(*args, **kwargs):
         raise RuntimeError("bubblewrap is not installed")
 
     monkeypatch.setattr(runner, "make_reference", refuse)
     cls = build_class(tmp_path / "class", SMALL_CLASS[:1])
     assert main(["batch", str(cls), "--out", str(tmp_path / "out"), "--jobs", "1"]) == 3
-    assert "bubblewrap is not installed" in (tmp_path / "out" / "ada" / "feedback.txt").read_text()
-    assert "GRADER ERRORS" in capsys.readouterr().out
+    err = capsys.readouterr().err
+    assert "this machine cannot grade" in err and "bubblewrap is not installed" in err
+    assert not (tmp_path / "out" / "ada").exists() and not (tmp_path / "out" / "gradebook.csv").exists()
