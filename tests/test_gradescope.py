@@ -79,7 +79,7 @@ def test_zip_layout(export):
         setup = archive.read("setup.sh").decode()
     for script in ("setup.sh", "run_autograder"):
         assert (infos[script].external_attr >> 16) & 0o111, f"{script} must be executable"
-    assert "torch==2.13.0" in setup and "/autograder/source/kit" in setup
+    assert "torch==2.13.0" in setup and "$ROOT/source/kit" in setup
     assert not any(name.startswith("solutions/") or "/solutions/" in name for name in infos)
     hidden = {name for name in infos if name.startswith("kit/autograder/checks/hidden/")}
     assert bool(hidden) == any(HIDDEN_CHECKS.glob(f"*{EXERCISE}*.py"))  # only the exported exercise's
