@@ -28,7 +28,7 @@ from autograder.runner.limits import Limits
 from redteam.attacks import ATTACKS, MARK, build_source
 
 EXERCISE = "ex02_forward_pass"
-LIMITS = Limits(call_seconds=3, submission_seconds=40, memory_bytes=3 * 1024 ** 3)
+LIMITS = Limits(call_seconds=3, submission_seconds=40, wall_factor=2, memory_bytes=3 * 1024 ** 3)
 
 # Put in front of the honest learner's module: it fails to import (and so loses
 # every point) if anything of an earlier learner is still around.

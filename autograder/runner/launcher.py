@@ -24,6 +24,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..worker.cleanup import remove_tree
 from . import sandbox
 from .errors import LearnerError
 
@@ -85,7 +86,7 @@ class WorkerLauncher:
         return f"{sandbox.SANDBOX_STAGE}/{staged.host_dir.name}/code", ""
 
     def unstage(self, staged):
-        shutil.rmtree(staged.host_dir, ignore_errors=True)
+        remove_tree(staged.host_dir)  # iterative: no tree a learner builds in tmp/ can stop it
 
     # -- the fork server -------------------------------------------------------------------
 
@@ -124,6 +125,10 @@ class WorkerLauncher:
         if self._sock is not None:
             self._sock.close()
         self._server, self._sock, self._ready = None, None, False
+
+    def server_pid(self):
+        """The pid (as the grader sees it) at the top of every learner process: their CPU is summed below it."""
+        return self._server.pid if self._server is not None else None
 
     def _ensure_ready(self):
         if self._sock is None:
@@ -244,7 +249,7 @@ class WorkerLauncher:
 
     def close(self):
         self.stop_server()
-        shutil.rmtree(self.stage_root, ignore_errors=True)
+        remove_tree(self.stage_root)
 
 
 def copy_submission(source, target):

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from ..worker import wire
+from . import cputime
 from .errors import LearnerError
 
 
@@ -47,10 +48,11 @@ class _Worker:
         self.process = launcher.spawn(staged)
         self.tail = _OutputTail(os.fdopen(self.process.output, "rb", buffering=0), limits.output_bytes)
         self.tail.start()
-        self.buffer = b""
+        self.buffer = bytearray()
         self.closed = False     # the worker closed its end: it exited or died
         self.status = None      # its exit status once ended, {"exit": n} or {"signal": n}
         self.progress = None    # the last progress line: what the worker was doing
+        self.host_pid = None    # its pid as the grader sees it (bubblewrap gives it another inside)
 
     def send(self, message):
         try:
@@ -58,24 +60,32 @@ class _Worker:
         except OSError:
             self.closed = True  # it is gone; the read that follows reports it
 
-    def read_message(self, deadline):
-        """The next JSON line, or None when the deadline passes or the worker dies."""
-        while b"\n" not in self.buffer:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or self.closed:
+    def read_line(self, clock):
+        """The next line the worker wrote (bytes), or None when the call's limits run out or the worker dies.
+
+        Lines are bounded while they are read: one longer than ``wire.MAX_LINE_BYTES``
+        ends the worker (no answer needs that much), so the grader never holds more.
+        """
+        while True:
+            end = self.buffer.find(b"\n")
+            if end >= 0:
+                line = bytes(self.buffer[:end])
+                del self.buffer[:end + 1]
+                return line
+            if len(self.buffer) > wire.MAX_LINE_BYTES:
+                raise LearnerError("protocol", f"the worker sent a line of more than "
+                                               f"{wire.MAX_LINE_BYTES // 2 ** 20} MiB (no answer needs that much); "
+                                               f"nothing it sent was used")
+            if self.closed or clock.out_of_time():
                 return None
-            ready, _, _ = select.select([self.process.responses], [], [], remaining)
+            ready, _, _ = select.select([self.process.responses], [], [], clock.POLL_SECONDS)
             if not ready:
-                return None
+                continue
             chunk = os.read(self.process.responses, 1 << 20)
             if not chunk:
                 self.closed = True
                 return None
             self.buffer += chunk
-            if len(self.buffer) > wire.MAX_MESSAGE_BYTES:
-                raise LearnerError("protocol", "the worker sent more data than any answer needs")
-        line, self.buffer = self.buffer.split(b"\n", 1)
-        return line.decode("utf-8", "replace")
 
     def kill(self):
         if self.status is None:
@@ -97,6 +107,43 @@ class _Worker:
         return "it stopped answering"
 
 
+
+class _CallClock:
+    """One call's limits: CPU seconds of the worker's process tree, and a wall-clock backstop that
+    leaves out the time the worker waited for a CPU (``cputime``), within the submission's deadline."""
+
+    POLL_SECONDS = 0.2   # how often the tree's CPU time is read while the worker computes
+
+    def __init__(self, launcher, worker, cpu_limit, wall_limit, submission_deadline):
+        self.cpu_limit, self.wall_limit, self.deadline = cpu_limit, wall_limit, submission_deadline
+        root = launcher.server_pid() if hasattr(launcher, "server_pid") else None
+        if worker.host_pid is None and root:
+            worker.host_pid = cputime.host_pid(root, worker.process.pid)
+        self.tree = cputime.TreeClock(root, worker.host_pid)
+        self.polled = time.monotonic()
+        self.cpu_used = 0.0
+        self.over = None
+
+    def out_of_time(self):
+        """None while the call may go on, else which limit it reached: "cpu", "wall" or "submission"."""
+        now = time.monotonic()
+        if self.over is None and now - self.polled >= self.POLL_SECONDS:
+            self.polled = now
+            self.cpu_used = self.tree.cpu()
+            if self.cpu_used > self.cpu_limit:
+                self.over = "cpu"
+            elif self.tree.waited() > self.wall_limit:
+                self.over = "wall"
+        if self.over is None and now >= self.deadline:
+            self.over = "submission"
+        return self.over
+
+    def finish(self):
+        """The CPU seconds the call used, read once more at its end."""
+        self.cpu_used = max(self.cpu_used, self.tree.cpu())
+        return self.cpu_used
+
+
 class LearnerSession:
     """Observations of one submission, made in disposable worker processes."""
 
@@ -104,7 +151,9 @@ class LearnerSession:
         self.submission_dir = submission_dir  # the learner's own folder (read by checks as text only)
         self.limits = limits
         self.launcher, self.staged = launcher, staged
-        self.deadline = time.monotonic() + self.limits.submission_seconds
+        # CPU seconds are the budget; the wall clock is a backstop several times longer.
+        self.deadline = time.monotonic() + self.limits.submission_seconds * self.limits.wall_factor
+        self.cpu_spent = 0.0       # CPU seconds of the learner's process trees, all calls so far
         self._worker = None
         self._next_id = 0
         self._fatal_imports = {}   # module -> message: importing it killed or hung a worker
@@ -118,47 +167,58 @@ class LearnerSession:
         """The decoded value the observer ``name`` reports for the learner's code.
 
         ``seconds`` lets a check that does real work (training) allow more than the
-        default per-call limit.
+        default per-call limit. Limits are CPU seconds of the worker's whole process
+        tree; the wall clock is only a generous backstop (see ``cputime``).
         """
         count, message, kind = self._strikes.get(name, (0, None, None))
         if count >= 2 or kind == "timeout":
             # A hang costs the whole call limit: once is enough. A crash may depend on
             # the input, so it gets a second chance.
             raise LearnerError(kind, message + " (not run again for this check)")
-        remaining = self.deadline - time.monotonic()
-        if remaining <= 0:
+        remaining = self.limits.submission_seconds - self.cpu_spent
+        if remaining <= 0 or time.monotonic() >= self.deadline:
             raise LearnerError("budget", f"not run: this submission used up its "
                                          f"{self.limits.submission_seconds:.0f} s of grading time")
         worker = self._ensure_worker()
         self._next_id += 1
         request = {"id": self._next_id, "observer": name, "config": config,
                    "skip_imports": self._fatal_imports}
-        started = time.monotonic()
-        deadline = started + min(seconds or self.limits.call_seconds, remaining)
+        limit = min(seconds or self.limits.call_seconds, remaining)
+        clock = _CallClock(self.launcher, worker, limit, limit * self.limits.wall_factor, self.deadline)
         worker.send(request)
-        while True:
-            try:
-                line = worker.read_message(deadline)
-            except LearnerError:
-                self._discard_worker()
-                raise
-            if line is None:
-                return self._worker_lost(name, worker, started, deadline)
-            try:
-                message = wire.loads(line)
-            except wire.WireError as exc:
-                self._discard_worker()
-                raise LearnerError("protocol", f"the worker answered with something that is not "
-                                               f"plain data ({exc}); nothing it sent was used") from None
-            if not isinstance(message, dict):
-                continue
-            if "progress" in message:
-                worker.progress = message
-                continue
-            if message.get("id") != self._next_id:
-                continue  # a stale or forged line: only the answer to this request counts
-            worker.progress = None
-            return self._unwrap(name, message)
+        # Only the answer to this request is parsed; what else the worker writes is discarded unread.
+        answer_prefix = b'{"id":%d,' % self._next_id
+        try:
+            while True:
+                try:
+                    line = worker.read_line(clock)
+                except LearnerError:
+                    self._discard_worker()
+                    raise
+                if line is None:
+                    return self._worker_lost(name, worker, clock)
+                if line.startswith(b'{"progress":') and len(line) <= 4096:
+                    try:
+                        progress = wire.loads(line)
+                    except wire.WireError:
+                        continue
+                    if isinstance(progress, dict):
+                        worker.progress = progress
+                    continue
+                if not line.startswith(answer_prefix):
+                    continue  # a stale or forged line: only the answer to this request counts
+                try:
+                    message = wire.loads(line)
+                except wire.WireError as exc:
+                    self._discard_worker()
+                    raise LearnerError("protocol", f"the worker answered with something that is not "
+                                                   f"plain data ({exc}); nothing it sent was used") from None
+                if not isinstance(message, dict) or message.get("id") != self._next_id:
+                    continue
+                worker.progress = None
+                return self._unwrap(name, message)
+        finally:
+            self.cpu_spent += clock.finish()
 
     def close(self):
         self._discard_worker()
@@ -170,14 +230,10 @@ class LearnerSession:
             return self._worker
         self._discard_worker()
         worker = _Worker(self.launcher, self.staged, self.limits)
-        deadline = time.monotonic() + self.limits.startup_seconds
-        line = worker.read_message(deadline)
-        ready = False
-        if line is not None:
-            try:
-                ready = wire.loads(line) == {"ready": True}
-            except wire.WireError:
-                ready = False
+        clock = _CallClock(self.launcher, worker, self.limits.startup_seconds, self.limits.startup_seconds,
+                           time.monotonic() + self.limits.startup_seconds)
+        line = worker.read_line(clock)
+        ready = line == b'{"ready":true}'
         if not ready:
             self.output += worker.tail.text()
             worker.kill()
@@ -193,14 +249,19 @@ class LearnerSession:
             self.output = self.output[-self.limits.output_bytes:]
             self._worker = None
 
-    def _worker_lost(self, name, worker, started, deadline):
+    def _worker_lost(self, name, worker, clock):
         """The worker hung or died while serving ``name``: kill it and say what happened."""
-        timed_out = not worker.closed and time.monotonic() >= deadline
+        over = None if worker.closed else clock.out_of_time()
         progress = worker.progress or {}
         self._discard_worker()
-        limit = deadline - started  # the limit, not the time measured: the same code gets the same words
-        if timed_out:
-            what = f"did not finish within {limit:.0f} s (an endless loop, or far too much work?)"
+        # The limits, not the times measured: the same code gets the same words.
+        if over == "cpu":
+            what = (f"did not finish within {clock.cpu_limit:.0f} s of CPU time (an endless loop, or far "
+                    f"too much work?)")
+            kind = "timeout"
+        elif over == "wall":
+            what = (f"did not finish: it waited {clock.wall_limit:.0f} s without using its "
+                    f"{clock.cpu_limit:.0f} s of CPU time (a sleep, or waiting for something that never comes?)")
             kind = "timeout"
         else:
             what = "stopped the grading process: " + worker.exit_description()
@@ -215,8 +276,8 @@ class LearnerSession:
             message = f"{call} {what}"
             count = self._strikes.get(name, (0,))[0]
             self._strikes[name] = (count + 1, message, kind)
-        if time.monotonic() >= self.deadline:
-            kind = "budget" if kind == "timeout" else kind
+        if over == "submission" or self.cpu_spent + clock.cpu_used >= self.limits.submission_seconds:
+            kind = "budget" if kind == "timeout" or over == "submission" else kind
         self.incidents.append(message)
         raise LearnerError(kind, message)
 
