@@ -13,6 +13,7 @@
 Everything the server sends is parsed as JSON and type-checked; a server that
 dies, hangs or talks nonsense is killed and started again.
 """
+import importlib.machinery
 import json
 import os
 import shutil
@@ -24,6 +25,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..exercises import MODULES
 from ..worker.cleanup import remove_tree
 from . import sandbox
 from .errors import LearnerError
@@ -276,11 +278,17 @@ def copy_submission(source, target):
         for name in sorted(dirs):
             if os.path.islink(Path(root) / name):
                 skipped.append(f"{_printable(str(rel / name))}/: a link to a folder (links are not followed)")
+            elif rel == Path(".") and _shadows_a_module(name, folder=True):
+                skipped.append(f"{_printable(name)}/: {_SHADOW_NOTE.format(name)}")
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__"
-                         and not os.path.islink(Path(root) / d))
+                         and not os.path.islink(Path(root) / d)
+                         and not (rel == Path(".") and _shadows_a_module(d, folder=True)))
         for name in sorted(files):
             path = Path(root) / name
             shown = _printable(str(rel / name))
+            if rel == Path(".") and _shadows_a_module(name):
+                skipped.append(f"{shown}: {_SHADOW_NOTE.format(name.split('.')[0])}")
+                continue
             try:
                 info = os.lstat(path)
             except OSError as exc:
@@ -313,6 +321,19 @@ def copy_submission(source, target):
             os.chmod(Path(root) / name, 0o755)
     os.chmod(target, 0o755)
     return skipped
+
+
+_SHADOW_NOTE = "Python would import it instead of {}.py (only the .py file of an exercise is graded)"
+
+
+def _shadows_a_module(name, folder=False):
+    """Whether ``name``, at the top of the submission, is something ``import <exercise module>`` would
+    find before (or instead of) the module's own .py file: a package folder, an extension, bytecode."""
+    if folder:
+        return name in MODULES
+    stem, dot, suffix = name.partition(".")
+    suffixes = importlib.machinery.EXTENSION_SUFFIXES + importlib.machinery.BYTECODE_SUFFIXES
+    return stem in MODULES and bool(dot) and "." + suffix in suffixes
 
 
 def _printable(text):
