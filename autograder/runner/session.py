@@ -15,6 +15,7 @@ import threading
 import time
 from pathlib import Path
 
+from .. import learner_text
 from ..worker import wire
 from . import cputime
 from .errors import LearnerError
@@ -159,6 +160,7 @@ class LearnerSession:
         self._fatal_imports = {}   # module -> message: importing it killed or hung a worker
         self._strikes = {}         # observer -> (count, message, kind): calls that killed or hung a worker
         self.incidents = []        # plain-text notes for the learner's report
+        self.answers = []          # (observer, config, value) of the current check (the plugin clears it)
         self.output = ""
 
     # -- public API ------------------------------------------------------------------------
@@ -216,7 +218,7 @@ class LearnerSession:
                 if not isinstance(message, dict) or message.get("id") != self._next_id:
                     continue
                 worker.progress = None
-                return self._unwrap(name, message)
+                return self._unwrap(name, message, config)
         finally:
             self.cpu_spent += clock.finish()
 
@@ -267,12 +269,12 @@ class LearnerSession:
             what = "stopped the grading process: " + worker.exit_description()
             kind = "crash"
         if progress.get("progress") == "import":
-            module = progress.get("module", "?")
+            module = learner_text.inline(progress.get("module", "?"), 100)
             message = f"importing {module}.py {what}. Module-level code runs on import: keep " \
                       f"demos under `if __name__ == \"__main__\":`"
             self._fatal_imports[module] = message
         else:
-            call = progress.get("call") or name
+            call = learner_text.inline(progress.get("call") or name, 300)
             message = f"{call} {what}"
             count = self._strikes.get(name, (0,))[0]
             self._strikes[name] = (count + 1, message, kind)
@@ -281,9 +283,11 @@ class LearnerSession:
         self.incidents.append(message)
         raise LearnerError(kind, message)
 
-    def _unwrap(self, name, message):
+    def _unwrap(self, name, message, config=None):
         if "value" in message:
-            return answer(name, message["value"])
+            value = answer(name, message["value"])
+            self.answers.append((name, config, value))
+            return value
         error = message.get("error")
         if not isinstance(error, dict):
             raise LearnerError("protocol", "the worker's answer had neither a value nor an error")
@@ -347,34 +351,45 @@ def learner_error_from(error, folder=None):
 
     ``folder`` is where the worker saw the learner's files: it is cut out of
     messages (a SyntaxError names the full path), leaving the learner's own names.
+    Everything in ``error`` is the learner's text (or a tampered worker's): it is
+    shown cleaned, a message of several lines as a marked block (``learner_text``).
     """
-    exc_type = str(error.get("type", "Exception"))
-    message = str(error.get("message", ""))
+    exc_type = learner_text.inline(error.get("type", "Exception"), 100)
+    raw = str(error.get("message", ""))
     if folder:
-        message = message.replace(folder.rstrip("/") + "/", "")
-    call = error.get("call") or "your code"
+        raw = raw.replace(folder.rstrip("/") + "/", "")
+    message = learner_text.message(raw)
+    call = learner_text.inline(error.get("call") or "your code", 300)
     where = error.get("where") or []
     location = ""
     if isinstance(where, list) and where and isinstance(where[-1], dict):
         last = where[-1]
-        location = f" at {last.get('file')} line {last.get('line')}: `{str(last.get('code', '')).strip()}`"
+        location = (f" at {learner_text.inline(last.get('file'), 200)} line {learner_text.inline(last.get('line'), 20)}"
+                    f": `{learner_text.inline(last.get('code', ''), 200)}`")
+
+    def raised(head, tail=""):
+        # A block of the learner's lines comes last, so nothing of the grader's follows it on its last line.
+        if "\n" in message:
+            return f"{head}{location}{tail}: {message}"
+        return f"{head}: {message}{location}{tail}"
+
     if error.get("phase") == "skipped":
         return LearnerError("import", message)
     if error.get("phase") == "import":
         module = call.replace("import ", "")
-        if exc_type == "ModuleNotFoundError" and f"'{module}'" in message:
+        if exc_type == "ModuleNotFoundError" and f"'{module}'" in raw:
             return LearnerError("missing", f"there is no {module}.py in the submission (files are matched "
                                            f"by module name)")
-        if exc_type == "SyntaxError" and ("codec can't decode" in message or "Non-UTF-8" in message):
+        if exc_type == "SyntaxError" and ("codec can't decode" in raw or "Non-UTF-8" in raw):
             location += f". {module}.py is not saved as UTF-8: save it with the UTF-8 encoding"
-        return LearnerError("import", f"importing {module}.py raised {exc_type}: {message}{location}. "
-                                      f"Fix it first: nothing in that file can be graded until it imports")
+        return LearnerError("import", raised(f"importing {module}.py raised {exc_type}",
+                                             ". Fix it first: nothing in that file can be graded until it imports"))
     if exc_type == "NotImplementedError":
         return LearnerError("not_implemented", f"{call}: not implemented yet (it still raises "
                                                f"NotImplementedError{location})")
-    if exc_type == "AttributeError" and "has no attribute" in message and "module" in message:
-        return LearnerError("missing", f"{call}: {message}. Keep the function names of the skeleton")
-    return LearnerError("error", f"{call} raised {exc_type}: {message}{location}")
+    if exc_type == "AttributeError" and "has no attribute" in raw and "module" in raw:
+        return LearnerError("missing", f"{call}: {learner_text.inline(raw)}. Keep the function names of the skeleton")
+    return LearnerError("error", raised(f"{call} raised {exc_type}"))
 
 
 def missing_module_message(module, staged, shown=12):
@@ -383,11 +398,11 @@ def missing_module_message(module, staged, shown=12):
     for note in staged.skipped:
         name, _, reason = note.partition(": ")
         if name == wanted:
-            return f"{wanted} was not graded: {reason}"
+            return f"{wanted} was not graded: {learner_text.inline(reason)}"
         if note.startswith("the submission folder"):
-            return f"there is no {wanted} to grade: {note}"
+            return f"there is no {wanted} to grade: {learner_text.inline(note)}"
     code = staged.host_dir / "code"
-    found = sorted(str(p.relative_to(code)) for p in code.rglob("*") if p.is_file())
+    found = sorted(learner_text.inline(p.relative_to(code), 100) for p in code.rglob("*") if p.is_file())
     listed = ", ".join(found[:shown]) + (f" and {len(found) - shown} more" if len(found) > shown else "")
     text = (f"there is no {wanted} in the submission (files are matched by module name, exactly, "
             f"upper/lower case included). Files found: {listed or 'none'}.")
