@@ -10,8 +10,8 @@ constant while a worker runs (it waits for the grader's next request), and
 ``TreeClock`` counts differences from the worker's start.
 
 The wall clock stays a backstop for code that waits without computing (a sleep);
-the time the worker spent runnable but waiting for a CPU (``/proc/<pid>/schedstat``)
-is taken off it, so a busy machine does not use it up either.
+the time the tree's processes spent runnable but waiting for a CPU
+(``/proc/<pid>/schedstat``) is taken off it, so a busy machine does not use it up either.
 """
 import os
 import time
@@ -71,14 +71,16 @@ def tree(root):
     return found
 
 
-def tree_cpu_seconds(root):
-    """CPU seconds used by ``root``, everything below it and every child they reaped."""
-    ticks = 0
+def sample(root):
+    """(CPU seconds used by ``root``, everything below it and every child they reaped,
+    {pid: seconds it was runnable but waiting for a CPU}) of the tree below ``root``."""
+    ticks, waits = 0, {}
     for pid in tree(root):
         fields = _stat_fields(pid)
         if fields and len(fields) > 14:
             ticks += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
-    return ticks / TICK
+            waits[pid] = run_delay_seconds(pid)
+    return ticks / TICK, waits
 
 
 def run_delay_seconds(pid):
@@ -90,37 +92,27 @@ def run_delay_seconds(pid):
         return 0.0
 
 
-def host_pid(root, inner_pid):
-    """The pid, as this process sees it, of the process below ``root`` that calls itself ``inner_pid``
-    in its own PID namespace (bubblewrap's); ``inner_pid`` itself when there is no other namespace."""
-    for pid in tree(root):
-        try:
-            with open(f"/proc/{pid}/status", "rb") as handle:
-                line = next((l for l in handle if l.startswith(b"NSpid:")), b"")
-        except OSError:
-            continue
-        ids = line.split()[1:]
-        if ids and int(ids[-1]) == inner_pid and pid != root:
-            return pid
-    return inner_pid
-
-
 class TreeClock:
-    """A call's use of its limits: CPU of the tree below ``root`` since now, and the wall clock minus
-    the worker's wait for a CPU."""
+    """A call's use of its limits, from now: CPU seconds of the tree below ``root``, and the wall clock
+    less the time the tree's processes were kept waiting for a CPU (any process that wants to run
+    either runs, which costs CPU time, or waits, which the backstop does not count)."""
 
-    def __init__(self, root, worker_pid):
-        self.root, self.worker = root, worker_pid
+    def __init__(self, root):
+        self.root = root
         self.started = time.monotonic()
-        self.cpu_start = tree_cpu_seconds(root) if root else 0.0
-        self.delay_start = run_delay_seconds(worker_pid) if worker_pid else 0.0
+        self.cpu_start, self.wait_start = sample(root) if root else (0.0, {})
+        self.waits = dict(self.wait_start)  # pid -> the latest wait seen (kept when the process ends)
+        self.cpu_now = self.cpu_start
+
+    def poll(self):
+        if self.root:
+            self.cpu_now, waits = sample(self.root)
+            self.waits.update(waits)
 
     def cpu(self):
-        return max(0.0, tree_cpu_seconds(self.root) - self.cpu_start) if self.root else 0.0
+        return max(0.0, self.cpu_now - self.cpu_start)
 
     def waited(self):
-        """Wall seconds since the start, less the time the worker was kept from running."""
-        wall = time.monotonic() - self.started
-        if not self.worker:
-            return wall
-        return wall - max(0.0, run_delay_seconds(self.worker) - self.delay_start)
+        """Wall seconds since the start, less the time the tree was kept from running."""
+        kept = sum(max(0.0, wait - self.wait_start.get(pid, 0.0)) for pid, wait in self.waits.items())
+        return time.monotonic() - self.started - kept

@@ -53,7 +53,6 @@ class _Worker:
         self.closed = False     # the worker closed its end: it exited or died
         self.status = None      # its exit status once ended, {"exit": n} or {"signal": n}
         self.progress = None    # the last progress line: what the worker was doing
-        self.host_pid = None    # its pid as the grader sees it (bubblewrap gives it another inside)
 
     def send(self, message):
         try:
@@ -115,23 +114,23 @@ class _CallClock:
 
     POLL_SECONDS = 0.2   # how often the tree's CPU time is read while the worker computes
 
-    def __init__(self, launcher, worker, cpu_limit, wall_limit, submission_deadline):
+    def __init__(self, launcher, cpu_limit, wall_limit, submission_deadline):
         self.cpu_limit, self.wall_limit, self.deadline = cpu_limit, wall_limit, submission_deadline
-        root = launcher.server_pid() if hasattr(launcher, "server_pid") else None
-        if worker.host_pid is None and root:
-            worker.host_pid = cputime.host_pid(root, worker.process.pid)
-        self.tree = cputime.TreeClock(root, worker.host_pid)
+        self.tree = cputime.TreeClock(launcher.server_pid() if hasattr(launcher, "server_pid") else None)
         self.polled = time.monotonic()
-        self.cpu_used = 0.0
         self.over = None
+
+    @property
+    def cpu_used(self):
+        return self.tree.cpu()
 
     def out_of_time(self):
         """None while the call may go on, else which limit it reached: "cpu", "wall" or "submission"."""
         now = time.monotonic()
         if self.over is None and now - self.polled >= self.POLL_SECONDS:
             self.polled = now
-            self.cpu_used = self.tree.cpu()
-            if self.cpu_used > self.cpu_limit:
+            self.tree.poll()
+            if self.tree.cpu() > self.cpu_limit:
                 self.over = "cpu"
             elif self.tree.waited() > self.wall_limit:
                 self.over = "wall"
@@ -141,8 +140,8 @@ class _CallClock:
 
     def finish(self):
         """The CPU seconds the call used, read once more at its end."""
-        self.cpu_used = max(self.cpu_used, self.tree.cpu())
-        return self.cpu_used
+        self.tree.poll()
+        return self.tree.cpu()
 
 
 class LearnerSession:
@@ -186,7 +185,7 @@ class LearnerSession:
         request = {"id": self._next_id, "observer": name, "config": config,
                    "skip_imports": self._fatal_imports}
         limit = min(seconds or self.limits.call_seconds, remaining)
-        clock = _CallClock(self.launcher, worker, limit, limit * self.limits.wall_factor, self.deadline)
+        clock = _CallClock(self.launcher, limit, limit * self.limits.wall_factor, self.deadline)
         worker.send(request)
         # Only the answer to this request is parsed; what else the worker writes is discarded unread.
         answer_prefix = b'{"id":%d,' % self._next_id
@@ -232,7 +231,7 @@ class LearnerSession:
             return self._worker
         self._discard_worker()
         worker = _Worker(self.launcher, self.staged, self.limits)
-        clock = _CallClock(self.launcher, worker, self.limits.startup_seconds, self.limits.startup_seconds,
+        clock = _CallClock(self.launcher, self.limits.startup_seconds, self.limits.startup_seconds,
                            time.monotonic() + self.limits.startup_seconds)
         line = worker.read_line(clock)
         ready = line == b'{"ready":true}'
