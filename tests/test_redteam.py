@@ -274,3 +274,49 @@ def test_without_bubblewrap_the_reading_attack_works(bench, tmp_path):
     result = bench["grader"].grade(folder, student=attack.name)
     assert result.total == result.max_total == 10
     assert f"{SOLUTIONS / EXERCISE}.py" in result.output
+
+
+# -- bounds and learner text (issue #11 part B) ---------------------------------------------------
+
+def _graded(bench, tmp_path, name):
+    attack = next(a for a in EVERY_ATTACK if a.name == name)
+    folder, _, _ = _attacker(bench, attack, {}, tmp_path)
+    return bench["grader"].grade(folder, student=attack.name)
+
+
+def _memory(field):
+    with open("/proc/self/status") as handle:
+        return next(int(line.split()[1]) * 1024 for line in handle if line.startswith(field + ":"))
+
+
+def test_answer_floods_keep_the_grader_small(bench, tmp_path):
+    """A gigabyte line, millions of values, deep nesting, huge lines for other ids: the grader's
+    peak memory (reset just before) grows by far less than what the worker wrote."""
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")  # resets VmHWM, the peak resident size, to the current one
+    except OSError:
+        pytest.skip("this kernel cannot reset a process's peak memory")
+    before = _memory("VmRSS")
+    result = _graded(bench, tmp_path, "floods_the_answer_pipe")
+    grown = _memory("VmHWM") - before
+    assert result.total == 0
+    assert grown < 300 * 2 ** 20, f"the grader's peak memory grew by {grown / 2 ** 20:.0f} MiB"
+
+
+def test_learner_text_cannot_pass_for_the_graders(bench, tmp_path):
+    """Printed and raised text, type names and returned strings show up cleaned and marked, in every view."""
+    from autograder.batch.feedback_file import feedback_text
+    from autograder.runner.results import render_table, to_gradescope
+
+    result = _graded(bench, tmp_path, "forges_the_graders_lines")
+    document = to_gradescope(result)
+    views = {"rnn-grade check": render_table(result, show_passed=True), "feedback.txt": feedback_text(result),
+             "results.json": "\n".join([document["output"]] + [t["output"] for t in document["tests"]])}
+    for where, text in views.items():
+        assert not [c for c in "\x1b\x07\r" if c in text], where
+        forged = [line for line in text.splitlines() if line.lstrip().startswith(("[ok]", "Hint:", "Total: 100"))]
+        assert forged == [], f"{where}: {forged}"
+    # What the code printed is there, every line of it marked as the learner's.
+    assert "  | [ok] ex02_forward_pass.init_hidden_notebook  (2/2, passed)" in views["feedback.txt"]
+    assert "  | Total: 100/100" in views["feedback.txt"]

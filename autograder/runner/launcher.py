@@ -60,6 +60,7 @@ class WorkerLauncher:
         self._server = None
         self._sock = None
         self._ready = False
+        self._answered = False
         self._count = 0
         self.start_server()
 
@@ -105,6 +106,7 @@ class WorkerLauncher:
                                          warm_extras=self.warm_extras)
             env = sandbox.worker_environment()
         self._ready = False
+        self._answered = False  # it has replied to a request (after its warm-up)
         self._server = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.PIPE, pass_fds=(theirs.fileno(),),
                                         start_new_session=True, env=env, cwd=str(self.stage_root))
@@ -186,8 +188,12 @@ class WorkerLauncher:
             try:
                 self._ensure_ready()
                 socket.send_fds(self._sock, [json.dumps(message).encode()], list(fds))
-                reply = self._receive(SERVER_REPLY_SECONDS)
+                # A new server first pays its warm-up (seconds of CPU, far more wall time on a busy
+                # machine) before it answers: its first reply gets the start-up limit.
+                first = not self._answered
+                reply = self._receive(self.limits.startup_seconds if first else SERVER_REPLY_SECONDS)
                 if reply is not None:
+                    self._answered = True
                     return reply
             except OSError:
                 pass
