@@ -39,10 +39,10 @@ def first_difference(got, expected, where="the answer"):
         if kind_of(got) != kind_of(expected):
             return f"{where} is {kind_of(got)} where {kind_of(expected)} was expected"
         if isinstance(expected, dict):
-            for key in reversed(list(expected)):
-                if key not in got:
-                    return f"{where} has no field {key!r}"
-                stack.append((got[key], expected[key], f"{where}[{key!r}]"))
+            missing = next((key for key in expected if key not in got), None)
+            if missing is not None:
+                return f"{where} has no field {missing!r}"
+            stack += [(got[key], expected[key], f"{where}[{key!r}]") for key in reversed(list(expected))]
         elif isinstance(expected, list):
             stack += [(g, e, f"{where}[{i}]") for i, (g, e) in reversed(list(enumerate(zip(got, expected))))]
     return None

@@ -164,8 +164,8 @@ ATTACKS = [
 WRONG_TYPES_PRELUDE = """
 import sys
 _observers = sys.modules["rnn_grade_worker.observers"]
-_wrong = {"untrained": "7", "final": "1", "steps": "many", "losses": {"0": 1.0}, "first": [1, 2],
-          "X": "noise", "Y": {"shape": [5, 2, 1]}, "same": "yes", "calls": [], "shape": "5x2"}
+_wrong = {"losses": {"0": 1.0}, "type": 7, "untrained": "7", "final": "1", "steps": "many",
+          "params_changed": "yes"}
 for _name in list(_observers.REGISTRY):
     _observers.REGISTRY[_name] = lambda ctx, **cfg: dict(_wrong)
 """
