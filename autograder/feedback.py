@@ -8,6 +8,7 @@ tensors), never objects from learner code.
 """
 import numpy as np
 
+from .learner_text import inline
 from .worker.wire import Array, Opaque
 
 TOLERANCES = {"float64": (1e-7, 1e-9), "float32": (1e-4, 1e-5), "float16": (1e-2, 1e-3),
@@ -39,7 +40,7 @@ def describe(value, limit=120):
             text += f" = {np.array2string(value.data.reshape(-1), precision=4)}"
         return text
     if isinstance(value, Opaque):
-        return f"an object of type {value.type_name}"
+        return f"an object of type {inline(value.type_name, limit)}"  # a name the learner's code chose
     text = repr(value)
     return text if len(text) <= limit else text[:limit] + "..."
 

@@ -26,9 +26,11 @@ from autograder.runner import sandbox
 from autograder.runner.grade import Grader
 from autograder.runner.limits import Limits
 from redteam.attacks import ATTACKS, MARK, build_source
+from redteam.attacks_limits import ATTACKS as LIMIT_ATTACKS
+from redteam.attacks_limits import IPC_KEYS
 
 EXERCISE = "ex02_forward_pass"
-LIMITS = Limits(call_seconds=3, submission_seconds=40, memory_bytes=3 * 1024 ** 3)
+LIMITS = Limits(call_seconds=3, submission_seconds=40, wall_factor=2, memory_bytes=3 * 1024 ** 3)
 
 # Put in front of the honest learner's module: it fails to import (and so loses
 # every point) if anything of an earlier learner is still around.
@@ -50,12 +52,28 @@ def _rg_traces():
             pass
     here = os.path.dirname(os.path.abspath(__file__))
     found += [n for n in os.listdir(here) if n not in _RG_EXERCISE_FILES]
+    found += [f"SysV {kind} key {key:#x}" for kind, key in _rg_sysv_keys() if key in _RG_IPC_KEYS]
     return found
 if _rg_traces():
     raise RuntimeError(f"an earlier learner left traces: {_rg_traces()}")
 '''
+SYSV_KEYS = '''
+def _rg_sysv_keys():
+    """(kind, key) of every SysV shared memory segment, semaphore set and message queue in sight."""
+    found = []
+    for kind in ("shm", "sem", "msg"):
+        try:
+            with open(f"/proc/sysvipc/{kind}") as handle:
+                header = handle.readline().split()
+                found += [(kind, int(dict(zip(header, line.split()))["key"])) for line in handle]
+        except (OSError, KeyError, ValueError):
+            pass
+    return found
+'''
 # The honest learner's folder holds every exercise module the solutions have, and nothing else.
-PROBE = f"_RG_EXERCISE_FILES = {tuple(f'{module}.py' for module in MODULES)!r}\n" + PROBE
+PROBE = f"_RG_EXERCISE_FILES = {tuple(f'{module}.py' for module in MODULES)!r}\n_RG_IPC_KEYS = {IPC_KEYS!r}\n" \
+    + SYSV_KEYS + PROBE
+exec(SYSV_KEYS)  # _rg_sysv_keys, for this process's own view: nothing may outlive the grader either
 
 
 # -- what is running -------------------------------------------------------------------------
@@ -175,7 +193,27 @@ def _attacker(bench, attack, canaries, tmp_path, port=0):
     return folder, source, paths
 
 
-@pytest.mark.parametrize("attack", ATTACKS, ids=[a.name for a in ATTACKS])
+def _remove_sysv(keys):
+    """Remove SysV objects with these keys from this process's namespace (after a kit that leaks them)."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    for kind, key in _rg_sysv_keys():  # noqa: F821  (defined by exec above)
+        if key not in keys:
+            continue
+        if kind == "shm":
+            libc.shmctl(libc.shmget(key, 0, 0), 0, None)   # IPC_RMID
+        elif kind == "sem":
+            libc.semctl(libc.semget(key, 0, 0), 0, 0)
+        else:
+            libc.msgctl(libc.msgget(key, 0), 0, None)
+
+
+EVERY_ATTACK = ATTACKS + LIMIT_ATTACKS
+# Attacks the fork server must outlive (a cleanup it cannot finish would otherwise end it, silently).
+SERVER_SURVIVES = {"deep_folder_tree_in_scratch", "sysv_ipc_for_the_next_learner", "floods_the_answer_pipe"}
+
+
+@pytest.mark.parametrize("attack", EVERY_ATTACK, ids=[a.name for a in EVERY_ATTACK])
 def test_attack_earns_nothing_and_harms_nobody(bench, attack, tmp_path):
     mode, grader = bench["mode"], bench["grader"]
     if mode == "plain" and not attack.plain:
@@ -184,8 +222,12 @@ def test_attack_earns_nothing_and_harms_nobody(bench, attack, tmp_path):
     listener = socket.create_server(("127.0.0.1", 0))  # the grader's side of the network
     listener.setblocking(False)
     folder, source, paths = _attacker(bench, attack, canaries, tmp_path, listener.getsockname()[1])
+    server = grader.launcher._server.pid  # noqa: SLF001
     try:
         result = grader.grade(folder, student=attack.name)
+        if attack.name in SERVER_SURVIVES:
+            assert grader.launcher._server.pid == server, "the fork server had to be restarted"  # noqa: SLF001
+        assert not [k for _, k in _rg_sysv_keys() if k in IPC_KEYS], "SysV objects outlived the learner"  # noqa: F821
 
         # It earned nothing, and every check says what happened.
         assert result.total == 0
@@ -213,6 +255,7 @@ def test_attack_earns_nothing_and_harms_nobody(bench, attack, tmp_path):
         assert leftovers(grader) == []
     finally:
         listener.close()
+        _remove_sysv(IPC_KEYS)
         for path in canaries:
             if path.name.startswith("."):
                 path.unlink(missing_ok=True)
@@ -231,3 +274,49 @@ def test_without_bubblewrap_the_reading_attack_works(bench, tmp_path):
     result = bench["grader"].grade(folder, student=attack.name)
     assert result.total == result.max_total == 10
     assert f"{SOLUTIONS / EXERCISE}.py" in result.output
+
+
+# -- bounds and learner text (issue #11 part B) ---------------------------------------------------
+
+def _graded(bench, tmp_path, name):
+    attack = next(a for a in EVERY_ATTACK if a.name == name)
+    folder, _, _ = _attacker(bench, attack, {}, tmp_path)
+    return bench["grader"].grade(folder, student=attack.name)
+
+
+def _memory(field):
+    with open("/proc/self/status") as handle:
+        return next(int(line.split()[1]) * 1024 for line in handle if line.startswith(field + ":"))
+
+
+def test_answer_floods_keep_the_grader_small(bench, tmp_path):
+    """A gigabyte line, millions of values, deep nesting, huge lines for other ids: the grader's
+    peak memory (reset just before) grows by far less than what the worker wrote."""
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")  # resets VmHWM, the peak resident size, to the current one
+    except OSError:
+        pytest.skip("this kernel cannot reset a process's peak memory")
+    before = _memory("VmRSS")
+    result = _graded(bench, tmp_path, "floods_the_answer_pipe")
+    grown = _memory("VmHWM") - before
+    assert result.total == 0
+    assert grown < 300 * 2 ** 20, f"the grader's peak memory grew by {grown / 2 ** 20:.0f} MiB"
+
+
+def test_learner_text_cannot_pass_for_the_graders(bench, tmp_path):
+    """Printed and raised text, type names and returned strings show up cleaned and marked, in every view."""
+    from autograder.batch.feedback_file import feedback_text
+    from autograder.runner.results import render_table, to_gradescope
+
+    result = _graded(bench, tmp_path, "forges_the_graders_lines")
+    document = to_gradescope(result)
+    views = {"rnn-grade check": render_table(result, show_passed=True), "feedback.txt": feedback_text(result),
+             "results.json": "\n".join([document["output"]] + [t["output"] for t in document["tests"]])}
+    for where, text in views.items():
+        assert not [c for c in "\x1b\x07\r" if c in text], where
+        forged = [line for line in text.splitlines() if line.lstrip().startswith(("[ok]", "Hint:", "Total: 100"))]
+        assert forged == [], f"{where}: {forged}"
+    # What the code printed is there, every line of it marked as the learner's.
+    assert "  | [ok] ex02_forward_pass.init_hidden_notebook  (2/2, passed)" in views["feedback.txt"]
+    assert "  | Total: 100/100" in views["feedback.txt"]

@@ -5,6 +5,7 @@ called and what came back; its code is never shown). With ``withhold_hidden`` th
 hidden checks are left out of both files entirely; the gradebook still counts them.
 """
 from ..exercises import MODULES, TITLES
+from ..learner_text import block, inline, scrub
 from ..runner.results import STATUS_WORDS, SubmissionResult, to_gradescope
 from .gradebook import number as _number
 
@@ -31,7 +32,7 @@ def feedback_text(result, withhold_hidden=False):
     lines.append("")
     lines.extend(_exercise_table(checks))
     if result.notes:
-        lines += ["", "Notes:"] + [f"- {note}" for note in result.notes]
+        lines += ["", "Notes:"] + [f"- {inline(note, 2000)}" for note in result.notes]
     for module in MODULES + ("?",):
         mine = [c for c in checks if c.exercise == module]
         if not mine:
@@ -45,11 +46,12 @@ def feedback_text(result, withhold_hidden=False):
                          f"({STATUS_WORDS.get(check.status, check.status)}; {kind})")
             if check.title:
                 lines.append(f"     {check.title}")
-            for text in (check.feedback or "").splitlines():
+            for text in scrub(check.feedback or "").splitlines():
                 lines.append(f"     {text}")
     if result.output.strip() and not withheld:
         tail = result.output[-OUTPUT_TAIL:]
-        lines += ["", "== What your code printed (the last lines) " + "=" * 20, tail.rstrip()]
+        lines += ["", "== What your code printed (the last lines, each marked with \"|\") " + "=" * 20,
+                  block(tail)]
     return "\n".join(lines) + "\n"
 
 

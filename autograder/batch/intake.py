@@ -77,6 +77,7 @@ class _Entry:
     size: int
     read: object          # callable(limit) -> bytes (at most limit + 1 bytes)
     symlink: bool = False
+    regular: bool = True  # False: a named pipe, device or socket (never opened)
 
     @property
     def name(self):
@@ -107,15 +108,26 @@ def _folder_entries(root, notes):
             except OSError as error:
                 notes.append(f"could not read {'/'.join(parts)}: {error.strerror or error}")
                 continue
-            entries.append(_Entry(parts, info.st_size, _file_reader(path), stat.S_ISLNK(info.st_mode)))
+            entries.append(_Entry(parts, info.st_size, _file_reader(path), stat.S_ISLNK(info.st_mode),
+                                  stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)))
     return entries
 
 
 def _file_reader(path):
     def read(limit):
-        with open(path, "rb") as handle:
+        # Non-blocking and without following links, then checked on the open file itself: a named
+        # pipe, a device or a socket called like a module can neither hang nor feed the batch.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise NotARegularFile()
             return handle.read(limit + 1)
     return read
+
+
+class NotARegularFile(OSError):
+    def __str__(self):
+        return "it is not a regular file (a named pipe, a device or a socket)"
 
 
 def _zip_entries(archive, label, notes):
@@ -212,6 +224,10 @@ def _read_module(submission, entry):
     if entry.symlink:
         submission.notes.append(f"{entry.display} is a symbolic link; it was not used")
         return None
+    if not entry.regular:
+        submission.notes.append(f"{entry.display} is not a regular file (a named pipe, a device or a socket); "
+                                f"it was not used")
+        return None
     if entry.size > MAX_MODULE_BYTES:
         submission.notes.append(_too_big(entry.display, entry.size))
         return None
@@ -273,7 +289,7 @@ def find_submissions(path, exercises=None, exclude=()):
     if path.is_dir():
         skip = {Path(p).resolve() for p in exclude}
         found = _from_class_folder(path, exercises, skip)
-    elif zipfile.is_zipfile(path):
+    elif path.is_file() and zipfile.is_zipfile(path):  # (a named pipe would block is_zipfile)
         found = _from_class_zip(path, exercises, notes)
     else:
         raise InstructorError(f"{path} is neither a folder nor a zip archive")
@@ -329,7 +345,7 @@ def _from_class_zip(path, exercises, class_notes):
             learner = Submission(name=path.stem, origin=str(path), notes=notes)
             _collect_modules(learner, entries, exercises)
             return [learner]
-        learners = _split_class(entries, (), path.name, exercises)
+        learners = _split_class(entries, path.name, exercises)
     # A refused entry of the class archive is reported to the class, and to the learner whose folder held it.
     class_notes.extend(notes)
     for learner in learners:
@@ -351,28 +367,44 @@ def _holds_a_class(entries):
     return False
 
 
-def _split_class(entries, prefix, label, exercises):
-    """Learners below ``prefix`` of a class archive: its zips, and its folders (descending wrappers)."""
+def _split_class(entries, label, exercises):
+    """The learners of a class archive: each top-level folder or zip (below wrapper folders) is one.
+
+    A learner is named after their own top-level entry only. Whatever lies inside a learner's
+    folder belongs to that learner: a zip planted there is never another learner (it could
+    otherwise take an honest learner's name and row).
+    """
+    prefix = _class_level(entries)
     depth = len(prefix)
-    here = [e for e in entries if e.parts[:depth] == prefix]
-    direct = [e for e in here if len(e.parts) == depth + 1]
-    if any(e.name in MODULE_FILES for e in direct) and prefix:
-        learner = Submission(name=prefix[-1], origin=f"{label}:{'/'.join(prefix)}/")
-        _collect_modules(learner, here, exercises)
-        return [learner]
     learners = []
-    for entry in direct:
-        if entry.name.lower().endswith(".zip"):
+    for entry in entries:
+        if len(entry.parts) == depth + 1 and entry.name.lower().endswith(".zip"):
             learners.append(_learner_from_nested_zip(entry, label, exercises))
-    for child in sorted({e.parts[depth] for e in here if len(e.parts) > depth + 1}):
-        below = [e for e in here if e.parts[depth] == child and len(e.parts) > depth + 1]
-        if _holds_a_class(below):
-            learners.extend(_split_class(entries, prefix + (child,), label, exercises))
-        else:
-            learner = Submission(name=child, origin=f"{label}:{'/'.join(prefix + (child,))}/")
-            _collect_modules(learner, below, exercises)
-            learners.append(learner)
+    for child in sorted({e.parts[depth] for e in entries if len(e.parts) > depth + 1}):
+        below = [e for e in entries if e.parts[depth] == child and len(e.parts) > depth + 1]
+        learner = Submission(name=child, origin=f"{label}:{'/'.join(prefix + (child,))}/")
+        _collect_modules(learner, below, exercises)
+        planted = [e.display for e in below if e.name.lower().endswith(".zip")]
+        if planted:
+            learner.notes.append(f"{', '.join(planted[:3])}{' ...' if len(planted) > 3 else ''}: a zip inside a "
+                                 f"learner's folder is not read (each learner is one folder or zip of the class)")
+        learners.append(learner)
     return learners
+
+
+def _class_level(entries):
+    """The path of the folder whose entries are the learners: down through wrapper folders that hold
+    nothing but one folder."""
+    prefix = ()
+    while True:
+        depth = len(prefix)
+        tops = {e.parts[depth] for e in entries}
+        if len(tops) != 1 or any(len(e.parts) == depth + 1 for e in entries):
+            return prefix
+        inner = prefix + (tops.pop(),)
+        if any(len(e.parts) == depth + 2 and e.name in MODULE_FILES for e in entries):
+            return prefix  # that one folder is a learner's own
+        prefix = inner
 
 
 def _learner_from_nested_zip(entry, label, exercises):

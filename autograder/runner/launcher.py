@@ -13,6 +13,7 @@
 Everything the server sends is parsed as JSON and type-checked; a server that
 dies, hangs or talks nonsense is killed and started again.
 """
+import importlib.machinery
 import json
 import os
 import shutil
@@ -24,6 +25,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..exercises import MODULES
+from ..worker.cleanup import remove_tree
 from . import sandbox
 from .errors import LearnerError, MachineError
 
@@ -57,6 +60,7 @@ class WorkerLauncher:
         self._server = None
         self._sock = None
         self._ready = False
+        self._answered = False
         self._count = 0
         self.server_info = {}  # the fork server's ready message: its torch version and interpreter
         self.start_server()
@@ -86,7 +90,7 @@ class WorkerLauncher:
         return f"{sandbox.SANDBOX_STAGE}/{staged.host_dir.name}/code", ""
 
     def unstage(self, staged):
-        shutil.rmtree(staged.host_dir, ignore_errors=True)
+        remove_tree(staged.host_dir)  # iterative: no tree a learner builds in tmp/ can stop it
 
     # -- the fork server -------------------------------------------------------------------
 
@@ -103,7 +107,7 @@ class WorkerLauncher:
                                          warm_extras=self.warm_extras)
             env = sandbox.worker_environment()
         self._ready = False
-        self._answered = False  # no request answered yet by this server
+        self._answered = False  # it has replied to a request (after its warm-up)
         self._server = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.PIPE, pass_fds=(theirs.fileno(),),
                                         start_new_session=True, env=env, cwd=str(self.stage_root))
@@ -130,6 +134,10 @@ class WorkerLauncher:
         if self._sock is not None:
             self._sock.close()
         self._server, self._sock, self._ready = None, None, False
+
+    def server_pid(self):
+        """The pid (as the grader sees it) at the top of every learner process: their CPU is summed below it."""
+        return self._server.pid if self._server is not None else None
 
     def _ensure_ready(self):
         if self._sock is None:
@@ -190,8 +198,10 @@ class WorkerLauncher:
             try:
                 self._ensure_ready()
                 socket.send_fds(self._sock, [json.dumps(message).encode()], list(fds))
-                # The first request waits while the server pays its warm-up costs (seconds on a busy machine).
-                reply = self._receive(SERVER_REPLY_SECONDS if self._answered else self.limits.startup_seconds)
+                # A new server first pays its warm-up (seconds of CPU, far more wall time on a busy
+                # machine) before it answers: its first reply gets the start-up limit.
+                first = not self._answered
+                reply = self._receive(self.limits.startup_seconds if first else SERVER_REPLY_SECONDS)
                 if reply is not None:
                     self._answered = True
                     return reply
@@ -257,7 +267,7 @@ class WorkerLauncher:
 
     def close(self):
         self.stop_server()
-        shutil.rmtree(self.stage_root, ignore_errors=True)
+        remove_tree(self.stage_root)
 
 
 def copy_submission(source, target):
@@ -284,11 +294,17 @@ def copy_submission(source, target):
         for name in sorted(dirs):
             if os.path.islink(Path(root) / name):
                 skipped.append(f"{_printable(str(rel / name))}/: a link to a folder (links are not followed)")
+            elif rel == Path(".") and _shadows_a_module(name, folder=True):
+                skipped.append(f"{_printable(name)}/: {_SHADOW_NOTE.format(name)}")
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__"
-                         and not os.path.islink(Path(root) / d))
+                         and not os.path.islink(Path(root) / d)
+                         and not (rel == Path(".") and _shadows_a_module(d, folder=True)))
         for name in sorted(files):
             path = Path(root) / name
             shown = _printable(str(rel / name))
+            if rel == Path(".") and _shadows_a_module(name):
+                skipped.append(f"{shown}: {_SHADOW_NOTE.format(name.split('.')[0])}")
+                continue
             try:
                 info = os.lstat(path)
             except OSError as exc:
@@ -321,6 +337,19 @@ def copy_submission(source, target):
             os.chmod(Path(root) / name, 0o755)
     os.chmod(target, 0o755)
     return skipped
+
+
+_SHADOW_NOTE = "Python would import it instead of {}.py (only the .py file of an exercise is graded)"
+
+
+def _shadows_a_module(name, folder=False):
+    """Whether ``name``, at the top of the submission, is something ``import <exercise module>`` would
+    find before (or instead of) the module's own .py file: a package folder, an extension, bytecode."""
+    if folder:
+        return name in MODULES
+    stem, dot, suffix = name.partition(".")
+    suffixes = importlib.machinery.EXTENSION_SUFFIXES + importlib.machinery.BYTECODE_SUFFIXES
+    return stem in MODULES and bool(dot) and "." + suffix in suffixes
 
 
 def _printable(text):

@@ -4,6 +4,8 @@ A check is an ordinary pytest test in ``autograder/checks/`` marked
 ``@pytest.mark.points(n)``; it gets the fixtures ``learner`` and
 ``reference`` (both have ``observe(name, config)``) from this plugin.
 """
+import re
+import sys
 import traceback
 from pathlib import Path
 
@@ -11,7 +13,8 @@ import pytest
 
 from ..exercises import MODULES, exercise_of
 from ..feedback import Feedback
-from ..paths import HIDDEN_CHECKS
+from ..paths import HIDDEN_CHECKS, KIT_ROOT
+from .answer_form import answers_difference
 from .errors import GraderError, LearnerError
 from .results import CheckResult
 
@@ -81,6 +84,11 @@ class GradingPlugin:
 
     # -- outcomes ----------------------------------------------------------------------------
 
+    def pytest_runtest_setup(self, item):
+        answers = getattr(self._learner, "answers", None)
+        if answers is not None:
+            answers.clear()  # the answers one check reads: what an unexpected error is judged by
+
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
         outcome = yield
@@ -101,13 +109,18 @@ class GradingPlugin:
             return CheckResult(name, exercise, title, 0, 0, hidden, "grader_error",
                                "this check has no @pytest.mark.points(n) marker")
         max_points = float(marker.args[0])
-        status, text = classify(call.excinfo)
+        status, text = classify(call.excinfo, self._learner, self._reference)
         points = max_points if status == "passed" else 0.0
         return CheckResult(name, exercise, title, max_points, points, hidden, status, text)
 
 
-def classify(excinfo):
-    """(status, feedback text) for a check's exception, or its absence."""
+def classify(excinfo, learner=None, reference=None):
+    """(status, feedback text) for a check's exception, or its absence.
+
+    An unexpected exception is the learner's failed check when the learner's answers in
+    that check do not have the form of the reference's (see ``answer_form``); otherwise
+    it is the grader's error. Neither shows the grader's source lines or paths.
+    """
     if excinfo is None:
         return "passed", ""
     exc = excinfo.value
@@ -117,8 +130,30 @@ def classify(excinfo):
         return exc.kind if exc.kind in ("not_implemented", "timeout", "crash", "missing") else "error", exc.message
     if isinstance(exc, AssertionError) and not isinstance(exc, GraderError):
         return "failed", str(exc) or "a comparison failed"
-    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-3))
-    return "grader_error", "The grader itself failed on this check (not your fault; tell your instructor):\n" + text[-1500:]
+    if learner is not None and reference is not None and not isinstance(exc, GraderError):
+        found = answers_difference(getattr(learner, "answers", ()), reference)
+        if found:
+            observer, difference = found
+            return "error", (f"the answer your code's worker sent for {observer} does not have the form the "
+                             f"grader reads ({difference}); nothing it sent was used")
+    # The full traceback is the instructor's (stderr); the feedback names the failure only.
+    sys.stderr.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    return "grader_error", ("The grader itself failed on this check (not your fault; tell your instructor): "
+                            f"{type(exc).__name__} in {_failing_function(excinfo)}: "
+                            f"{_without_paths(str(exc))[:300]}")
+
+
+def _failing_function(excinfo):
+    """The innermost function of the traceback that belongs to the kit, by name only."""
+    name = "the check"
+    for entry in excinfo.traceback:
+        if str(KIT_ROOT) in str(entry.path):
+            name = f"{entry.name}()"
+    return name
+
+
+def _without_paths(text):
+    return re.sub(r"(?:[A-Za-z]:)?(?:[\\/][^\s'\"\\/:]+){2,}", "<path>", text)
 
 
 def _is_hidden(item):

@@ -2,6 +2,7 @@
 from dataclasses import asdict, dataclass, field
 
 from ..exercises import MODULES, TITLES
+from ..learner_text import inline, scrub
 
 # What each check status means to a learner.
 STATUS_WORDS = {"passed": "passed", "failed": "failed", "not_implemented": "not implemented yet",
@@ -80,11 +81,11 @@ def render_table(result, show_passed=False):
                      f"{STATUS_WORDS.get(check.status, check.status)})")
         if check.title:
             lines.append(f"     {check.title}")
-        for text in check.feedback.splitlines():
+        for text in scrub(check.feedback).splitlines():
             lines.append(f"     {text}")
     for note in result.notes:
         lines.append("")
-        lines.append(f"Note: {note}")
+        lines.append(f"Note: {inline(note, 2000)}")
     return "\n".join(lines)
 
 
@@ -92,14 +93,14 @@ def to_gradescope(result, hidden_visibility="after_published"):
     """A Gradescope ``results.json`` document (the autograder specification's schema)."""
     tests = []
     for number, check in enumerate(result.checks, start=1):
-        text = (check.title + "\n\n" if check.title else "") + (check.feedback or "Passed.")
+        text = (check.title + "\n\n" if check.title else "") + (scrub(check.feedback) or "Passed.")
         tests.append({"name": check.name, "number": str(number), "score": check.points,
                       "max_score": check.max_points,
                       "status": "passed" if check.status == "passed" else "failed",
                       "output": text, "output_format": "text",
                       "tags": [check.exercise] + (["hidden"] if check.hidden else []),
                       "visibility": hidden_visibility if check.hidden else "visible"})
-    output = "\n".join(result.notes)
+    output = "\n".join(inline(note, 2000) for note in result.notes)
     return {"score": result.total, "execution_time": round(result.seconds, 3), "output": output,
             "output_format": "text", "visibility": "visible", "stdout_visibility": "hidden",
             "tests": tests}

@@ -15,7 +15,9 @@ import threading
 import time
 from pathlib import Path
 
+from .. import learner_text
 from ..worker import wire
+from . import cputime
 from .errors import LearnerError
 
 
@@ -47,7 +49,7 @@ class _Worker:
         self.process = launcher.spawn(staged)
         self.tail = _OutputTail(os.fdopen(self.process.output, "rb", buffering=0), limits.output_bytes)
         self.tail.start()
-        self.buffer = b""
+        self.buffer = bytearray()
         self.closed = False     # the worker closed its end: it exited or died
         self.status = None      # its exit status once ended, {"exit": n} or {"signal": n}
         self.progress = None    # the last progress line: what the worker was doing
@@ -58,24 +60,32 @@ class _Worker:
         except OSError:
             self.closed = True  # it is gone; the read that follows reports it
 
-    def read_message(self, deadline):
-        """The next JSON line, or None when the deadline passes or the worker dies."""
-        while b"\n" not in self.buffer:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or self.closed:
+    def read_line(self, clock):
+        """The next line the worker wrote (bytes), or None when the call's limits run out or the worker dies.
+
+        Lines are bounded while they are read: one longer than ``wire.MAX_LINE_BYTES``
+        ends the worker (no answer needs that much), so the grader never holds more.
+        """
+        while True:
+            end = self.buffer.find(b"\n")
+            if end >= 0:
+                line = bytes(self.buffer[:end])
+                del self.buffer[:end + 1]
+                return line
+            if len(self.buffer) > wire.MAX_LINE_BYTES:
+                raise LearnerError("protocol", f"the worker sent a line of more than "
+                                               f"{wire.MAX_LINE_BYTES // 2 ** 20} MiB (no answer needs that much); "
+                                               f"nothing it sent was used")
+            if self.closed or clock.out_of_time():
                 return None
-            ready, _, _ = select.select([self.process.responses], [], [], remaining)
+            ready, _, _ = select.select([self.process.responses], [], [], clock.POLL_SECONDS)
             if not ready:
-                return None
+                continue
             chunk = os.read(self.process.responses, 1 << 20)
             if not chunk:
                 self.closed = True
                 return None
             self.buffer += chunk
-            if len(self.buffer) > wire.MAX_MESSAGE_BYTES:
-                raise LearnerError("protocol", "the worker sent more data than any answer needs")
-        line, self.buffer = self.buffer.split(b"\n", 1)
-        return line.decode("utf-8", "replace")
 
     def kill(self):
         if self.status is None:
@@ -97,6 +107,43 @@ class _Worker:
         return "it stopped answering"
 
 
+
+class _CallClock:
+    """One call's limits: CPU seconds of the worker's process tree, and a wall-clock backstop that
+    leaves out the time the worker waited for a CPU (``cputime``), within the submission's deadline."""
+
+    POLL_SECONDS = 0.2   # how often the tree's CPU time is read while the worker computes
+
+    def __init__(self, launcher, cpu_limit, wall_limit, submission_deadline):
+        self.cpu_limit, self.wall_limit, self.deadline = cpu_limit, wall_limit, submission_deadline
+        self.tree = cputime.TreeClock(launcher.server_pid() if hasattr(launcher, "server_pid") else None)
+        self.polled = time.monotonic()
+        self.over = None
+
+    @property
+    def cpu_used(self):
+        return self.tree.cpu()
+
+    def out_of_time(self):
+        """None while the call may go on, else which limit it reached: "cpu", "wall" or "submission"."""
+        now = time.monotonic()
+        if self.over is None and now - self.polled >= self.POLL_SECONDS:
+            self.polled = now
+            self.tree.poll()
+            if self.tree.cpu() > self.cpu_limit:
+                self.over = "cpu"
+            elif self.tree.waited() > self.wall_limit:
+                self.over = "wall"
+        if self.over is None and now >= self.deadline:
+            self.over = "submission"
+        return self.over
+
+    def finish(self):
+        """The CPU seconds the call used, read once more at its end."""
+        self.tree.poll()
+        return self.tree.cpu()
+
+
 class LearnerSession:
     """Observations of one submission, made in disposable worker processes."""
 
@@ -104,12 +151,15 @@ class LearnerSession:
         self.submission_dir = submission_dir  # the learner's own folder (read by checks as text only)
         self.limits = limits
         self.launcher, self.staged = launcher, staged
-        self.deadline = time.monotonic() + self.limits.submission_seconds
+        # CPU seconds are the budget; the wall clock is a backstop several times longer.
+        self.deadline = time.monotonic() + self.limits.submission_seconds * self.limits.wall_factor
+        self.cpu_spent = 0.0       # CPU seconds of the learner's process trees, all calls so far
         self._worker = None
         self._next_id = 0
         self._fatal_imports = {}   # module -> message: importing it killed or hung a worker
         self._strikes = {}         # observer -> (count, message, kind): calls that killed or hung a worker
         self.incidents = []        # plain-text notes for the learner's report
+        self.answers = []          # (observer, config, value) of the current check (the plugin clears it)
         self.output = ""
 
     # -- public API ------------------------------------------------------------------------
@@ -118,47 +168,58 @@ class LearnerSession:
         """The decoded value the observer ``name`` reports for the learner's code.
 
         ``seconds`` lets a check that does real work (training) allow more than the
-        default per-call limit.
+        default per-call limit. Limits are CPU seconds of the worker's whole process
+        tree; the wall clock is only a generous backstop (see ``cputime``).
         """
         count, message, kind = self._strikes.get(name, (0, None, None))
         if count >= 2 or kind == "timeout":
             # A hang costs the whole call limit: once is enough. A crash may depend on
             # the input, so it gets a second chance.
             raise LearnerError(kind, message + " (not run again for this check)")
-        remaining = self.deadline - time.monotonic()
-        if remaining <= 0:
+        remaining = self.limits.submission_seconds - self.cpu_spent
+        if remaining <= 0 or time.monotonic() >= self.deadline:
             raise LearnerError("budget", f"not run: this submission used up its "
                                          f"{self.limits.submission_seconds:.0f} s of grading time")
         worker = self._ensure_worker()
         self._next_id += 1
         request = {"id": self._next_id, "observer": name, "config": config,
                    "skip_imports": self._fatal_imports}
-        started = time.monotonic()
-        deadline = started + min(seconds or self.limits.call_seconds, remaining)
+        limit = min(seconds or self.limits.call_seconds, remaining)
+        clock = _CallClock(self.launcher, limit, limit * self.limits.wall_factor, self.deadline)
         worker.send(request)
-        while True:
-            try:
-                line = worker.read_message(deadline)
-            except LearnerError:
-                self._discard_worker()
-                raise
-            if line is None:
-                return self._worker_lost(name, worker, started, deadline)
-            try:
-                message = wire.loads(line)
-            except wire.WireError as exc:
-                self._discard_worker()
-                raise LearnerError("protocol", f"the worker answered with something that is not "
-                                               f"plain data ({exc}); nothing it sent was used") from None
-            if not isinstance(message, dict):
-                continue
-            if "progress" in message:
-                worker.progress = message
-                continue
-            if message.get("id") != self._next_id:
-                continue  # a stale or forged line: only the answer to this request counts
-            worker.progress = None
-            return self._unwrap(name, message)
+        # Only the answer to this request is parsed; what else the worker writes is discarded unread.
+        answer_prefix = b'{"id":%d,' % self._next_id
+        try:
+            while True:
+                try:
+                    line = worker.read_line(clock)
+                except LearnerError:
+                    self._discard_worker()
+                    raise
+                if line is None:
+                    return self._worker_lost(name, worker, clock)
+                if line.startswith(b'{"progress":') and len(line) <= 4096:
+                    try:
+                        progress = wire.loads(line)
+                    except wire.WireError:
+                        continue
+                    if isinstance(progress, dict):
+                        worker.progress = progress
+                    continue
+                if not line.startswith(answer_prefix):
+                    continue  # a stale or forged line: only the answer to this request counts
+                try:
+                    message = wire.loads(line)
+                except wire.WireError as exc:
+                    self._discard_worker()
+                    raise LearnerError("protocol", f"the worker answered with something that is not "
+                                                   f"plain data ({exc}); nothing it sent was used") from None
+                if not isinstance(message, dict) or message.get("id") != self._next_id:
+                    continue
+                worker.progress = None
+                return self._unwrap(name, message, config)
+        finally:
+            self.cpu_spent += clock.finish()
 
     def close(self):
         self._discard_worker()
@@ -170,14 +231,10 @@ class LearnerSession:
             return self._worker
         self._discard_worker()
         worker = _Worker(self.launcher, self.staged, self.limits)
-        deadline = time.monotonic() + self.limits.startup_seconds
-        line = worker.read_message(deadline)
-        ready = False
-        if line is not None:
-            try:
-                ready = wire.loads(line) == {"ready": True}
-            except wire.WireError:
-                ready = False
+        clock = _CallClock(self.launcher, self.limits.startup_seconds, self.limits.startup_seconds,
+                           time.monotonic() + self.limits.startup_seconds)
+        line = worker.read_line(clock)
+        ready = line == b'{"ready":true}'
         if not ready:
             self.output += worker.tail.text()
             worker.kill()
@@ -193,36 +250,43 @@ class LearnerSession:
             self.output = self.output[-self.limits.output_bytes:]
             self._worker = None
 
-    def _worker_lost(self, name, worker, started, deadline):
+    def _worker_lost(self, name, worker, clock):
         """The worker hung or died while serving ``name``: kill it and say what happened."""
-        timed_out = not worker.closed and time.monotonic() >= deadline
+        over = None if worker.closed else clock.out_of_time()
         progress = worker.progress or {}
         self._discard_worker()
-        limit = deadline - started  # the limit, not the time measured: the same code gets the same words
-        if timed_out:
-            what = f"did not finish within {limit:.0f} s (an endless loop, or far too much work?)"
+        # The limits, not the times measured: the same code gets the same words.
+        if over == "cpu":
+            what = (f"did not finish within {clock.cpu_limit:.0f} s of CPU time (an endless loop, or far "
+                    f"too much work?)")
+            kind = "timeout"
+        elif over == "wall":
+            what = (f"did not finish: it waited {clock.wall_limit:.0f} s without using its "
+                    f"{clock.cpu_limit:.0f} s of CPU time (a sleep, or waiting for something that never comes?)")
             kind = "timeout"
         else:
             what = "stopped the grading process: " + worker.exit_description()
             kind = "crash"
         if progress.get("progress") == "import":
-            module = progress.get("module", "?")
+            module = learner_text.inline(progress.get("module", "?"), 100)
             message = f"importing {module}.py {what}. Module-level code runs on import: keep " \
                       f"demos under `if __name__ == \"__main__\":`"
             self._fatal_imports[module] = message
         else:
-            call = progress.get("call") or name
+            call = learner_text.inline(progress.get("call") or name, 300)
             message = f"{call} {what}"
             count = self._strikes.get(name, (0,))[0]
             self._strikes[name] = (count + 1, message, kind)
-        if time.monotonic() >= self.deadline:
-            kind = "budget" if kind == "timeout" else kind
+        if over == "submission" or self.cpu_spent + clock.cpu_used >= self.limits.submission_seconds:
+            kind = "budget" if kind == "timeout" or over == "submission" else kind
         self.incidents.append(message)
         raise LearnerError(kind, message)
 
-    def _unwrap(self, name, message):
+    def _unwrap(self, name, message, config=None):
         if "value" in message:
-            return answer(name, message["value"])
+            value = answer(name, message["value"])
+            self.answers.append((name, config, value))
+            return value
         error = message.get("error")
         if not isinstance(error, dict):
             raise LearnerError("protocol", "the worker's answer had neither a value nor an error")
@@ -286,34 +350,45 @@ def learner_error_from(error, folder=None):
 
     ``folder`` is where the worker saw the learner's files: it is cut out of
     messages (a SyntaxError names the full path), leaving the learner's own names.
+    Everything in ``error`` is the learner's text (or a tampered worker's): it is
+    shown cleaned, a message of several lines as a marked block (``learner_text``).
     """
-    exc_type = str(error.get("type", "Exception"))
-    message = str(error.get("message", ""))
+    exc_type = learner_text.inline(error.get("type", "Exception"), 100)
+    raw = str(error.get("message", ""))
     if folder:
-        message = message.replace(folder.rstrip("/") + "/", "")
-    call = error.get("call") or "your code"
+        raw = raw.replace(folder.rstrip("/") + "/", "")
+    message = learner_text.message(raw)
+    call = learner_text.inline(error.get("call") or "your code", 300)
     where = error.get("where") or []
     location = ""
     if isinstance(where, list) and where and isinstance(where[-1], dict):
         last = where[-1]
-        location = f" at {last.get('file')} line {last.get('line')}: `{str(last.get('code', '')).strip()}`"
+        location = (f" at {learner_text.inline(last.get('file'), 200)} line {learner_text.inline(last.get('line'), 20)}"
+                    f": `{learner_text.inline(last.get('code', ''), 200)}`")
+
+    def raised(head, tail=""):
+        # A block of the learner's lines comes last, so nothing of the grader's follows it on its last line.
+        if "\n" in message:
+            return f"{head}{location}{tail}: {message}"
+        return f"{head}: {message}{location}{tail}"
+
     if error.get("phase") == "skipped":
         return LearnerError("import", message)
     if error.get("phase") == "import":
         module = call.replace("import ", "")
-        if exc_type == "ModuleNotFoundError" and f"'{module}'" in message:
+        if exc_type == "ModuleNotFoundError" and f"'{module}'" in raw:
             return LearnerError("missing", f"there is no {module}.py in the submission (files are matched "
                                            f"by module name)")
-        if exc_type == "SyntaxError" and ("codec can't decode" in message or "Non-UTF-8" in message):
+        if exc_type == "SyntaxError" and ("codec can't decode" in raw or "Non-UTF-8" in raw):
             location += f". {module}.py is not saved as UTF-8: save it with the UTF-8 encoding"
-        return LearnerError("import", f"importing {module}.py raised {exc_type}: {message}{location}. "
-                                      f"Fix it first: nothing in that file can be graded until it imports")
+        return LearnerError("import", raised(f"importing {module}.py raised {exc_type}",
+                                             ". Fix it first: nothing in that file can be graded until it imports"))
     if exc_type == "NotImplementedError":
         return LearnerError("not_implemented", f"{call}: not implemented yet (it still raises "
                                                f"NotImplementedError{location})")
-    if exc_type == "AttributeError" and "has no attribute" in message and "module" in message:
-        return LearnerError("missing", f"{call}: {message}. Keep the function names of the skeleton")
-    return LearnerError("error", f"{call} raised {exc_type}: {message}{location}")
+    if exc_type == "AttributeError" and "has no attribute" in raw and "module" in raw:
+        return LearnerError("missing", f"{call}: {learner_text.inline(raw)}. Keep the function names of the skeleton")
+    return LearnerError("error", raised(f"{call} raised {exc_type}"))
 
 
 def missing_module_message(module, staged, shown=12):
@@ -322,11 +397,11 @@ def missing_module_message(module, staged, shown=12):
     for note in staged.skipped:
         name, _, reason = note.partition(": ")
         if name == wanted:
-            return f"{wanted} was not graded: {reason}"
+            return f"{wanted} was not graded: {learner_text.inline(reason)}"
         if note.startswith("the submission folder"):
-            return f"there is no {wanted} to grade: {note}"
+            return f"there is no {wanted} to grade: {learner_text.inline(note)}"
     code = staged.host_dir / "code"
-    found = sorted(str(p.relative_to(code)) for p in code.rglob("*") if p.is_file())
+    found = sorted(learner_text.inline(p.relative_to(code), 100) for p in code.rglob("*") if p.is_file())
     listed = ", ".join(found[:shown]) + (f" and {len(found) - shown} more" if len(found) > shown else "")
     text = (f"there is no {wanted} in the submission (files are matched by module name, exactly, "
             f"upper/lower case included). Files found: {listed or 'none'}.")

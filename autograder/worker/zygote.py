@@ -18,13 +18,12 @@ import ctypes
 import json
 import os
 import resource
-import shutil
 import signal
 import socket
 import sys
 import time
 
-from . import observers
+from . import cleanup, observers
 
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 1, 4, 36
 LIMITS = {"memory_bytes": resource.RLIMIT_AS, "cpu_seconds": resource.RLIMIT_CPU,
@@ -44,6 +43,10 @@ def warm_up():
     import torch
 
     torch.set_num_threads(1)  # deterministic, one core per learner, and no thread pool to fork
+    try:
+        torch.set_num_interop_threads(1)
+    except RuntimeError:
+        pass  # already fixed by earlier parallel work
     observers._load_all()  # noqa: SLF001  (the registry fills itself on first use)
 
 
@@ -87,6 +90,7 @@ class ForkServer:
         self.wipe_tmp = wipe_tmp
         self.worker_uid = worker_uid
         self.statuses = {}  # pid -> exit status of workers reaped so far
+        self.ipc_before = {}  # the SysV IPC objects there were when the current worker was forked
 
     def send(self, message):
         self.sock.send(json.dumps(message).encode())
@@ -127,6 +131,7 @@ class ForkServer:
             return
         sys.stdout.flush()
         sys.stderr.flush()
+        self.ipc_before = cleanup.ipc_objects()
         pid = os.fork()
         if pid == 0:
             code = 1
@@ -143,6 +148,9 @@ class ForkServer:
         """In the forked child: detach, limit, then serve the learner's requests."""
         os.setsid()  # its own process group, killed as a whole at the end
         self.sock.close()
+        # Its own SysV IPC namespace (while still privileged enough to make one): shared memory,
+        # semaphores and queues then die with its last process and never reach the next learner.
+        cleanup.private_ipc_namespace()
         if self.worker_uid is not None:
             # Learner code never runs as root: process limits then apply, and it can
             # neither signal nor trace this server, nor touch any file of the grader's.
@@ -172,7 +180,10 @@ class ForkServer:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         folder = request["dir"]
         if request.get("tmp"):
-            os.environ["TMPDIR"] = request["tmp"]
+            for name in ("TMPDIR", "TMP", "TEMP", "HOME"):
+                os.environ[name] = request["tmp"]
+        import tempfile
+        tempfile.tempdir = None  # this process may have cached the shared /tmp before the fork
         os.chdir(folder)
         sys.path.insert(0, folder)  # exercise modules import each other by name (CURRICULUM.md)
         serve(requests_fd, responses_fd, folder)
@@ -208,9 +219,14 @@ class ForkServer:
             pass
         self.wait_for(pid)
         sweep(self.reap)
-        if self.wipe_tmp:
+        # Every process of the learner is gone: remove what it left where the next one could find it.
+        uid = self.worker_uid if self.worker_uid is not None else os.getuid()
+        cleanup.remove_ipc_objects(self.ipc_before, uid)
+        if self.wipe_tmp or self.worker_uid is not None:
+            # The private /tmp of bubblewrap entirely; the machine's own only of the learner's uid.
+            owner = None if self.wipe_tmp else self.worker_uid
             for folder in ("/tmp", "/dev/shm"):
-                empty_folder(folder)
+                cleanup.empty_folder(folder, owner)
         status = self.statuses.pop(pid, None)
         self.statuses.clear()  # statuses of a learner's own children are of no use later
         if status is None:
@@ -261,45 +277,6 @@ def sweep(reap, rounds=200):
     return not descendants(os.getpid())
 
 
-def mount_points():
-    """Every mount point this process sees (a Python bound under the private /tmp is one)."""
-    points = set()
-    try:
-        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as handle:
-            for line in handle:
-                fields = line.split()
-                if len(fields) > 4:
-                    # Spaces and the like are written as octal escapes (\040).
-                    points.add(fields[4].encode().decode("unicode_escape"))
-    except OSError:
-        pass
-    return points
-
-
-def empty_folder(folder, keep=None):
-    """Delete everything in ``folder`` except the mount points ``keep`` (default: all below it)
-    and the folders leading to them: a Python installed under /tmp stays, a learner's files go."""
-    if keep is None:
-        keep = {p for p in mount_points() if p.startswith(folder.rstrip("/") + "/")}
-    try:
-        entries = os.listdir(folder)
-    except OSError:
-        return
-    for name in entries:
-        path = os.path.join(folder, name)
-        if path in keep:
-            continue
-        try:
-            if any(k.startswith(path + "/") for k in keep):
-                empty_folder(path, keep)
-            elif os.path.isdir(path) and not os.path.islink(path):
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                os.unlink(path)
-        except OSError:
-            pass
-
-
 def serve(requests_fd, responses_fd, folder):
     """Answer the grader's observation requests until it closes the pipe."""
     from . import wire
@@ -318,8 +295,7 @@ def serve(requests_fd, responses_fd, folder):
         request = json.loads(line)  # the grader's own message
         response = observers.run(request["observer"], request["config"], importlib.import_module,
                                  folder, notify=send, skip_imports=request.get("skip_imports"))
-        response["id"] = request["id"]
-        send(response)
+        send({"id": request["id"], **response})  # the id first: the grader reads it before parsing the rest
 
 
 def stop(signum, frame):

@@ -1,0 +1,214 @@
+"""Removing what a learner left behind: folder trees of any depth, and SysV IPC objects.
+
+Used by the fork server (its private /tmp, /dev/shm) and by the grader (staged copies),
+so it imports nothing but the standard library.
+
+``remove_tree`` is iterative and works through directory file descriptors, one open
+at a time: no recursion limit, no path-length limit (a tree 10,000 folders deep has
+paths far longer than PATH_MAX), and folders whose permission bits forbid reading or
+writing are opened up first. Whatever cannot be removed is skipped, so it always ends.
+"""
+import ctypes
+import os
+import stat
+
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+
+
+def remove_tree(path):
+    """Delete ``path`` and everything below it, however deep; a file or link is simply unlinked."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return
+    if not stat.S_ISDIR(info.st_mode):
+        _unlink(None, path)
+        return
+    _open_up(None, path)
+    try:
+        fd = os.open(path, _DIR_FLAGS)
+    except OSError:
+        return
+    names, stuck = [], set()   # names from the top down to the folder ``fd`` is; folders that resist
+    while True:
+        child = _empty_files(fd, stuck)
+        if child is not None:
+            _open_up(fd, child)
+            try:
+                inner = os.open(child, _DIR_FLAGS, dir_fd=fd)
+            except OSError:
+                stuck.add(_identity(fd, child))
+                continue
+            os.close(fd)
+            fd = inner
+            names.append(child)
+            continue
+        if not names:
+            os.close(fd)
+            try:
+                os.rmdir(path)
+            except OSError:
+                pass
+            return
+        try:
+            parent = os.open("..", _DIR_FLAGS, dir_fd=fd)
+        except OSError:
+            os.close(fd)
+            return
+        os.close(fd)
+        fd = parent
+        name = names.pop()
+        try:
+            os.rmdir(name, dir_fd=fd)
+        except OSError:
+            stuck.add(_identity(fd, name))
+
+
+def _empty_files(fd, stuck):
+    """Unlink every non-folder in the folder ``fd``; the name of a sub-folder still to empty, or None."""
+    with os.scandir(fd) as entries:
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if _identity(fd, entry.name) not in stuck:
+                    return entry.name
+                continue
+            _unlink(fd, entry.name)
+    return None
+
+
+def _identity(fd, name):
+    try:
+        info = os.stat(name, dir_fd=fd, follow_symlinks=False)
+        return info.st_dev, info.st_ino
+    except OSError:
+        return name
+
+
+def _open_up(fd, name):
+    # Only folders reach here and every process of the learner has been killed: nobody can
+    # swap the folder for a link between this check and the chmod.
+    try:
+        os.chmod(name, 0o700, dir_fd=fd) if fd is not None else os.chmod(name, 0o700)
+    except (OSError, NotImplementedError):
+        pass
+
+
+def _unlink(fd, name):
+    try:
+        os.unlink(name, dir_fd=fd) if fd is not None else os.unlink(name)
+    except OSError:
+        pass
+
+
+def mount_points():
+    """Every mount point this process sees (a Python bound under the private /tmp is one)."""
+    points = set()
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                fields = line.split()
+                if len(fields) > 4:
+                    # Spaces and the like are written as octal escapes (\040).
+                    points.add(fields[4].encode().decode("unicode_escape"))
+    except OSError:
+        pass
+    return points
+
+
+def empty_folder(folder, owner=None, keep=None):
+    """Remove every entry of ``folder`` (only those owned by uid ``owner``, when given), except the
+    mount points ``keep`` (default: all below it) and the folders leading to them: a Python
+    installed under /tmp and bound into the sandbox stays, a learner's files go."""
+    if keep is None:
+        keep = {p for p in mount_points() if p.startswith(folder.rstrip("/") + "/")}
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        path = os.path.join(folder, name)
+        if path in keep:
+            continue
+        try:
+            if owner is not None and os.lstat(path).st_uid != owner:
+                continue
+        except OSError:
+            continue
+        if any(k.startswith(path + "/") for k in keep):
+            empty_folder(path, owner, keep)
+        else:
+            remove_tree(path)
+
+
+# -- SysV IPC ------------------------------------------------------------------------------------
+
+CLONE_NEWUSER, CLONE_NEWIPC = 0x10000000, 0x08000000
+IPC_RMID = 0
+_IPC_KINDS = ("shm", "sem", "msg")
+
+
+def _libc():
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def private_ipc_namespace():
+    """Give the calling process a SysV IPC namespace of its own: True on success.
+
+    A forked worker shares its fork server's namespace (and, without bubblewrap, the
+    machine's). Its own is destroyed with its last process, shared memory included.
+    Needs CAP_SYS_ADMIN; without it, a user namespace mapping only the caller's own
+    uid and gid gives one (the process keeps exactly its rights outside).
+    """
+    try:
+        libc = _libc()
+    except OSError:
+        return False
+    if libc.unshare(CLONE_NEWIPC) == 0:
+        return True
+    uid, gid = os.getuid(), os.getgid()
+    if libc.unshare(CLONE_NEWUSER | CLONE_NEWIPC) != 0:
+        return False
+    try:
+        for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+            with open(f"/proc/self/{name}", "w") as handle:
+                handle.write(text)
+    except OSError:
+        pass  # without a map the process is "nobody" in its namespace: fewer rights, still isolated
+    return True
+
+
+def ipc_objects():
+    """{(kind, id): creator uid} of the SysV objects this process can see."""
+    found = {}
+    for kind in _IPC_KINDS:
+        try:
+            with open(f"/proc/sysvipc/{kind}") as handle:
+                header = handle.readline().split()
+                for line in handle:
+                    fields = dict(zip(header, line.split()))
+                    if "id" in fields and "cuid" in fields:
+                        found[(kind, int(fields["id"]))] = int(fields["cuid"])
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def remove_ipc_objects(before, uid):
+    """Remove the SysV objects created by ``uid`` that were not there in ``before`` (``ipc_objects()``)."""
+    try:
+        libc = _libc()
+    except OSError:
+        return
+    for (kind, ident), creator in ipc_objects().items():
+        if (kind, ident) in before or creator != uid:
+            continue
+        if kind == "shm":
+            libc.shmctl(ident, IPC_RMID, None)
+        elif kind == "sem":
+            libc.semctl(ident, 0, IPC_RMID)
+        else:
+            libc.msgctl(ident, IPC_RMID, None)
