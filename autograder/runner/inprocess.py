@@ -19,6 +19,7 @@ from .session import answer, learner_error_from
 class InProcessSession:
     def __init__(self, submission_dir):
         self.submission_dir = Path(submission_dir).resolve()
+        self.source_folder = self.submission_dir
         self.incidents, self.output = [], ""
         self._modules = {}
 

@@ -102,6 +102,7 @@ class LearnerSession:
 
     def __init__(self, submission_dir, limits, launcher, staged):
         self.submission_dir = submission_dir  # the learner's own folder (read by checks as text only)
+        self.source_folder = staged.host_dir / "code"   # the copy the worker imports (method rules read it)
         self.limits = limits
         self.launcher, self.staged = launcher, staged
         self.deadline = time.monotonic() + self.limits.submission_seconds
