@@ -51,7 +51,11 @@ def violations(sources, module, entry):
     """Sorted ``Violation``s for ``module.entry`` in the submission ``sources`` (a ``SourceTree``)."""
     cache = sources._parsed.setdefault(("rules", module), {})
     if not cache:
-        cache.update(_analyse(sources, module))
+        try:
+            cache.update(_analyse(sources, module))
+        except RecursionError:   # nesting deeper than any reader follows: refused, like what cannot be read
+            refused = [Violation(f"{module}.py", 0, "", "is nested too deeply for the grader to follow")]
+            cache.update({entry: refused for entry in RULES[module]})
     return cache.get(entry, [])
 
 

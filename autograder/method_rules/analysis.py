@@ -458,7 +458,7 @@ class Walker:
         if isinstance(node, ast.Import):
             target = alias.name if alias.asname else alias.name.split(".")[0]
             if analysis.sources.resolve(alias.name.split(".")[0]) is not None:
-                return self.submodule(alias.name, node) and Value("submodule", target)
+                return Value("submodule", target) if self.submodule(alias.name, node) else None
             if not allowlist.module_allowed(alias.name):
                 self.flag(node, f"imports {alias.name}, which is not among the modules these exercises may use")
                 return None
@@ -467,8 +467,10 @@ class Walker:
         if analysis.sources.resolve(module.split(".")[0]) is not None:
             if not self.submodule(module, node):
                 return None
-            if analysis.sources.resolve(f"{module}.{alias.name}") is not None:
-                return self.submodule(f"{module}.{alias.name}", node) and Value("submodule", f"{module}.{alias.name}")
+            package = analysis.sources.resolve(module)
+            if package.is_package and analysis.sources.resolve(f"{module}.{alias.name}") is not None:
+                sub = f"{module}.{alias.name}"
+                return Value("submodule", sub) if self.submodule(sub, node) else None
             return self.global_value(module, alias.name, node)
         if not allowlist.module_allowed(module):
             self.flag(node, f"imports from {module}, which is not among the modules these exercises may use")
