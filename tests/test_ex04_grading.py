@@ -75,8 +75,8 @@ BUGS = {
                    "ignored the h0"),
     "the documentation loop of pytorch/pytorch#136926": ({"manual": DOC_LOOP}, "pytorch/pytorch#136926"),
     "calling the rnn itself": ({"manual": CALLS_RNN}, "calls the rnn itself"),
-    "nn.RNN.forward captured at import": ({"manual": CAPTURED_FORWARD}, "while it ran, your code called"),
-    "torch's C function, bypassing the watch": ({"manual": CALLS_C_FUNCTION}, "rnn_tanh"),
+    "nn.RNN.forward captured at import": ({"manual": CAPTURED_FORWARD}, "uses nn.RNN itself"),
+    "torch's C function, bypassing the watch": ({"manual": CALLS_C_FUNCTION}, "uses torch._C"),
 }
 
 VECTORISED = '''

@@ -64,5 +64,10 @@ class InProcessSession:
             return answer(name, response["value"])
         raise learner_error_from(response["error"])
 
+    def observe_fresh(self, name, config, seconds=None):
+        """``observe`` with the modules imported anew (a worker's fresh process, as far as one process can)."""
+        self._modules.clear()
+        return self.observe(name, config, seconds)
+
     def close(self):
         self._modules.clear()

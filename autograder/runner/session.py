@@ -161,6 +161,12 @@ class LearnerSession:
             worker.progress = None
             return self._unwrap(name, message)
 
+    def observe_fresh(self, name, config, seconds=None):
+        """``observe`` in a new worker process, so nothing the learner's code kept in memory (a cache, a
+        generator's state) carries over; later observations go on in that new worker."""
+        self._discard_worker()
+        return self.observe(name, config, seconds)
+
     def close(self):
         self._discard_worker()
 

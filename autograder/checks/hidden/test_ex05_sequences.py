@@ -40,6 +40,6 @@ def test_run_packed_configs(learner, reference, method_rules):
         args = {k: v for k, v in cfg.items() if k not in ("seq_len", "batch_size")}
         args.update(lengths=_lengths(cfg, index), seed=cfg["seed"] % 100_000)
         got, want = observe_packed(learner, reference, args)
+        judge_packed(got, want, args)
         refuse_method(method_rules("ex05_sequences", "run_packed"), f"run_packed(rnn, sequences of lengths "
                       f"{args['lengths']})", "the sequences packed, run and unpacked", PACKING)
-        judge_packed(got, want, args)
