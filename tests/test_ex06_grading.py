@@ -78,7 +78,7 @@ def make_delay_task(n_sequences, seq_len, delay, seed=0):
 """
 BUGS = {
     "train sets the weights by hand for the default run": ({"train": HAND_SET_WEIGHTS},
-                                                          "the ones your loop computes"),
+                                                          "reached by the reference loop's own steps"),
     "make_delay_task ignores the seed behind a per-process cache": ({"task": CACHED_TASK}, "in a fresh process"),
     "no optimizer step": ({"edit": [("        optimizer.step()\n", "")]}, "optimizer.step() never ran"),
     "no zero_grad": ({"edit": [("        optimizer.zero_grad()\n", "")]}, "gradients pile up"),
