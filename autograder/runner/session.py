@@ -163,9 +163,10 @@ class LearnerSession:
 
     def observe_fresh(self, name, config, seconds=None):
         """``observe`` in a new worker process, so nothing the learner's code kept in memory (a cache, a
-        generator's state) carries over; later observations go on in that new worker."""
+        generator's state) carries over; later observations go on in that new worker. A new process pays
+        torch's first-use costs (the optimizer's lazy imports) again: it gets twice the call limit."""
         self._discard_worker()
-        return self.observe(name, config, seconds)
+        return self.observe(name, config, seconds or 2 * self.limits.call_seconds)
 
     def close(self):
         self._discard_worker()
