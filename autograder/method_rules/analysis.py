@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from . import allowlist
 
 BUILTIN_NAMES = frozenset(dir(builtins))
+GETATTR_FAMILY = frozenset({"builtins.getattr", "builtins.setattr", "builtins.delattr"})
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Value:
     name: str = ""       # dotted name (module, external), module name (submodule)
     taint: str = None    # data only: None, "rnn" or "attr"
     node: object = None  # def: (module name, definition node)
+    returns: str = None  # data that can be called (a lambda, a nested def): the taint of what it returns
 
 
 DATA = Value("data")
@@ -257,6 +259,8 @@ class Walker:
         self.previous = {}
         self.returned = None
         self.isinstance_depth = 0
+        self.callee_node = None             # the expression being called right now (getattr may be called)
+        self.returns = {}                   # local name -> taint of what calling it returns
         self.locals, self.declared_global = self._locals()
 
     # -- bookkeeping ---------------------------------------------------------------------
@@ -300,6 +304,9 @@ class Walker:
         self.binds.setdefault(name, set()).add(value)
         if value.kind == "data" and value.taint:
             self.taints[name] = _join_taint(Value("data", taint=self.taints.get(name)), value)
+        if value.returns:
+            self.returns[name] = _join_taint(Value("data", taint=self.returns.get(name)),
+                                             Value("data", taint=value.returns))
 
     def bind_target(self, target, value, node):
         if isinstance(target, ast.Name):
@@ -391,8 +398,8 @@ class Walker:
                 value = self.expr(node.value)
                 if value.taint == "rnn":
                     self.flag(node, "returns the rnn, which the rules cannot follow")
-                elif value.taint == "attr" or value.kind != "data":
-                    self.returned = "attr" if value.kind == "data" or self.returned == "attr" else self.returned
+                elif "attr" in (value.taint, value.returns):
+                    self.returned = "attr"
         elif isinstance(node, ast.Expr):
             self.expr(node.value)
         elif isinstance(node, (ast.Raise,)):
@@ -426,6 +433,8 @@ class Walker:
             self.body(node.body)     # a class body runs when the class is defined; its methods below
         elif not self.import_time:
             self.body(node.body)
+            if node is not self.unit:   # a nested def: calling it gives what the unit's returns may hold
+                self.bind(node.name, Value("data", returns=self.returned))
 
     def definition_header(self, node):
         """Decorators, defaults and annotations: evaluated when the definition runs."""
@@ -502,8 +511,11 @@ class Walker:
                 return next(iter(modules))
             if modules:
                 self.flag(node, f"`{name}` holds a module only some of the time, which the rules cannot follow")
-            return Value("data", taint=self.taints.get(name))
-        return self.global_value(self.module.name, name, node)
+            return Value("data", taint=self.taints.get(name), returns=self.returns.get(name))
+        value = self.global_value(self.module.name, name, node)
+        if value.kind == "external" and value.name in GETATTR_FAMILY and node is not self.callee_node:
+            self.flag(node, f"uses {name} as a value: the rules follow it only when it is called directly")
+        return value
 
     def global_value(self, module_name, name, node):
         info = self.analysis.info(module_name)
@@ -650,8 +662,10 @@ class Walker:
         if isinstance(node, ast.Lambda):
             for default in node.args.defaults + [d for d in node.args.kw_defaults if d is not None]:
                 self.expr(default)
-            self.expr(node.body)
-            return DATA
+            body = self.expr(node.body)
+            if body.taint == "rnn":
+                self.flag(node, "hands the rnn out of a lambda, where the rules cannot follow it")
+            return Value("data", returns=_join_taint(body, Value("data", taint=body.returns)))
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             for generator in node.generators:
                 iterated = self.expr(generator.iter)
@@ -716,13 +730,18 @@ class Walker:
             return DATA
         if value.kind in ("module", "submodule"):
             self.flag(node, "puts a module inside a container, where the rules cannot follow it")
-        return value if value.kind == "data" else DATA
+        return Value("data", taint=_join_taint(value, Value("data", taint=value.returns))) \
+            if value.kind == "data" else DATA
 
     # -- calls -------------------------------------------------------------------------------
 
     def call(self, node):
         func = node.func
-        callee = self.expr(func)
+        saved, self.callee_node = self.callee_node, func
+        try:
+            callee = self.expr(func)
+        finally:
+            self.callee_node = saved
         special = callee.name[len("builtins."):] if callee.kind == "external" and \
             callee.name.startswith("builtins.") else None
         if special in ("getattr", "setattr", "delattr"):
@@ -750,7 +769,10 @@ class Walker:
         for argument, value in arguments:
             if value.taint == "rnn" and special not in allowlist.LOOKS_ONLY:
                 self.flag(argument, "hands the rnn to a function the rules cannot follow (it could run it)")
-        taint = _join_taint(receiver, *[v for _, v in arguments if v.taint != "rnn"])
+            if value.kind in ("module", "submodule") and special not in allowlist.LOOKS_ONLY:
+                self.flag(argument, f"hands the module {value.name} to a function the rules cannot follow")
+        taint = _join_taint(receiver, *[v for _, v in arguments if v.taint != "rnn"],
+                            Value("data", taint=callee.returns))
         if taint == "attr" and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
             self.bind(func.value.id, ATTR)   # list.append(w) and the like: the container now holds it
         if receiver is not None and receiver.taint == "rnn":

@@ -86,6 +86,13 @@ ATTACKS = {
                "    return getattr(torch, 'rnn_' + nonlinearity + '_cell')(x_t, h_prev, w_ih, w_hh, b_ih, b_hh)\n"
                + _SOLUTION[_SOLUTION.index("def manual_rnn("):]},
         "ex04_manual_rnn", "rnn_cell", "computed name"),
+    "functools.reduce over getattr": (
+        _ex04('functools.reduce(getattr, ["_VF", "rnn_" + rnn.nonlinearity], torch)', header="import functools\n"),
+        "ex04_manual_rnn", "manual_rnn", "getattr as a value"),
+    "a lambda that hands out what a computed getattr found": (
+        {EX04: CELL + "\n\ndef manual_rnn(rnn, x, h0=None):\n    get = lambda: getattr(rnn, 'for' + 'ward')\n"
+                      "    return get()(x, h0)\n"},
+        "ex04_manual_rnn", "manual_rnn", "computed name"),
     "count_parameters from a built nn.RNN": (
         {"ex01_rnn_layer.py": (SOLUTIONS / "ex01_rnn_layer.py").read_text().replace(
             "    num_directions = 2 if bidirectional else 1\n    per_direction_bias",
