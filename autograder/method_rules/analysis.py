@@ -426,8 +426,6 @@ class Walker:
         """A def or class: what runs when it is defined, and (unless only import time is read) its body."""
         self.definition_header(node)
         if isinstance(node, ast.ClassDef):
-            pass
-        if isinstance(node, ast.ClassDef):
             for part in node.bases + [k.value for k in node.keywords]:
                 self.expr(part)
             self.body(node.body)     # a class body runs when the class is defined; its methods below

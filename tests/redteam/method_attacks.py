@@ -93,6 +93,13 @@ ATTACKS = {
         {EX04: CELL + "\n\ndef manual_rnn(rnn, x, h0=None):\n    get = lambda: getattr(rnn, 'for' + 'ward')\n"
                       "    return get()(x, h0)\n"},
         "ex04_manual_rnn", "manual_rnn", "computed name"),
+    "torch patched at import with a function that runs the rnn": (
+        {EX04: CELL + "\n\ndef _run(layer, x, h0):\n    return layer(x, h0)\n\n\ntorch.flip = _run\n\n\n"
+                      "def manual_rnn(rnn, x, h0=None):\n    return torch.flip(rnn, x, h0)\n"},
+        "ex04_manual_rnn", "manual_rnn", "changes torch.flip"),
+    "a package folder shadowing the module the grader would read": (
+        {"ex04_manual_rnn/__init__.py": CELL + CALL_KERNEL.replace("KERNEL", "torch._VF.rnn_tanh")},
+        "ex04_manual_rnn", "manual_rnn", "torch._VF"),
     "count_parameters from a built nn.RNN": (
         {"ex01_rnn_layer.py": (SOLUTIONS / "ex01_rnn_layer.py").read_text().replace(
             "    num_directions = 2 if bidirectional else 1\n    per_direction_bias",
