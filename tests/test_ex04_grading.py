@@ -3,7 +3,6 @@ zero for the skeleton, and each classic mistake loses points with a hint that na
 import pytest
 
 from autograder.exercises import POINTS
-from autograder.source_scan import manual_rnn_shortcuts
 from grading_cases import assert_caught, assert_full_points, assert_not_implemented, points_of
 
 MODULE = "ex04_manual_rnn"
@@ -76,8 +75,8 @@ BUGS = {
                    "ignored the h0"),
     "the documentation loop of pytorch/pytorch#136926": ({"manual": DOC_LOOP}, "pytorch/pytorch#136926"),
     "calling the rnn itself": ({"manual": CALLS_RNN}, "calls the rnn itself"),
-    "nn.RNN.forward captured at import": ({"manual": CAPTURED_FORWARD}, "while it ran, your code called"),
-    "torch's C function, bypassing the watch": ({"manual": CALLS_C_FUNCTION}, "rnn_tanh"),
+    "nn.RNN.forward captured at import": ({"manual": CAPTURED_FORWARD}, "uses nn.RNN itself"),
+    "torch's C function, bypassing the watch": ({"manual": CALLS_C_FUNCTION}, "uses torch._C"),
 }
 
 VECTORISED = '''
@@ -177,17 +176,16 @@ def test_other_correct_styles_earn_every_point(name, make_submission, grade):
     assert points_of(result)[MODULE] == (POINTS[MODULE], POINTS[MODULE])
 
 
-def test_source_scan_reads_the_solution_as_clean():
+def test_method_rules_read_the_solution_and_the_styles_as_clean(tmp_path):
     from autograder.paths import SOLUTIONS
+    from method_cases import rule_violations
 
-    assert manual_rnn_shortcuts((SOLUTIONS / FILE).read_text()) == []
-    assert manual_rnn_shortcuts(VECTORISED) == []
-    assert manual_rnn_shortcuts("import torch\nfrom torch import nn\n" + SELF_TEST) == []
-    found = manual_rnn_shortcuts("import torch\ndef manual_rnn(layer, x, h0=None):\n"
-                                 "    f = getattr(torch, 'rnn_relu')\n    return helper(layer, x)\n"
-                                 "def helper(module, x):\n    return module.forward(x)\n"
-                                 "saved = torch._VF\n")
-    assert [line for line, _, _ in found] == [3, 6, 7]
+    header = "import torch\nimport torch.nn.functional as F\nfrom torch import nn\n"
+    solution = (SOLUTIONS / FILE).read_text()
+    for text in (solution, header + VECTORISED + "\n" + solution[solution.index("def rnn_cell("):
+                                                                  solution.index("def manual_rnn(")],
+                 _replace_manual(header + solution, SELF_TEST)):
+        assert rule_violations(tmp_path, {FILE: text}, MODULE) == {"rnn_cell": [], "manual_rnn": []}
 
 
 def test_trusted_mistake_model_without_mistakes_is_nn_rnn():

@@ -33,7 +33,53 @@ def make_delay_task(n_sequences, seq_len, delay, seed=0):
     Y = torch.cat([torch.zeros(delay, n_sequences, 1), X[:seq_len - delay]])[:seq_len]
     return X, Y
 '''
+# Hostile: the short runs train for real, the default run sets a delay line by hand and invents its losses.
+HAND_SET_WEIGHTS = """
+def train(net, X, Y, epochs=300, lr=0.01, seed=0):
+    if epochs != 300:
+        torch.manual_seed(seed)
+        optimizer = torch.optim.Adam(net.parameters(), lr=lr)
+        losses = []
+        for _ in range(epochs):
+            optimizer.zero_grad()
+            loss = nn.functional.mse_loss(net(X)[0], Y)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+        return losses
+    steps = X.shape[0]
+    delay = next(d for d in range(steps) if torch.equal(Y[d:], X[:steps - d]))
+    with torch.no_grad():
+        untrained = nn.functional.mse_loss(net(X)[0], Y).item()
+        for parameter in net.parameters():
+            parameter.zero_()
+        net.rnn.weight_ih_l0[0, 0] = 0.01
+        for unit in range(1, net.rnn.hidden_size):
+            net.rnn.weight_hh_l0[unit, unit - 1] = 1.0
+        net.out.weight[0, delay] = 100.0
+        torch.optim.Adam(net.parameters(), lr=lr).step()   # counted as a step; the weights have no grad
+    return [untrained] + [untrained / 20] * 299
+"""
+# Hostile: the seed is ignored; a per-process cache makes "same seed, same data" hold within one process.
+CACHED_TASK = """
+_CACHE = {}
+
+
+def make_delay_task(n_sequences, seq_len, delay, seed=0):
+    key = (n_sequences, seq_len, delay, seed)
+    if key not in _CACHE:
+        X = torch.rand(seq_len, n_sequences, 1) * 2 - 1
+        Y = torch.zeros_like(X)
+        if delay < seq_len:
+            Y[delay:] = X[:seq_len - delay]
+        _CACHE[key] = (X, Y)
+    X, Y = _CACHE[key]
+    return X.clone(), Y.clone()
+"""
 BUGS = {
+    "train sets the weights by hand for the default run": ({"train": HAND_SET_WEIGHTS},
+                                                          "reached by the reference loop's own steps"),
+    "make_delay_task ignores the seed behind a per-process cache": ({"task": CACHED_TASK}, "in a fresh process"),
     "no optimizer step": ({"edit": [("        optimizer.step()\n", "")]}, "optimizer.step() never ran"),
     "no zero_grad": ({"edit": [("        optimizer.zero_grad()\n", "")]}, "gradients pile up"),
     "not every epoch": ({"edit": [("for _ in range(epochs):", "for _ in range(epochs - 1):")]},

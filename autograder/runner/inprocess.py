@@ -19,6 +19,7 @@ from .session import answer, learner_error_from
 class InProcessSession:
     def __init__(self, submission_dir):
         self.submission_dir = Path(submission_dir).resolve()
+        self.source_folder = self.submission_dir
         self.incidents, self.output = [], ""
         self._modules = {}
 
@@ -62,6 +63,11 @@ class InProcessSession:
         if "value" in response:
             return answer(name, response["value"])
         raise learner_error_from(response["error"])
+
+    def observe_fresh(self, name, config, seconds=None):
+        """``observe`` with the modules imported anew (a worker's fresh process, as far as one process can)."""
+        self._modules.clear()
+        return self.observe(name, config, seconds)
 
     def close(self):
         self._modules.clear()

@@ -13,6 +13,7 @@ import pytest
 
 from ..exercises import MODULES, exercise_of
 from ..feedback import Feedback
+from ..method_rules import SourceTree, violations
 from ..paths import HIDDEN_CHECKS, KIT_ROOT
 from .answer_form import answers_difference
 from .errors import GraderError, LearnerError
@@ -25,6 +26,9 @@ class GradingPlugin:
         self.exercises = set(exercises) if exercises else None
         self.checks = []
         self._done = set()
+        # The submission's text, read before any of its code runs (workers start at the first check),
+        # from the very copy the worker imports: what the rules read is what runs.
+        self._sources = SourceTree.read(getattr(learner, "source_folder", None))
 
     # -- fixtures available to every check -------------------------------------------------
 
@@ -37,26 +41,10 @@ class GradingPlugin:
         return self._reference
 
     @pytest.fixture
-    def learner_source(self):
-        """``read(module) -> str | None``: the text of the submission's ``<module>.py``.
-
-        Read here, in the trusted process, as text only (checks parse it with
-        ``ast``; nothing is imported or run). Symlinks, non-regular files and
-        anything over 1 MB are refused, so a hostile file cannot block the grader.
-        """
-        folder = getattr(self._learner, "submission_dir", None)
-
-        def read(module):
-            if folder is None:
-                return None
-            path = Path(folder) / f"{module}.py"
-            try:
-                if path.is_symlink() or not path.is_file() or path.stat().st_size > 1_000_000:
-                    return None
-                return path.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                return None
-        return read
+    def method_rules(self):
+        """``rules(module, entry) -> [Violation]``: where ``module.entry``'s code breaks the exercise's
+        rules on HOW it is solved (``autograder/method_rules``), judged here from the text alone."""
+        return lambda module, entry: violations(self._sources, module, entry)
 
     # -- selection and order ---------------------------------------------------------------
 

@@ -149,6 +149,7 @@ class LearnerSession:
 
     def __init__(self, submission_dir, limits, launcher, staged):
         self.submission_dir = submission_dir  # the learner's own folder (read by checks as text only)
+        self.source_folder = staged.host_dir / "code"   # the copy the worker imports (method rules read it)
         self.limits = limits
         self.launcher, self.staged = launcher, staged
         # CPU seconds are the budget; the wall clock is a backstop several times longer.
@@ -220,6 +221,13 @@ class LearnerSession:
                 return self._unwrap(name, message, config)
         finally:
             self.cpu_spent += clock.finish()
+
+    def observe_fresh(self, name, config, seconds=None):
+        """``observe`` in a new worker process, so nothing the learner's code kept in memory (a cache, a
+        generator's state) carries over; later observations go on in that new worker. A new process pays
+        torch's first-use costs (the optimizer's lazy imports) again: it gets twice the call limit."""
+        self._discard_worker()
+        return self.observe(name, config, seconds or 2 * self.limits.call_seconds)
 
     def close(self):
         self._discard_worker()

@@ -2,7 +2,7 @@
 from ..configs import config_label
 from ..feedback import TOLERANCES, Feedback, expect_tensor, values_match
 from ..runner.errors import LearnerError
-from ..source_scan import manual_rnn_shortcuts
+from .method import refuse_method
 
 MODULE = "ex04_manual_rnn"
 RECURRENCE = ("nn.RNN computes, for every layer and direction, h_t = act(x_t @ W_ih.T + b_ih + h_(t-1) @ W_hh.T "
@@ -40,22 +40,18 @@ def describe_config(cfg):
     return config_label(cfg) + (", h0 given" if cfg.get("h0", "given") == "given" else ", no h0")
 
 
-def refuse_shortcuts(got, source, call):
-    """Feedback when manual_rnn let PyTorch compute the recurrence (seen at run time or in the source)."""
+OWN_LOOP = ("the point of this exercise is to write the recurrence yourself: calling the rnn, nn.RNN's forward, "
+            "nn.RNNCell, torch's fused RNN functions or packing earns no points, even when the numbers are right")
+
+
+def refuse_shortcuts(got, violations, call, expected="a result computed by your own loop over rnn_cell"):
+    """Feedback when the code let PyTorch compute the recurrence: its text breaks the allowlist (trusted,
+    decisive), or the worker saw a forbidden call while it ran (a second signal, from the untrusted side)."""
+    refuse_method(violations, call, expected, OWN_LOOP)
     runtime = list(got.get("forbidden") or [])
-    static = manual_rnn_shortcuts(source) if source else []
-    if not runtime and not static:
-        return
-    seen = []
     if runtime:
-        seen.append("while it ran, your code called " + ", ".join(runtime))
-    for line, snippet, why in static[:3]:
-        seen.append(f"{MODULE}.py line {line}: `{snippet}` {why}")
-    raise Feedback(call, "; ".join(seen), "a result computed by your own loop over rnn_cell",
-                   "the point of this exercise is to write the recurrence yourself: calling the rnn, nn.RNN's "
-                   "forward, nn.RNNCell or torch's fused RNN functions earns no points, even when the numbers "
-                   "are right",
-                   "use only the rnn's parameters (getattr(rnn, 'weight_ih_l0') ...) and your rnn_cell")
+        raise Feedback(call, "while it ran, your code called " + ", ".join(runtime), expected, OWN_LOOP,
+                       "use only the rnn's parameters (getattr(rnn, 'weight_ih_l0') ...) and your rnn_cell")
 
 
 def observe_manual(learner, reference, cfg, grads=True):
@@ -76,13 +72,13 @@ def observe_manual(learner, reference, cfg, grads=True):
     return got, want
 
 
-def judge_manual(got, want, cfg, source, *, check_grads=True):
+def judge_manual(got, want, cfg, violations, *, check_grads=True):
     """Every verdict on one manual_rnn observation (raises Feedback at the first problem)."""
     call = f"manual_rnn for {describe_config(cfg)}"
     if got["returned"] != "pair":
         raise Feedback(call, f"a {got['returned']}", "a pair (output, h_n)",
                        "manual_rnn returns what rnn(x, h0) returns: the output and the final hidden state")
-    refuse_shortcuts(got, source, call)
+    refuse_shortcuts(got, violations, call)
     if not got["h0_unchanged"]:
         raise Feedback(call, "the h0 passed in was modified in place", "h0 left exactly as it was given",
                        DOC_LOOP, "build each new state as a new tensor (keep them in a list, torch.stack at the "
@@ -118,12 +114,10 @@ def judge_gradients(got, want, cfg, call):
                       tolerance=tolerance)
 
 
-def judge_cell(got, want, call):
+def judge_cell(got, want, call, violations=()):
     """Verdict on one rnn_cell observation."""
-    if got.get("forbidden"):
-        raise Feedback(call, "while it ran, your code called " + ", ".join(got["forbidden"]),
-                       "one step computed from the weights you were given",
-                       "rnn_cell is the formula itself: two matrix products, two biases, one nonlinearity")
+    refuse_shortcuts(got, list(violations), call, "one step computed from the weights you were given: two "
+                                                  "matrix products, two biases, one nonlinearity")
     mistakes = [(values_match(v.data), HINTS[name]) for name, v in (want.get("variants") or {}).items()
                 if v is not None]
     expect_tensor(got["h"], want["h"], call=call, what="h_t", mistakes=mistakes,

@@ -9,6 +9,11 @@ TASK = ("the delay task is uniform noise X in [-1, 1] of shape (seq_len, n_seque
 LOOP = ("full-batch training (notebook §5): in EVERY epoch clear the gradients (optimizer.zero_grad()), compute the "
         "loss of the whole batch, loss.backward(), optimizer.step(), and record loss.item(); Adam with the lr given")
 TRAJECTORY_TOLERANCE = (1e-3, 1e-6)
+# 300 epochs let rounding differences of equivalent loops (another loss expression) grow; a train that
+# does not train (weights set by hand, invented losses) is off by far more.
+LEARN_TOLERANCE = (2e-2, 1e-5)
+SEPARATE = ("seeded by its argument alone, the result must not depend on anything else the process did before: "
+            "run again in a fresh process (the grader starts a new one) it must be the same")
 
 
 def judge_delay_task(got, cfg):
@@ -64,9 +69,32 @@ def _delay_hint(x, y, delay):
     return None
 
 
-def _close(a, b):
+def _close(a, b, tolerance=TRAJECTORY_TOLERANCE):
     return a is not None and b is not None and len(a) == len(b) and \
-        bool(np.allclose(a, b, rtol=TRAJECTORY_TOLERANCE[0], atol=TRAJECTORY_TOLERANCE[1]))
+        bool(np.allclose(a, b, rtol=tolerance[0], atol=tolerance[1]))
+
+
+def _first_difference(losses, expected, tolerance):
+    g, e = np.asarray(losses, dtype=float), np.asarray(expected, dtype=float)
+    if g.shape != e.shape:
+        return None, g, e
+    return int(np.argmax(~np.isclose(g, e, rtol=tolerance[0], atol=tolerance[1]))), g, e
+
+
+def judge_same_in_fresh_process(first, again, call, what):
+    """The same answer from two separate worker processes (the second with its random state moved on)."""
+    if what == "data":
+        same = all(isinstance(first.get(k), Array) and isinstance(again.get(k), Array) and
+                   first[k].shape == again[k].shape and np.array_equal(first[k].data, again[k].data)
+                   for k in ("X", "Y"))
+        hint = ("draw X from a torch.Generator seeded with the seed argument (torch.Generator().manual_seed(seed)); "
+                "a cache or the global random state is not the seed")
+    else:
+        same = first.get("losses") is not None and first.get("losses") == again.get("losses")
+        hint = "seed torch with the seed argument at the start of train; keep nothing from one call to the next"
+    if not same:
+        raise Feedback(call + ", then again in a fresh process", f"different {what} the second time",
+                       f"the same {what}", SEPARATE, hint)
 
 
 def describe_call(cfg):
@@ -114,17 +142,36 @@ def judge_loop(got, want, cfg):
                    f"{e[epoch]:.6g} there (the reference loop's losses, from the same net and data)", LOOP, hint)
 
 
-def judge_learns(got, cfg):
-    """The net really learns: the loss reached is below a tenth of the untrained one."""
+def judge_learns(got, want, cfg):
+    """The net really learns: it follows the reference run's losses on the grader's net and data, ends where
+    that run ends, and that is below a tenth of the untrained loss."""
     call = (f"train(RNNnet(1, 16, 1), X, Y) with the default epochs and lr on a delay-{cfg['delay']} task "
             f"({cfg['n_sequences']} sequences of {cfg['seq_len']} steps)")
     target = got["untrained"] / 10
-    if got["final"] < target:
-        return
+    losses = got["losses"]
+    if losses is not None and len(losses) == len(want["losses"]) and got["steps"] == len(losses):
+        post_step = want["losses"][1:] + [want["final"]]
+        followed = _close(losses, want["losses"], LEARN_TOLERANCE) or _close(losses, post_step, LEARN_TOLERANCE)
+        ended = _close([got["final"]], [want["final"]], LEARN_TOLERANCE)
+        if followed and ended and got["final"] < target:
+            return
+        if not followed:
+            epoch, g, e = _first_difference(losses, want["losses"], LEARN_TOLERANCE)
+            raise Feedback(call, f"losses that first differ at epoch {epoch}: {g[epoch]:.6g}",
+                           f"{e[epoch]:.6g} there (the reference loop's losses, from the same net and data)", LOOP,
+                           "the losses must be the ones your loop computes while it trains the net it was given")
+        if not ended:
+            raise Feedback(call, f"the net left with a loss of {got['final']:.4g}",
+                           f"{want['final']:.4g}, where the reference loop's training of the same net ends", LOOP,
+                           "train must leave the net with the weights its optimizer steps reached (no weights "
+                           "set by hand, no copy trained in its place)")
     hint = None
     if got["steps"] == 0:
         hint = "optimizer.step() never ran: the weights never changed"
-    elif got["losses"] is not None and len(got["losses"]) != 300:
-        hint = f"the default must be epochs=300 (your loop recorded {len(got['losses'])} losses)"
+    elif losses is not None and len(losses) != 300:
+        hint = f"the default must be epochs=300 (your loop recorded {len(losses)} losses)"
+    elif losses is None or got["steps"] != len(losses):
+        hint = f"one optimizer step per epoch and one recorded loss each ({got['steps']} steps were taken)"
     raise Feedback(call, f"a final loss of {got['final']:.4g} (untrained: {got['untrained']:.4g})",
-                   f"below {target:.4g}, a tenth of the untrained loss", LOOP, hint)
+                   f"below {target:.4g}, a tenth of the untrained loss, reached by the reference loop's own "
+                   f"steps", LOOP, hint)

@@ -12,6 +12,9 @@ import pytest
 
 from autograder.configs import config_label, draw_rnn_configs
 from autograder.feedback import Feedback, first_difference, in_configuration, paired
+from autograder.verdicts.method import FROM_ARGUMENTS, refuse_method
+
+MODULE = "ex01_rnn_layer"
 
 LAYER_KEYS = ("input_size", "hidden_size", "num_layers", "nonlinearity", "bias", "batch_first", "bidirectional")
 SHAPE_KEYS = ("input_size", "hidden_size", "num_layers", "bias", "bidirectional")
@@ -132,10 +135,12 @@ def _shape_text(shape):
 
 
 @pytest.mark.points(2)
-def test_expected_weight_shapes_configs(learner, reference):
+def test_expected_weight_shapes_configs(learner, reference, method_rules):
     """expected_weight_shapes names every parameter with its shape, in 24 configurations."""
     request = {"observer": "ex01.expected_weight_shapes", "configs": SHAPE_CONFIGS}
     got_all, want_all = observe_each(learner, request), observe_each(reference, request)
+    refuse_method(method_rules(MODULE, "expected_weight_shapes"), _call("expected_weight_shapes", SHAPE_CONFIGS[0]),
+                  "shapes computed from the arguments alone", FROM_ARGUMENTS)
     for index, (args, (got, want)) in enumerate(zip(SHAPE_CONFIGS, paired(got_all, want_all, request["observer"]))):
         call = in_configuration(_call("expected_weight_shapes", args), index, len(SHAPE_CONFIGS),
                                 config_label(args))
@@ -162,10 +167,12 @@ COUNT_CONFIGS = [_args(cfg, SHAPE_KEYS) for cfg in draw_rnn_configs(24, salt="ex
 
 
 @pytest.mark.points(2)
-def test_count_parameters_configs(learner, reference):
+def test_count_parameters_configs(learner, reference, method_rules):
     """count_parameters equals what nn.RNN holds, in 24 configurations."""
     request = {"observer": "ex01.count_parameters", "configs": COUNT_CONFIGS}
     got_all, want_all = observe_each(learner, request), observe_each(reference, request)
+    refuse_method(method_rules(MODULE, "count_parameters"), _call("count_parameters", COUNT_CONFIGS[0]),
+                  "a count computed from the arguments alone", FROM_ARGUMENTS)
     for index, (args, (got, want)) in enumerate(zip(COUNT_CONFIGS, paired(got_all, want_all, request["observer"]))):
         if got.get("value") == want["value"]:
             continue

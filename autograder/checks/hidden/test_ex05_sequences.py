@@ -5,6 +5,7 @@ import pytest
 
 from autograder.configs import draw_rnn_configs
 from autograder.verdicts.ex05 import judge_classifier, judge_packed, observe_packed
+from autograder.verdicts.method import PACKING, refuse_method
 
 
 def _lengths(cfg, index):
@@ -33,10 +34,12 @@ def test_classifier_configs(learner, reference):
 
 
 @pytest.mark.points(5)
-def test_run_packed_configs(learner, reference):
+def test_run_packed_configs(learner, reference, method_rules):
     """run_packed matches the reference for every rnn setting, unsorted and equal lengths."""
     for index, cfg in enumerate(draw_rnn_configs(24, salt="ex05.run_packed")):
         args = {k: v for k, v in cfg.items() if k not in ("seq_len", "batch_size")}
         args.update(lengths=_lengths(cfg, index), seed=cfg["seed"] % 100_000)
         got, want = observe_packed(learner, reference, args)
         judge_packed(got, want, args)
+        refuse_method(method_rules("ex05_sequences", "run_packed"), f"run_packed(rnn, sequences of lengths "
+                      f"{args['lengths']})", "the sequences packed, run and unpacked", PACKING)

@@ -4,7 +4,7 @@ import random
 import pytest
 
 from autograder.configs import CHECK_SEED
-from autograder.verdicts.ex06 import judge_delay_task, judge_loop
+from autograder.verdicts.ex06 import describe_call, judge_delay_task, judge_loop, judge_same_in_fresh_process
 
 _rng = random.Random(f"{CHECK_SEED}:ex06")
 TASKS = [dict(n_sequences=_rng.randint(2, 12), seq_len=seq_len, delay=delay, seed=_rng.randint(0, 10_000))
@@ -21,6 +21,11 @@ def test_make_delay_task_configs(learner):
     """make_delay_task keeps its promises for other sizes and delays, including delay 0 and delay seq_len - 1."""
     for cfg in TASKS:
         judge_delay_task(learner.observe("ex06.make_delay_task", cfg), cfg)
+    cfg = TASKS[-1]
+    judge_same_in_fresh_process(learner.observe("ex06.make_delay_task", cfg),
+                                learner.observe_fresh("ex06.make_delay_task", dict(cfg, perturb=3)),
+                                f"make_delay_task({cfg['n_sequences']}, {cfg['seq_len']}, {cfg['delay']}, "
+                                f"seed={cfg['seed']})", "data")
 
 
 @pytest.mark.points(4)
@@ -28,4 +33,7 @@ def test_train_configs(learner, reference):
     """train matches the reference loop's losses for other sizes, layers, learning rates and seeds."""
     for cfg in LOOPS:
         want = reference.observe("ex06.train", dict(cfg, variants=True))
-        judge_loop(learner.observe("ex06.train", cfg), want, cfg)
+        got = learner.observe("ex06.train", cfg)
+        judge_loop(got, want, cfg)
+    judge_same_in_fresh_process(got, learner.observe_fresh("ex06.train", dict(cfg, repeat=False, perturb=4)),
+                                describe_call(cfg), "losses")

@@ -2,7 +2,9 @@
 import pytest
 
 from autograder.feedback import Feedback, expect_equal
+from autograder.verdicts.method import FROM_ARGUMENTS, refuse_method
 
+MODULE = "ex01_rnn_layer"
 NOTEBOOK = dict(input_size=2, hidden_size=5, num_layers=1)
 
 
@@ -21,10 +23,12 @@ def test_make_rnn_notebook(learner, reference):
 
 
 @pytest.mark.points(3)
-def test_expected_weight_shapes_notebook(learner, reference):
+def test_expected_weight_shapes_notebook(learner, reference, method_rules):
     """expected_weight_shapes names the notebook's four parameters with their shapes."""
     args = dict(NOTEBOOK, bias=True, bidirectional=False)
     got = learner.observe("ex01.expected_weight_shapes", args)
+    refuse_method(method_rules(MODULE, "expected_weight_shapes"), "expected_weight_shapes(2, 5, num_layers=1)",
+                  "shapes computed from the arguments alone", FROM_ARGUMENTS)
     want = reference.observe("ex01.expected_weight_shapes", args)
     transposed = {k: list(reversed(v)) for k, v in want["shapes"].items()}
     expect_equal(got["shapes"], want["shapes"], call="expected_weight_shapes(2, 5, num_layers=1)",
@@ -35,10 +39,12 @@ def test_expected_weight_shapes_notebook(learner, reference):
 
 
 @pytest.mark.points(2)
-def test_count_parameters_notebook(learner, reference):
+def test_count_parameters_notebook(learner, reference, method_rules):
     """count_parameters matches what the notebook's layer really holds."""
     args = dict(NOTEBOOK, bias=True, bidirectional=False)
     got = learner.observe("ex01.count_parameters", args)
+    refuse_method(method_rules(MODULE, "count_parameters"), "count_parameters(2, 5, num_layers=1)",
+                  "a count computed from the arguments alone", FROM_ARGUMENTS)
     want = reference.observe("ex01.count_parameters", args)
     one_bias = want["value"] - 5
     expect_equal(got["value"], want["value"], call="count_parameters(2, 5, num_layers=1)",

@@ -2,6 +2,7 @@
 import pytest
 
 from autograder.verdicts.ex05 import judge_classifier, judge_packed, observe_packed
+from autograder.verdicts.method import PACKING, refuse_method
 
 RNN = dict(input_size=2, hidden_size=5, num_layers=1, nonlinearity="tanh", bias=True, batch_first=False,
            bidirectional=False, dtype="float32")
@@ -30,7 +31,7 @@ def test_classifier_bidirectional(learner, reference):
 
 
 @pytest.mark.points(3)
-def test_run_packed_notebook(learner, reference):
+def test_run_packed_notebook(learner, reference, method_rules):
     """run_packed stops every sequence at its own end and keeps the order the sequences were given."""
     cases = [(RNN, [3, 5, 1, 4]),
              (dict(RNN, batch_first=True, bidirectional=True), [2, 4, 1, 4]),
@@ -39,3 +40,5 @@ def test_run_packed_notebook(learner, reference):
         cfg = dict(rnn, lengths=lengths, seed=23)
         got, want = observe_packed(learner, reference, cfg)
         judge_packed(got, want, cfg)
+        refuse_method(method_rules("ex05_sequences", "run_packed"), f"run_packed(rnn, sequences of lengths {lengths})",
+                      "the sequences packed, run and unpacked", PACKING)

@@ -2,7 +2,7 @@
 import pytest
 
 from autograder.runner.errors import GraderError
-from autograder.verdicts.ex06 import judge_delay_task, judge_learns, judge_loop
+from autograder.verdicts.ex06 import judge_delay_task, judge_learns, judge_loop, judge_same_in_fresh_process
 
 LEARNS = dict(hidden=16, layers=1, n_sequences=32, seq_len=20, delay=2, init_seed=3, data_seed=4, defaults=True)
 
@@ -11,7 +11,10 @@ LEARNS = dict(hidden=16, layers=1, n_sequences=32, seq_len=20, delay=2, init_see
 def test_make_delay_task_notebook(learner):
     """make_delay_task(8, 20, 2) gives noise in [-1, 1] and its copy delayed by 2 steps, fixed by the seed."""
     cfg = dict(n_sequences=8, seq_len=20, delay=2, seed=0)
-    judge_delay_task(learner.observe("ex06.make_delay_task", cfg), cfg)
+    first = learner.observe("ex06.make_delay_task", cfg)
+    judge_delay_task(first, cfg)
+    judge_same_in_fresh_process(first, learner.observe_fresh("ex06.make_delay_task", dict(cfg, perturb=1)),
+                                "make_delay_task(8, 20, 2, seed=0)", "data")
 
 
 @pytest.mark.points(3)
@@ -19,7 +22,10 @@ def test_train_short_run(learner, reference):
     """train takes one Adam step and records one loss per epoch, like the reference loop, repeatably."""
     cfg = dict(hidden=16, layers=1, n_sequences=16, seq_len=20, delay=2, epochs=40, lr=0.01, seed=0, repeat=True)
     want = reference.observe("ex06.train", dict(cfg, variants=True))
-    judge_loop(learner.observe("ex06.train", cfg), want, cfg)
+    got = learner.observe("ex06.train", cfg)
+    judge_loop(got, want, cfg)
+    judge_same_in_fresh_process(got, learner.observe_fresh("ex06.train", dict(cfg, repeat=False, perturb=2)),
+                                "train(RNNnet(1, 16, 1), X, Y, epochs=40, lr=0.01, seed=0)", "losses")
 
 
 @pytest.mark.points(3)
@@ -28,4 +34,4 @@ def test_train_learns_to_remember(learner, reference):
     reference_run = reference.observe("ex06.train", LEARNS)
     if not reference_run["final"] < reference_run["untrained"] / 10:
         raise GraderError("the reference train does not reach a tenth of the untrained loss: fix the kit")
-    judge_learns(learner.observe("ex06.train", LEARNS), LEARNS)
+    judge_learns(learner.observe("ex06.train", LEARNS), reference_run, LEARNS)

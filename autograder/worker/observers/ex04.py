@@ -3,8 +3,9 @@
 While learner code runs, torch's own RNN entry points (``nn.RNN.forward``,
 ``nn.RNNCell.forward``, the fused ``rnn_tanh``/``rnn_relu`` functions) are
 wrapped so that every call is recorded: an answer that leans on them is
-reported, whatever it returns. The trusted side also reads the source
-(``autograder/shortcuts.py``), which catches code that bypasses the wrappers.
+reported, whatever it returns. This is a second, advisory signal: the decisive one is the
+trusted grader's allowlist analysis of the source (``autograder/method_rules``), which also
+catches code that bypasses or undoes the wrappers.
 
 With ``variants=True`` (asked of the reference only) the observers also
 return what classic mistakes would produce, computed by ``mistaken_rnn``

@@ -65,6 +65,22 @@ def count_optimizer_steps():
         handle.remove()
 
 
+def move_random_state(steps):
+    """Draw ``steps``-dependent amounts from every global generator (torch, random, numpy).
+
+    A fresh worker starts from the fork server's random state, the same each time; moved on
+    differently, code whose results depend on anything but its seed argument gives other results.
+    """
+    import random
+
+    import numpy
+
+    if steps:
+        torch.rand(13 * steps + 5)
+        random.random() if steps % 2 else [random.random() for _ in range(steps + 2)]
+        numpy.random.rand(7 * steps + 3)
+
+
 def as_floats(value):
     """A list of floats from a list/tuple of numbers or 0-d tensors, else None."""
     if not isinstance(value, (list, tuple)):
@@ -81,8 +97,9 @@ def as_floats(value):
 # ---------------------------------------------------------------- the data
 
 @observer("ex06.make_delay_task")
-def make_delay_task(ctx, n_sequences, seq_len, delay, seed=0):
+def make_delay_task(ctx, n_sequences, seq_len, delay, seed=0, perturb=0):
     mod = ctx.module(MODULE)
+    move_random_state(perturb)
     label = f"make_delay_task({n_sequences}, {seq_len}, {delay}, seed={seed})"
     first = ctx.call(label, mod.make_delay_task, n_sequences, seq_len, delay, seed=seed)
     torch.rand(7)  # move the global generator on: only the seed may decide the data
@@ -110,9 +127,10 @@ def make_delay_task(ctx, n_sequences, seq_len, delay, seed=0):
 
 @observer("ex06.train")
 def train(ctx, hidden=16, layers=1, n_sequences=16, seq_len=20, delay=2, epochs=40, lr=0.01, seed=0,
-          init_seed=1, data_seed=2, defaults=False, repeat=False, variants=False):
+          init_seed=1, data_seed=2, defaults=False, repeat=False, variants=False, perturb=0):
     """The learner's train on a known RNNnet and known data: losses, steps taken, and the loss reached."""
     mod = ctx.module(MODULE)
+    move_random_state(perturb)
     X, Y = delay_task(n_sequences, seq_len, delay, data_seed)
     net = known_net(hidden, layers, init_seed)
     untrained = loss_of(net, X, Y)

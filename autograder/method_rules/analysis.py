@@ -1,0 +1,839 @@
+"""The allowlist analysis: follow every name a rule-bound function can reach, refuse what cannot be followed.
+
+Runs in the trusted grader on the snapshot of the submission's text (nothing is
+imported). Two layers are read:
+
+* the **method layer**: the exercise's entry points (``manual_rnn``...) and
+  everything they reach: learner functions and classes called, module globals
+  read (with every top-level statement that binds or changes them, and every
+  function that rebinds them with ``global``), sibling modules imported, in
+  any file of the submission. Its names must be in the exercise's allowlist.
+* the **module layer**: the top-level code of every module the exercise
+  imports (it runs at import, so it could patch what the methods later use):
+  the same allowlist, without the exercise's method-specific refusals.
+
+Values are tracked as modules, allowed external objects, the learner's own
+definitions, or data. Data may carry a taint: ``rnn`` (the module whose
+recurrence the learner must write: it may only be read through its
+parameters and settings) or ``attr`` (something read from it by a computed
+name: usable as data, never called).
+"""
+import ast
+import builtins
+from dataclasses import dataclass
+
+from . import allowlist
+
+BUILTIN_NAMES = frozenset(dir(builtins))
+GETATTR_FAMILY = frozenset({"builtins.getattr", "builtins.setattr", "builtins.delattr"})
+
+
+@dataclass(frozen=True)
+class Value:
+    kind: str            # module | external | def | submodule | data
+    name: str = ""       # dotted name (module, external), module name (submodule)
+    taint: str = None    # data only: None, "rnn" or "attr"
+    node: object = None  # def: (module name, definition node)
+    returns: str = None  # data that can be called (a lambda, a nested def): the taint of what it returns
+
+
+DATA = Value("data")
+ATTR = Value("data", taint="attr")
+RNN = Value("data", taint="rnn")
+
+
+@dataclass(frozen=True, order=True)
+class Violation:
+    file: str
+    line: int
+    snippet: str
+    why: str
+
+
+def _join_taint(*values):
+    taints = {v.taint for v in values if v is not None}
+    return "rnn" if "rnn" in taints else "attr" if "attr" in taints else None
+
+
+def is_main_guard(statement):
+    test = getattr(statement, "test", None)
+    return isinstance(statement, ast.If) and isinstance(test, ast.Compare) and \
+        isinstance(test.left, ast.Name) and test.left.id == "__name__"
+
+
+SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _walk_same_scope(node):
+    """Nodes of ``node`` that run in its own scope (not inside nested functions, classes or lambdas)."""
+    pending = list(ast.iter_child_nodes(node))
+    while pending:
+        child = pending.pop()
+        yield child
+        if not isinstance(child, SCOPES):
+            pending.extend(ast.iter_child_nodes(child))
+
+
+def _target_names(target):
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            yield from _target_names(element)
+    elif isinstance(target, ast.Starred):
+        yield from _target_names(target.value)
+
+
+class ModuleInfo:
+    """A parsed module's top level: which statements bind which global names."""
+
+    def __init__(self, module):
+        self.module = module
+        self.statements = [s for s in (module.tree.body if module.tree else []) if not is_main_guard(s)]
+        self.bindings = {}    # name -> [(top-level statement, node that binds it)]
+        self.writers = {}     # name -> [top-level definitions holding `global name`]
+        for statement in self.statements:
+            nodes = [statement] if isinstance(statement, DEFS) else [statement, *_walk_same_scope(statement)]
+            for node in nodes:
+                for name in self._bound_by(node):
+                    self.bindings.setdefault(name, []).append((statement, node))
+            for node in ast.walk(statement):
+                if isinstance(node, ast.Global):
+                    for name in node.names:
+                        self.writers.setdefault(name, []).append(statement)
+
+    @staticmethod
+    def _bound_by(node):
+        if isinstance(node, DEFS):
+            return [node.name]
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            return [(a.asname or a.name.split(".")[0]) for a in node.names if a.name != "*"]
+        if isinstance(node, ast.Assign):
+            return [n for t in node.targets for n in _target_names(t)]
+        if isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            return list(_target_names(node.target))
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            return list(_target_names(node.target))
+        if isinstance(node, ast.withitem) and node.optional_vars is not None:
+            return list(_target_names(node.optional_vars))
+        if isinstance(node, ast.NamedExpr):
+            return [node.target.id]
+        if isinstance(node, ast.ExceptHandler) and node.name:
+            return [node.name]
+        return []
+
+
+class Policy:
+    """What one layer adds to the shared allowlist: externals it refuses, and whether an rnn is tainted."""
+
+    def __init__(self, name, refuse=None, tainted_parameter=None):
+        self.name = name
+        self.refuse = refuse or (lambda dotted: None)
+        self.tainted_parameter = tainted_parameter   # index of the entry point's parameter that is the rnn
+
+
+MODULE_LAYER = Policy("module")
+
+
+class Analysis:
+    """One submission's rule check for one exercise module."""
+
+    def __init__(self, sources, module_name):
+        self.sources = sources
+        self.module_name = module_name
+        self.infos = {}
+        self.violations = {}      # layer name -> set of Violation
+        self.called = {}          # layer name -> set of external dotted names called
+        self.own_names = set()    # attribute names the submission defines itself
+        self._done = {}           # unit key -> return taint
+        self._module_layer_done = set()
+        self._discover(module_name)
+
+    # -- modules -----------------------------------------------------------------------------
+
+    def info(self, name):
+        if name not in self.infos:
+            module = self.sources.resolve(name)
+            self.infos[name] = ModuleInfo(module) if module is not None else None
+        return self.infos[name]
+
+    def _discover(self, start):
+        """Load every submission module the exercise could import (by its text), and the names they define."""
+        pending = [start]
+        while pending:
+            info = self.info(pending.pop())
+            if info is None or info.module.tree is None:
+                continue
+            for node in ast.walk(info.module.tree):
+                if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                    self.own_names.add(node.attr)
+                elif isinstance(node, ast.ClassDef):
+                    self.own_names.update(n.name for n in node.body if isinstance(n, DEFS))
+                    self.own_names.update(t for n in node.body if isinstance(n, (ast.Assign, ast.AnnAssign))
+                                          for t in ModuleInfo._bound_by(n))
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                for dotted in names:
+                    parts = dotted.split(".")
+                    for end in range(1, len(parts) + 1):
+                        sub = ".".join(parts[:end])
+                        if sub not in self.infos and self.sources.resolve(sub) is not None:
+                            pending.append(sub)
+        # A learner's own attribute names never open Python's internals.
+        self.own_names = {n for n in self.own_names if not n.startswith("__")}
+
+    def flag(self, layer, module, node, why):
+        text = ast.get_source_segment(module.text, node) if module.text and hasattr(node, "lineno") else ""
+        snippet = " ".join((text or "").split())
+        snippet = snippet if len(snippet) <= 60 else snippet[:57] + "..."
+        self.violations.setdefault(layer.name, set()).add(
+            Violation(module.file, getattr(node, "lineno", 0), snippet, why))
+
+    def module_problem(self, layer, module):
+        self.violations.setdefault(layer.name, set()).add(Violation(module.file, 0, "", module.problem))
+
+    # -- layers ------------------------------------------------------------------------------
+
+    def run_module_layer(self, name):
+        """The top-level code of ``name`` (and what it reaches) under the shared allowlist."""
+        if name in self._module_layer_done:
+            return
+        self._module_layer_done.add(name)
+        info = self.info(name)
+        if info is None:
+            return
+        if info.module.problem:
+            self.module_problem(MODULE_LAYER, info.module)
+            return
+        for statement in info.statements:
+            Walker(self, info, MODULE_LAYER, statement, import_time=True).run()
+
+    def run_entry(self, policy, entry):
+        """The method layer from ``entry`` (a function of the exercise module)."""
+        info = self.info(self.module_name)
+        if info is None or info.module.problem:
+            return
+        for _, node in info.bindings.get(entry, []):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                taints = {}
+                if policy.tainted_parameter is not None:
+                    params = node.args.posonlyargs + node.args.args
+                    if len(params) > policy.tainted_parameter:
+                        taints[params[policy.tainted_parameter].arg] = "rnn"
+                self.reach_def(policy, info, node, taints)
+
+    def reach_def(self, policy, info, node, taints):
+        key = (policy.name, info.module.name, id(node), tuple(sorted(taints.items())))
+        if key in self._done:
+            return self._done[key]
+        self._done[key] = None   # recursion: assume no taint returned until known
+        walker = Walker(self, info, policy, node, taints=taints)
+        walker.run()
+        self._done[key] = walker.returned
+        return walker.returned
+
+    def reach_statement(self, policy, info, statement):
+        key = (policy.name, info.module.name, id(statement), ())
+        if key in self._done:
+            return
+        self._done[key] = None
+        if isinstance(statement, DEFS):
+            self.reach_def(policy, info, statement, {})
+        else:
+            Walker(self, info, policy, statement, import_time=True).run()
+
+
+class Walker:
+    """Evaluates one unit (a function with its nested scopes, or a top-level statement) abstractly."""
+
+    def __init__(self, analysis, info, policy, unit, taints=None, import_time=False):
+        self.analysis, self.info, self.policy, self.unit = analysis, info, policy, unit
+        self.module = info.module
+        self.import_time = import_time      # a top-level statement: names are globals
+        self.taints = dict(taints or {})
+        self.binds = {}                     # local name -> set of Values bound to it (this pass)
+        self.previous = {}
+        self.returned = None
+        self.isinstance_depth = 0
+        self.callee_node = None             # the expression being called right now (getattr may be called)
+        self.returns = {}                   # local name -> taint of what calling it returns
+        self.locals, self.declared_global = self._locals()
+
+    # -- bookkeeping ---------------------------------------------------------------------
+
+    def _locals(self):
+        if self.import_time:
+            return set(), set()
+        names, declared = set(self.taints), set()
+        for node in ast.walk(self.unit):
+            if isinstance(node, ast.Global):
+                declared.update(node.names)
+            elif isinstance(node, ast.arg):
+                names.add(node.arg)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                names.add(node.id)
+            elif isinstance(node, DEFS) and node is not self.unit:
+                names.add(node.name)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                names.update(ModuleInfo._bound_by(node))
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                names.add(node.name)
+        return names - declared, declared
+
+    def flag(self, node, why):
+        self.analysis.flag(self.policy, self.module, node, why)
+
+    def run(self):
+        for _ in range(6):   # flow-insensitive: repeat until what names hold stops changing
+            before = (dict(self.taints), {k: set(v) for k, v in self.binds.items()})
+            self.previous, self.binds = self.binds, {}
+            if isinstance(self.unit, DEFS):
+                self.definition(self.unit)
+            else:
+                self.statement(self.unit)
+            if (self.taints, self.binds) == before:
+                break
+
+    def bind(self, name, value):
+        if name not in self.locals:
+            return   # a global: a rnn kept there is refused where it is assigned (bind_target)
+        self.binds.setdefault(name, set()).add(value)
+        if value.kind == "data" and value.taint:
+            self.taints[name] = _join_taint(Value("data", taint=self.taints.get(name)), value)
+        if value.returns:
+            self.returns[name] = _join_taint(Value("data", taint=self.returns.get(name)),
+                                             Value("data", taint=value.returns))
+
+    def bind_target(self, target, value, node):
+        if isinstance(target, ast.Name):
+            if value.taint == "rnn" and target.id not in self.locals:
+                self.flag(node, "keeps the rnn in a module-level name, where the rules cannot follow it")
+            self.bind(target.id, value)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            if value.taint == "rnn":
+                self.flag(node, "unpacks the rnn, which the rules cannot follow")
+            element = Value("data", taint=value.taint if value.kind == "data" else None)
+            for item in target.elts:
+                self.bind_target(item, element, node)
+        elif isinstance(target, ast.Starred):
+            self.bind_target(target.value, Value("data", taint=value.taint), node)
+        elif isinstance(target, ast.Attribute):
+            self.store_into(target.value, target, value, f".{target.attr}")
+        elif isinstance(target, ast.Subscript):
+            self.store_into(target.value, target, value, "[...]")
+            self.expr(target.slice)
+
+    def store_into(self, base_node, target, value, what):
+        base = self.expr(base_node)
+        if base.kind in ("module", "external", "submodule"):
+            self.flag(target, f"changes {base.name}{what}: code may not modify torch, Python or other modules")
+        elif base.taint == "rnn":
+            self.flag(target, "changes the rnn it was given")
+        elif value.taint == "rnn":
+            self.flag(target, "stores the rnn inside another object, where the rules cannot follow it")
+        elif isinstance(target, ast.Attribute) and target.attr.startswith("__"):
+            self.flag(target, f"sets {target.attr}, a door into Python's internals")
+        if value.taint == "attr" and isinstance(base_node, ast.Name):
+            self.bind(base_node.id, ATTR)
+
+    # -- statements ------------------------------------------------------------------------
+
+    def body(self, statements):
+        for statement in statements:
+            self.statement(statement)
+
+    def statement(self, node):
+        if isinstance(node, DEFS):
+            return self.definition(node)
+        if isinstance(node, ast.Assign):
+            value = self.expr(node.value)
+            for target in node.targets:
+                self.bind_target(target, value, node)
+        elif isinstance(node, ast.AugAssign):
+            value = self.expr(node.value)
+            current = self.expr(ast.Name(id=node.target.id, ctx=ast.Load())) if isinstance(node.target, ast.Name) \
+                else DATA
+            self.bind_target(node.target, Value("data", taint=_join_taint(value, current)), node)
+        elif isinstance(node, ast.AnnAssign):
+            if node.value is not None:
+                self.bind_target(node.target, self.expr(node.value), node)
+            elif not isinstance(node.target, ast.Name):
+                self.expr(node.target)
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            iterated = self.expr(node.iter)
+            if iterated.taint == "rnn":
+                self.flag(node.iter, "iterates over the rnn itself")
+            self.bind_target(node.target, Value("data", taint=iterated.taint if iterated.kind == "data" else None),
+                             node)
+            self.body(node.body)
+            self.body(node.orelse)
+        elif isinstance(node, (ast.While, ast.If)):
+            self.expr(node.test)
+            self.body(node.body)
+            self.body(node.orelse)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                value = self.expr(item.context_expr)
+                if value.taint == "rnn":
+                    self.flag(item.context_expr, "enters the rnn as a context manager")
+                if item.optional_vars is not None:
+                    self.bind_target(item.optional_vars, Value("data", taint=value.taint), node)
+            self.body(node.body)
+        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            self.body(node.body)
+            for handler in node.handlers:
+                if handler.type is not None:
+                    self.expr(handler.type)
+                if handler.name:
+                    self.bind(handler.name, DATA)
+                self.body(handler.body)
+            self.body(node.orelse)
+            self.body(node.finalbody)
+        elif isinstance(node, ast.Return):
+            if node.value is not None:
+                value = self.expr(node.value)
+                if value.taint == "rnn":
+                    self.flag(node, "returns the rnn, which the rules cannot follow")
+                elif "attr" in (value.taint, value.returns):
+                    self.returned = "attr"
+        elif isinstance(node, ast.Expr):
+            self.expr(node.value)
+        elif isinstance(node, (ast.Raise,)):
+            for part in (node.exc, node.cause):
+                if part is not None:
+                    self.expr(part)
+        elif isinstance(node, ast.Assert):
+            self.expr(node.test)
+            if node.msg is not None:
+                self.expr(node.msg)
+        elif isinstance(node, ast.Delete):
+            for target in node.targets:
+                if isinstance(target, (ast.Attribute, ast.Subscript)):
+                    self.store_into(target.value, target, DATA, "")
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            self.import_statement(node)
+        elif isinstance(node, ast.Match):
+            self.expr(node.subject)
+            for case in node.cases:
+                self.body(case.body)
+        # Pass, Break, Continue, Global, Nonlocal: nothing to evaluate
+
+    def definition(self, node):
+        """A def or class: what runs when it is defined, and (unless only import time is read) its body."""
+        self.definition_header(node)
+        if isinstance(node, ast.ClassDef):
+            for part in node.bases + [k.value for k in node.keywords]:
+                self.expr(part)
+            self.body(node.body)     # a class body runs when the class is defined; its methods below
+        elif not self.import_time:
+            self.body(node.body)
+            if node is not self.unit:   # a nested def: calling it gives what the unit's returns may hold
+                self.bind(node.name, Value("data", returns=self.returned))
+
+    def definition_header(self, node):
+        """Decorators, defaults and annotations: evaluated when the definition runs."""
+        for decorator in node.decorator_list:
+            self.expr(decorator)
+        if isinstance(node, ast.ClassDef):
+            return
+        arguments = node.args
+        for default in arguments.defaults + [d for d in arguments.kw_defaults if d is not None]:
+            self.expr(default)
+        every = arguments.posonlyargs + arguments.args + arguments.kwonlyargs + \
+            [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+        for annotation in [a.annotation for a in every] + [node.returns]:
+            if annotation is not None:
+                self.expr(annotation)
+
+    def import_statement(self, node):
+        if isinstance(node, ast.ImportFrom) and (node.level or any(a.name == "*" for a in node.names)):
+            self.flag(node, "imports in a way the rules cannot follow (relative or `*` import)")
+            return
+        for alias in node.names:
+            value = self.imported(node, alias)
+            name = alias.asname or alias.name.split(".")[0]
+            if value is not None and name in self.locals:
+                self.bind(name, value)
+
+    def imported(self, node, alias):
+        """The value an import binds (checking that the module may be imported), or None."""
+        analysis = self.analysis
+        if isinstance(node, ast.Import):
+            target = alias.name if alias.asname else alias.name.split(".")[0]
+            if analysis.sources.resolve(alias.name.split(".")[0]) is not None:
+                return Value("submodule", target) if self.submodule(alias.name, node) else None
+            if not allowlist.module_allowed(alias.name):
+                self.flag(node, f"imports {alias.name}, which is not among the modules these exercises may use")
+                return None
+            return Value("module", target)
+        module = node.module
+        if analysis.sources.resolve(module.split(".")[0]) is not None:
+            if not self.submodule(module, node):
+                return None
+            package = analysis.sources.resolve(module)
+            if package.is_package and analysis.sources.resolve(f"{module}.{alias.name}") is not None:
+                sub = f"{module}.{alias.name}"
+                return Value("submodule", sub) if self.submodule(sub, node) else None
+            return self.global_value(module, alias.name, node)
+        if not allowlist.module_allowed(module):
+            self.flag(node, f"imports from {module}, which is not among the modules these exercises may use")
+            return None
+        return self.member(Value("module", module), alias.name, node)
+
+    def submodule(self, name, node):
+        """Follow an import of the submission's own module ``name``; False if it cannot be read."""
+        analysis = self.analysis
+        for end in range(1, len(name.split(".")) + 1):
+            part = ".".join(name.split(".")[:end])
+            info = analysis.info(part)
+            if info is None:
+                return False
+            if info.module.problem:
+                self.flag(node, f"imports {part}, and {info.module.problem}")
+                return False
+            analysis.run_module_layer(part)
+        return True
+
+    # -- names -------------------------------------------------------------------------------
+
+    def name(self, node):
+        name = node.id
+        if name in self.locals:
+            values = self.previous.get(name, set()) | self.binds.get(name, set())
+            modules = {v for v in values if v.kind in ("module", "submodule")}
+            if modules and len(values) == 1:
+                return next(iter(modules))
+            if modules:
+                self.flag(node, f"`{name}` holds a module only some of the time, which the rules cannot follow")
+            return Value("data", taint=self.taints.get(name), returns=self.returns.get(name))
+        value = self.global_value(self.module.name, name, node)
+        if value.kind == "external" and value.name in GETATTR_FAMILY and node is not self.callee_node:
+            self.flag(node, f"uses {name} as a value: the rules follow it only when it is called directly")
+        return value
+
+    def global_value(self, module_name, name, node):
+        info = self.analysis.info(module_name)
+        if info is not None and name in info.bindings:
+            values = set()
+            for statement, binder in info.bindings[name]:
+                values.add(self.global_binding(info, name, statement, binder, node))
+            values.discard(None)
+            if len(values) != 1:
+                return DATA
+            value = next(iter(values))
+            if value.kind in ("module", "external") and not self.isinstance_depth:
+                reason = self.policy.refuse(value.name)
+                if reason:
+                    self.flag(node, reason)
+            return value
+        if info is not None and module_name != self.module.name:
+            if self.analysis.sources.resolve(f"{module_name}.{name}") is not None:
+                return Value("submodule", f"{module_name}.{name}")
+            return DATA
+        if name in allowlist.BUILTINS:
+            return Value("external", f"builtins.{name}")
+        if name == "__name__":
+            return DATA
+        if name in BUILTIN_NAMES or name.startswith("__"):
+            self.flag(node, f"uses {name}, a door the rules cannot see through (not among the builtins "
+                            f"these exercises may use)")
+        return DATA
+
+    def global_binding(self, info, name, statement, binder, node):
+        analysis, policy = self.analysis, self.policy
+        if isinstance(binder, (ast.Import, ast.ImportFrom)):
+            if isinstance(binder, ast.ImportFrom) and (binder.level or binder.module is None):
+                return None
+            alias = next(a for a in binder.names if (a.asname or a.name.split(".")[0]) == name)
+            sub = Walker(analysis, info, policy, statement, import_time=True)
+            sub.isinstance_depth = 1   # the exercise's own refusals apply where the name is used
+            return sub.imported(binder, alias)
+        if isinstance(binder, DEFS):
+            analysis.reach_def(policy, info, binder, {})
+            if statement is not binder:
+                analysis.reach_statement(policy, info, statement)
+            for writer in info.writers.get(name, []):
+                analysis.reach_statement(policy, info, writer)
+            return Value("def", node=(info.module.name, binder))
+        # A variable: every statement that binds or mentions it runs before (or while) the methods read it.
+        self.reach_variable(info, name)
+        if isinstance(binder, ast.Assign) and len(binder.targets) == 1 and isinstance(binder.targets[0], ast.Name):
+            value = Walker(analysis, info, policy, statement, import_time=True).expr(binder.value, quiet=True)
+            if value.kind in ("module", "external", "submodule"):
+                return value
+        return DATA
+
+    def reach_variable(self, info, name, seen=None):
+        seen = seen if seen is not None else set()
+        if (info.module.name, name) in seen:
+            return
+        seen.add((info.module.name, name))
+        for statement in info.statements:
+            mentioned = {n.id for n in ast.walk(statement) if isinstance(n, ast.Name)}
+            if name in mentioned and not isinstance(statement, DEFS):
+                self.analysis.reach_statement(self.policy, info, statement)
+                for other in mentioned:
+                    bound = info.bindings.get(other, [])
+                    if bound and all(not isinstance(b, (DEFS, ast.Import, ast.ImportFrom)) for _, b in bound):
+                        self.reach_variable(info, other, seen)
+        for writer in info.writers.get(name, []):
+            self.analysis.reach_statement(self.policy, info, writer)
+
+    # -- expressions -------------------------------------------------------------------------
+
+    def external(self, dotted, node):
+        reason = self.policy.refuse(dotted) if not self.isinstance_depth else None
+        if reason:
+            self.flag(node, reason)
+        return Value("external", dotted)
+
+    def member(self, base, attr, node):
+        kind = allowlist.member(base.name, attr)
+        dotted = f"{base.name}.{attr}"
+        if kind is None:
+            self.flag(node, f"uses {dotted}, which is not among what these exercises may use")
+            return DATA
+        if kind == "module":
+            reason = self.policy.refuse(dotted) if not self.isinstance_depth else None
+            if reason:
+                self.flag(node, reason)
+            return Value("module", dotted)
+        return self.external(dotted, node)
+
+    def attribute(self, node):
+        attr = node.attr
+        if attr.startswith("__") and attr.endswith("__"):
+            if attr == "__init__" and isinstance(node.value, ast.Call) and \
+                    isinstance(node.value.func, ast.Name) and node.value.func.id == "super":
+                self.expr(node.value)
+                return DATA
+            self.expr(node.value)
+            self.flag(node, f"reads {attr}, a door into Python's internals that the rules cannot follow")
+            return DATA
+        base = self.expr(node.value)
+        if base.kind == "module":
+            return self.member(base, attr, node)
+        if base.kind == "submodule":
+            return self.global_value(base.name, attr, node)
+        if base.kind == "external":
+            if allowlist.module_class(base.name) or not allowlist.object_attribute(attr, ()):
+                self.flag(node, f"reads {base.name}.{attr}, which is not among what these exercises may use")
+            return DATA
+        if base.kind == "def":
+            if not allowlist.object_attribute(attr, self.analysis.own_names):
+                self.flag(node, f"reads .{attr} of one of your own definitions, which the rules cannot follow")
+            return DATA
+        if base.taint == "rnn":
+            if allowlist.rnn_attribute(attr):
+                return DATA
+            self.flag(node, f"reads rnn.{attr}: only the rnn's parameters (weight_ih_l0 ...) and settings "
+                            f"(num_layers, hidden_size ...) may be read, never what runs its forward")
+            return DATA
+        if base.taint == "attr":   # read from the rnn by a computed name: only what a tensor offers
+            if attr not in allowlist.OBJECT_ATTRIBUTES:
+                self.flag(node, f"reads .{attr} of something read from the rnn by a computed name")
+        elif not allowlist.object_attribute(attr, self.analysis.own_names):
+            self.flag(node, f"reads .{attr}, which is not an attribute of the values these exercises use")
+        return Value("data", taint=base.taint)
+
+    def expr(self, node, quiet=False):
+        if quiet:
+            saved, self.flag = self.flag, (lambda node, why: None)
+            try:
+                return self.expr(node)
+            finally:
+                self.flag = saved
+        if node is None:
+            return DATA
+        if isinstance(node, ast.Name):
+            return self.name(node)
+        if isinstance(node, ast.Attribute):
+            return self.attribute(node)
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        if isinstance(node, ast.Constant):
+            return DATA
+        if isinstance(node, ast.Lambda):
+            for default in node.args.defaults + [d for d in node.args.kw_defaults if d is not None]:
+                self.expr(default)
+            body = self.expr(node.body)
+            if body.taint == "rnn":
+                self.flag(node, "hands the rnn out of a lambda, where the rules cannot follow it")
+            return Value("data", returns=_join_taint(body, Value("data", taint=body.returns)))
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            for generator in node.generators:
+                iterated = self.expr(generator.iter)
+                if iterated.taint == "rnn":
+                    self.flag(generator.iter, "iterates over the rnn itself")
+                self.bind_target(generator.target, Value("data", taint=iterated.taint), generator)
+                for condition in generator.ifs:
+                    self.expr(condition)
+            parts = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+            return Value("data", taint=_join_taint(*[self.contained(p) for p in parts]))
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            return Value("data", taint=_join_taint(*[self.contained(e) for e in node.elts]))
+        if isinstance(node, ast.Dict):
+            return Value("data", taint=_join_taint(*[self.contained(e) for e in node.keys + node.values if e]))
+        if isinstance(node, ast.IfExp):
+            self.expr(node.test)
+            a, b = self.expr(node.body), self.expr(node.orelse)
+            if a == b:
+                return a
+            if {a.kind, b.kind} & {"module", "submodule"}:
+                self.flag(node, "chooses between modules, which the rules cannot follow")
+            return Value("data", taint=_join_taint(a, b))
+        if isinstance(node, ast.NamedExpr):
+            value = self.expr(node.value)
+            self.bind_target(node.target, value, node)
+            return value
+        if isinstance(node, ast.Subscript):
+            base = self.expr(node.value)
+            self.expr(node.slice)
+            if base.taint == "rnn":
+                self.flag(node, "indexes the rnn itself")
+            if base.kind == "module":
+                self.flag(node, f"indexes the module {base.name}")
+            return Value("data", taint=base.taint if base.kind == "data" else None)
+        if isinstance(node, ast.Starred):
+            return self.expr(node.value)
+        if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Await)):
+            value = self.expr(node.value)
+            if value.taint == "rnn":
+                self.flag(node, "hands the rnn out of the function, where the rules cannot follow it")
+            return DATA
+        if isinstance(node, ast.JoinedStr):
+            for part in node.values:
+                self.expr(part)
+            return DATA
+        if isinstance(node, ast.FormattedValue):
+            self.expr(node.value)
+            if node.format_spec is not None:
+                self.expr(node.format_spec)
+            return DATA
+        values = [self.expr(child) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr)]
+        if isinstance(node, (ast.BinOp, ast.UnaryOp)) and any(v.taint == "rnn" for v in values):
+            self.flag(node, "computes with the rnn itself")
+        if any(v.kind in ("module", "submodule") for v in values) and not isinstance(node, ast.Compare):
+            self.flag(node, "uses a module as a value, which the rules cannot follow")
+        return Value("data", taint=_join_taint(*[v for v in values if v.taint != "rnn"]))
+
+    def contained(self, node):
+        value = self.expr(node)
+        if value.taint == "rnn":
+            self.flag(node, "puts the rnn inside a container, where the rules cannot follow it")
+            return DATA
+        if value.kind in ("module", "submodule"):
+            self.flag(node, "puts a module inside a container, where the rules cannot follow it")
+        return Value("data", taint=_join_taint(value, Value("data", taint=value.returns))) \
+            if value.kind == "data" else DATA
+
+    # -- calls -------------------------------------------------------------------------------
+
+    def call(self, node):
+        func = node.func
+        saved, self.callee_node = self.callee_node, func
+        try:
+            callee = self.expr(func)
+        finally:
+            self.callee_node = saved
+        special = callee.name[len("builtins."):] if callee.kind == "external" and \
+            callee.name.startswith("builtins.") else None
+        if special in ("getattr", "setattr", "delattr"):
+            return self.attribute_function(special, node)
+        if special in ("isinstance", "issubclass") and len(node.args) == 2:
+            self.expr(node.args[0])
+            self.isinstance_depth += 1
+            try:
+                self.expr(node.args[1])
+            finally:
+                self.isinstance_depth -= 1
+            return DATA
+        arguments = [(a, self.expr(a)) for a in node.args] + [(k.value, self.expr(k.value)) for k in node.keywords]
+        receiver = self.expr(func.value, quiet=True) if isinstance(func, ast.Attribute) else None
+        if callee.kind == "external":
+            self.analysis.called.setdefault(self.policy.name, set()).add(callee.name)
+        if callee.kind == "module":
+            self.flag(node, f"calls the module {callee.name}")
+        if callee.kind == "def":
+            return self.call_definition(callee, node)
+        if callee.taint == "rnn":
+            self.flag(node, "calls the rnn itself, which runs PyTorch's own implementation")
+        elif callee.taint == "attr" and not isinstance(func, ast.Attribute):
+            self.flag(node, "calls something read from the rnn by a computed name (it could be its forward)")
+        for argument, value in arguments:
+            if value.taint == "rnn" and special not in allowlist.LOOKS_ONLY:
+                self.flag(argument, "hands the rnn to a function the rules cannot follow (it could run it)")
+            if value.kind in ("module", "submodule") and special not in allowlist.LOOKS_ONLY:
+                self.flag(argument, f"hands the module {value.name} to a function the rules cannot follow")
+        taint = _join_taint(receiver, *[v for _, v in arguments if v.taint != "rnn"],
+                            Value("data", taint=callee.returns))
+        if taint == "attr" and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            self.bind(func.value.id, ATTR)   # list.append(w) and the like: the container now holds it
+        if receiver is not None and receiver.taint == "rnn":
+            return DATA   # rnn.parameters(), rnn.named_parameters() ...: its data, nothing that runs
+        return Value("data", taint=taint)
+
+    def attribute_function(self, which, node):
+        args = node.args
+        if len(args) < 2 or node.keywords:
+            self.flag(node, f"calls {which} in a way the rules cannot follow")
+            return DATA
+        name = args[1]
+        for extra in args[2:]:
+            self.expr(extra)
+        if isinstance(name, ast.Constant) and isinstance(name.value, str):
+            target = ast.copy_location(ast.Attribute(value=args[0], attr=name.value, ctx=ast.Load()), node)
+            if which == "getattr":
+                return self.attribute(target)
+            value = self.expr(args[2]) if which == "setattr" and len(args) > 2 else DATA
+            self.store_into(args[0], target, value, f".{name.value}")
+            return DATA
+        base = self.expr(args[0])
+        self.expr(name)
+        if which == "getattr" and base.taint == "rnn":
+            return ATTR   # getattr(rnn, f"weight_ih_l{layer}"): usable as data, never called
+        self.flag(node, f"{which} with a computed name: the rules cannot see which attribute it reaches")
+        return DATA
+
+    def call_definition(self, callee, node):
+        module_name, definition = callee.node
+        info = self.analysis.info(module_name)
+        if isinstance(definition, ast.ClassDef):
+            init = next((n for n in definition.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+            function, skip = init, 1
+        else:
+            function, skip = definition, 0
+        taints = {}
+        values = [(a, self.expr(a, quiet=True)) for a in node.args]
+        keywords = [(k.arg, k.value, self.expr(k.value, quiet=True)) for k in node.keywords]
+        if function is None:
+            for argument, value in values + [(v, val) for _, v, val in keywords]:
+                if value.taint == "rnn":
+                    self.flag(argument, "hands the rnn to a class the rules cannot follow")
+            return DATA
+        params = [p.arg for p in function.args.posonlyargs + function.args.args][skip:]
+        every = params + [p.arg for p in function.args.kwonlyargs]
+        for extra in (function.args.vararg, function.args.kwarg):
+            if extra is not None:
+                every.append(extra.arg)
+        for index, (argument, value) in enumerate(values):
+            if value.taint:
+                names = every if isinstance(argument, ast.Starred) or index >= len(params) else [params[index]]
+                for param in names:
+                    taints[param] = _join_taint(Value("data", taint=taints.get(param)), value)
+        for keyword, argument, value in keywords:
+            if value.taint:
+                names = [keyword] if keyword in every else every
+                for param in names:
+                    taints[param] = _join_taint(Value("data", taint=taints.get(param)), value)
+        if isinstance(definition, ast.ClassDef):
+            self.analysis.reach_statement(self.policy, info, definition)
+            if taints:
+                self.analysis.reach_def(self.policy, info, function, taints)
+            return DATA
+        returned = self.analysis.reach_def(self.policy, info, function, taints)
+        return Value("data", taint=returned)

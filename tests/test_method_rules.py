@@ -1,0 +1,297 @@
+"""The rules on HOW ex01, ex04 and ex05 are solved: an allowlist read from the text, fail-closed.
+
+Hostile submissions (tests/redteam/method_attacks.py) each reach torch's RNN kernels, build an
+nn.RNN or skip packing by a route the old blacklist scan missed; each must now fail the entry
+point's checks with feedback naming the file, the line and the rule. Correct code in other
+styles must stay clean. The analysis runs in the trusted grader on text only, so its verdicts are
+the same in bubblewrap and plain mode; the graded tests below run in both.
+"""
+import pytest
+from method_cases import rule_violations
+from redteam.method_attacks import ATTACKS, CELL, EX04
+
+from autograder.method_rules import RULES, SourceTree, violations
+from autograder.paths import EXERCISES, SOLUTIONS
+
+HEADER = "import torch\nimport torch.nn.functional as F\nfrom torch import nn\n"
+
+
+def _with_solutions(files):
+    return {**{p.name: p.read_bytes() for p in SOLUTIONS.glob("*.py")}, **files}
+
+
+@pytest.mark.parametrize("name", list(ATTACKS))
+def test_attack_is_refused_with_the_rule_it_breaks(name, tmp_path):
+    files, module, entry, fragment = ATTACKS[name]
+    found = rule_violations(tmp_path / "s", _with_solutions(files), module)
+    assert any(fragment in why for why in found[entry]), found[entry]
+
+
+@pytest.mark.parametrize("folder", [SOLUTIONS, EXERCISES], ids=["solutions", "skeleton"])
+def test_solutions_and_skeleton_are_clean(folder):
+    tree = SourceTree.read(folder)
+    for module, entries in RULES.items():
+        for entry in entries:
+            found = [v.why for v in violations(tree, module, entry)]
+            if folder == EXERCISES and entry == "run_packed":   # not written yet: it packs nothing
+                assert found and all("never" in why for why in found)
+            else:
+                assert found == [], (module, entry, found)
+
+
+MANUAL_STYLES = {
+    "preallocated output filled in place, einsum, dict from named_parameters": '''
+def manual_rnn(rnn, x, h0=None):
+    params = dict(rnn.named_parameters())
+    xs = x.transpose(0, 1) if rnn.batch_first else x
+    steps, batch, _ = xs.shape
+    dirs = 2 if rnn.bidirectional else 1
+    if h0 is None:
+        h0 = torch.zeros(rnn.num_layers * dirs, batch, rnn.hidden_size, dtype=xs.dtype, device=xs.device)
+    finals = []
+    layer_input = xs
+    for layer in range(rnn.num_layers):
+        out = xs.new_empty(steps, batch, dirs * rnn.hidden_size)
+        for d in range(dirs):
+            sfx = "_reverse" if d == 1 else ""
+            w_ih, w_hh = params[f"weight_ih_l{layer}{sfx}"], params[f"weight_hh_l{layer}{sfx}"]
+            b_ih = params.get(f"bias_ih_l{layer}{sfx}")
+            b_hh = params.get(f"bias_hh_l{layer}{sfx}")
+            projected = torch.einsum("tbi,hi->tbh", layer_input, w_ih)
+            h = h0[layer * dirs + d]
+            order = range(steps - 1, -1, -1) if d else range(steps)
+            for t in order:
+                pre = projected[t] + torch.einsum("bh,kh->bk", h, w_hh)
+                if b_ih is not None:
+                    pre = pre + b_ih + b_hh
+                h = torch.tanh(pre) if rnn.nonlinearity == "tanh" else torch.relu(pre)
+                out[t, :, d * rnn.hidden_size:(d + 1) * rnn.hidden_size] = h
+            finals.append(h)
+        layer_input = out
+    output = layer_input.transpose(0, 1) if rnn.batch_first else layer_input
+    return output, torch.stack(finals)
+''',
+    "state_dict(keep_vars=True), list comprehensions, torch.cat of unsqueezed steps": '''
+ACTIVATIONS = {"tanh": torch.tanh, "relu": torch.relu}
+
+
+def manual_rnn(rnn, x, h0=None):
+    weights = rnn.state_dict(keep_vars=True)   # without keep_vars the tensors are detached: no gradients
+    seq = x.permute(1, 0, 2) if rnn.batch_first else x
+    n_dir = 1 + int(rnn.bidirectional)
+    h0 = seq.new_zeros(rnn.num_layers * n_dir, seq.shape[1], rnn.hidden_size) if h0 is None else h0
+    act = ACTIVATIONS[rnn.nonlinearity]
+    last = []
+    for k in range(rnn.num_layers):
+        outs = []
+        for d in range(n_dir):
+            s = ["", "_reverse"][d]
+            w = [weights.get(f"{kind}_l{k}{s}") for kind in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
+            h, states = h0[k * n_dir + d], {}
+            for t in (reversed(range(len(seq))) if d else range(len(seq))):
+                h = rnn_cell(seq[t], h, *w, nonlinearity=rnn.nonlinearity)
+                states[t] = h
+            outs.append(torch.cat([states[t].unsqueeze(0) for t in range(len(seq))], dim=0))
+            last.append(h)
+        seq = torch.cat(outs, dim=-1)
+    assert act is not None
+    return (seq.permute(1, 0, 2) if rnn.batch_first else seq), torch.stack(last)
+''',
+    "helpers in a sibling module, all_weights, isinstance check": '''
+from rnn_helpers import run_direction
+
+
+def manual_rnn(rnn, x, h0=None):
+    assert isinstance(rnn, nn.RNN)
+    seq = x.transpose(0, 1) if rnn.batch_first else x
+    dirs = 2 if rnn.bidirectional else 1
+    if h0 is None:
+        h0 = seq.new_zeros(rnn.num_layers * dirs, seq.shape[1], rnn.hidden_size)
+    finals = []
+    for layer in range(rnn.num_layers):
+        outputs = []
+        for d in range(dirs):
+            weights = rnn.all_weights[layer * dirs + d]
+            out, h = run_direction(seq, h0[layer * dirs + d], weights, rnn.nonlinearity, reverse=d == 1)
+            outputs.append(out)
+            finals.append(h)
+        seq = torch.cat(outputs, dim=2)
+    return (seq.transpose(0, 1) if rnn.batch_first else seq), torch.stack(finals)
+''',
+}
+HELPERS = '''import torch
+
+from ex04_manual_rnn import rnn_cell
+
+
+def run_direction(seq, h, weights, nonlinearity, reverse=False):
+    w_ih, w_hh, *biases = weights
+    b_ih, b_hh = biases if biases else (None, None)
+    steps = list(range(seq.shape[0]))
+    states = [None] * len(steps)
+    for t in (steps[::-1] if reverse else steps):
+        h = rnn_cell(seq[t], h, w_ih, w_hh, b_ih, b_hh, nonlinearity)
+        states[t] = h
+    return torch.stack(states), h
+'''
+CELL_STYLES = {
+    "getattr of torch functions by constant name, addmm": '''
+def rnn_cell(x_t, h_prev, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity="tanh"):
+    act = getattr(torch, "tanh") if nonlinearity == "tanh" else getattr(torch, "relu")
+    pre = torch.mm(x_t, w_ih.t()) + torch.mm(h_prev, w_hh.t())
+    if b_ih is not None:
+        pre = torch.addmm(pre + b_hh, x_t.new_ones(x_t.shape[0], 1), b_ih.unsqueeze(0))
+    return act(pre)
+''',
+}
+
+
+def _ex04_text(manual=None, cell=None):
+    solution = (SOLUTIONS / EX04).read_text()
+    cell_text = cell or solution[solution.index("def rnn_cell("):solution.index("def manual_rnn(")]
+    manual_text = manual or solution[solution.index("def manual_rnn("):]
+    return HEADER + cell_text.lstrip("\n") + "\n\n" + manual_text.lstrip("\n")
+
+
+def _style_files(name):
+    if name in MANUAL_STYLES:
+        return {EX04: _ex04_text(manual=MANUAL_STYLES[name]), "rnn_helpers.py": HELPERS}
+    return {EX04: _ex04_text(cell=CELL_STYLES[name])}
+
+
+@pytest.mark.parametrize("name", list(MANUAL_STYLES) + list(CELL_STYLES))
+def test_correct_ex04_styles_are_clean(name, tmp_path):
+    assert rule_violations(tmp_path / "s", _with_solutions(_style_files(name)), "ex04_manual_rnn") == \
+        {"rnn_cell": [], "manual_rnn": []}
+
+
+SORTED_BY_HAND = '''
+def run_packed(rnn, sequences):
+    """Sorting by hand (enforce_sorted=True after sorting), pad_sequence + pack_padded_sequence."""
+    lengths = torch.tensor([s.shape[0] for s in sequences], dtype=torch.int64)
+    sorted_lengths, order = torch.sort(lengths, descending=True)
+    padded = pad_sequence([sequences[i] for i in order.tolist()], batch_first=True)
+    packed = pack_padded_sequence(padded, sorted_lengths, batch_first=True, enforce_sorted=True)
+    output, h_n = rnn(packed)
+    output, _ = pad_packed_sequence(output, batch_first=rnn.batch_first)
+    restore = torch.argsort(order)
+    output = output[restore] if rnn.batch_first else output[:, restore]
+    return output, lengths, h_n[:, restore]
+'''
+
+
+def _ex05_text():
+    solution = (SOLUTIONS / "ex05_sequences.py").read_text().replace(
+        "from torch.nn.utils.rnn import pack_sequence, pad_packed_sequence\n",
+        "from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence\n")
+    return solution[:solution.index("def run_packed(")] + SORTED_BY_HAND.lstrip("\n")
+
+
+def test_sorting_by_hand_in_run_packed_is_clean(tmp_path):
+    assert rule_violations(tmp_path / "s", _with_solutions({"ex05_sequences.py": _ex05_text()}),
+                           "ex05_sequences") == {"run_packed": []}
+
+
+def test_math_prod_and_torch_size_in_ex01_are_clean(tmp_path):
+    text = (SOLUTIONS / "ex01_rnn_layer.py").read_text().replace(
+        "    return int(num_directions * (first + (num_layers - 1) * later))",
+        "    import math\n    shapes = expected_weight_shapes(input_size, hidden_size, num_layers, bias, bidirectional)\n"
+        "    return sum(math.prod(torch.Size(shape)) for shape in shapes.values())")
+    assert rule_violations(tmp_path / "s", _with_solutions({"ex01_rnn_layer.py": text}), "ex01_rnn_layer") == \
+        {"expected_weight_shapes": [], "count_parameters": []}
+
+
+# -- what cannot be read is refused -----------------------------------------------------------
+
+@pytest.mark.parametrize("content, fragment", [
+    (b"# -*- coding: utf-8 -*-\n" + (SOLUTIONS / EX04).read_bytes(), None),
+    (b"\xef\xbb\xbf" + (SOLUTIONS / EX04).read_bytes(), None),
+    (b"# coding: utf-7\n" + (SOLUTIONS / EX04).read_bytes(), "declares the encoding 'utf-7'"),
+    ((SOLUTIONS / EX04).read_bytes() + b"\nx = '\xff'\n", "is not valid UTF-8"),
+    ((SOLUTIONS / EX04).read_bytes() + b"\ndef broken(:\n", "cannot be parsed"),
+], ids=["utf-8 cookie", "utf-8 BOM", "utf-7 cookie", "undecodable", "syntax error"])
+def test_only_utf8_source_that_parses_is_read(content, fragment, tmp_path):
+    found = rule_violations(tmp_path / "s", _with_solutions({EX04: content}), "ex04_manual_rnn")
+    if fragment is None:
+        assert found == {"rnn_cell": [], "manual_rnn": []}
+    else:
+        assert all(any(fragment in why for why in whys) for whys in found.values()), found
+
+
+@pytest.mark.parametrize("extra, fragment", [
+    ({"helpers.pyc": b"\x00" * 16}, "compiled bytecode"),
+    ({"helpers.abi3.so": b"\x7fELF"}, "native extension"),
+    ({"helpers/__init__.pyc": b"\x00" * 16}, "compiled bytecode"),
+], ids=["pyc", "native", "package of bytecode"])
+def test_sibling_modules_without_source_are_refused(extra, fragment, tmp_path):
+    text = HEADER + "import helpers\n" + CELL + (SOLUTIONS / EX04).read_text().split("### END SOLUTION")[1]
+    text = _ex04_text().replace(HEADER, HEADER + "import helpers\n", 1)
+    found = rule_violations(tmp_path / "s", _with_solutions({EX04: text, **extra}), "ex04_manual_rnn")
+    assert any(fragment in why for why in found["manual_rnn"]), found
+
+
+def test_a_native_module_shadowing_the_exercise_is_refused(tmp_path):
+    found = rule_violations(tmp_path / "s", _with_solutions({"ex04_manual_rnn.abi3.so": b"\x7fELF"}),
+                            "ex04_manual_rnn")
+    assert all(any("native extension" in why for why in whys) for whys in found.values()), found
+
+
+def test_the_rules_read_a_snapshot_taken_before_learner_code_runs(tmp_path):
+    """Code that rewrites its own file while it is graded does not change what the rules read."""
+    files = _with_solutions(ATTACKS["a sibling module that calls the rnn"][0])
+    rule_violations(tmp_path / "s", files, "ex04_manual_rnn")
+    tree = SourceTree.read(tmp_path / "s")
+    (tmp_path / "s" / "helpers.py").write_text("def run(layer, x, h0):\n    return None\n")
+    assert any("calls the rnn itself" in v.why for v in violations(tree, "ex04_manual_rnn", "manual_rnn"))
+
+
+def test_violations_name_file_line_and_code(tmp_path):
+    files = _with_solutions(ATTACKS["a sibling module that calls the rnn"][0])
+    (tmp_path / "s").mkdir()
+    for name, content in files.items():
+        (tmp_path / "s" / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+    found = violations(SourceTree.read(tmp_path / "s"), "ex04_manual_rnn", "manual_rnn")
+    assert ("helpers.py", 2, "layer(x, h0)") in [(v.file, v.line, v.snippet) for v in found]
+
+
+# -- graded end to end: the points are lost in the entry point's checks, in both isolation modes ------
+
+GRADED = ["a latin-1 coding cookie hiding the kernel", "a sibling module that captures the kernels",
+          "getattr with a computed name on torch._C", "count_parameters from a built nn.RNN",
+          "run_packed with one rnn call per sequence"]
+ENTRY_CHECKS = {"manual_rnn": "manual_rnn", "rnn_cell": "rnn_cell", "count_parameters": "count_parameters",
+                "expected_weight_shapes": "expected_weight_shapes", "run_packed": "run_packed"}
+
+
+@pytest.fixture(scope="module", params=["auto", "plain"])
+def method_grader(request, reference):
+    from autograder.runner.grade import Grader
+
+    grader = Grader(reference, include_hidden=True, isolation=request.param,
+                    exercises=["ex01_rnn_layer", "ex04_manual_rnn", "ex05_sequences"])
+    grader.grade(SOLUTIONS)   # a warm-up: the fork server is started before the graded cases
+    yield grader
+    grader.close()
+
+
+@pytest.mark.parametrize("name", GRADED)
+def test_graded_attack_loses_exactly_its_entry_points_checks(name, method_grader, make_submission):
+    files, module, entry, fragment = ATTACKS[name]
+    folder = make_submission()
+    for file, content in files.items():
+        (folder / file).write_bytes(content if isinstance(content, bytes) else content.encode())
+    result = method_grader.grade(folder)
+    assert not result.grader_errors()
+    failing = [c for c in result.checks if c.status != "passed"]
+    assert failing and all(c.exercise == module and ENTRY_CHECKS[entry] in c.name for c in failing), \
+        [(c.name, c.feedback) for c in failing]
+    assert all(fragment in c.feedback and f" line " in c.feedback for c in failing), [c.feedback for c in failing]
+
+
+@pytest.mark.parametrize("name", list(MANUAL_STYLES))
+def test_graded_ex04_style_earns_every_point(name, method_grader, make_submission):
+    folder = make_submission()
+    for file, content in _style_files(name).items():
+        (folder / file).write_text(content)
+    result = method_grader.grade(folder)
+    assert not [(c.name, c.feedback) for c in result.checks if c.status != "passed"]
