@@ -78,11 +78,12 @@ def tagged_modules(sources):
     return found
 
 
-def assemble(module, sources, where="in this notebook"):
+def assemble(module, sources, where="in this notebook", history=False):
     """(module text, first line of each part in it) from the latest copy of each tagged part.
 
     ``sources`` are cell sources in the order they count (notebook order, or the
-    kernel's history); ``where`` words the message when parts are missing.
+    kernel's history ``In``, then ``history`` is true); ``where`` words the message
+    when parts are missing.
     """
     parts, count = {}, 0
     for source in sources:
@@ -91,10 +92,11 @@ def assemble(module, sources, where="in this notebook"):
             parts[int(match["part"])] = source
             count = int(match["count"])
     if not parts:
-        raise NotebookCodeMissing(f"no cell of {module}.py was found {where}" + _lost_tag_hint(module, sources))
+        raise NotebookCodeMissing(f"no cell of {module}.py was found {where}" +
+                                  _lost_tag_hint(module, sources, history))
     missing = [n for n in range(1, count + 1) if n not in parts]
     if missing:
-        raise NotebookCodeMissing("; ".join(missing_part_message(module, n, count, sources, where)
+        raise NotebookCodeMissing("; ".join(missing_part_message(module, n, count, sources, where, history)
                                             for n in missing))
     texts = [plain_python(parts[n]) for n in range(1, count + 1)]
     starts, line = [], 1
@@ -139,41 +141,43 @@ def expected_definitions(module, folders=(SOLUTIONS, EXERCISES)):
     return None
 
 
-def missing_part_message(module, part, count, sources, where="in this notebook"):
+def missing_part_message(module, part, count, sources, where="in this notebook", history=False):
     """Why part ``part`` of ``module`` is missing, naming the cell and the line to restore."""
     tag = cell_tag(module, part, count)
     expected = expected_definitions(module)
     name = expected[part - 1] if expected and len(expected) == count else None
+    rerun = " and run the cell again" if history else ""
     for index, source in enumerate(sources):
         if tag_of(source) or not isinstance(source, str) or not source.strip():
             continue
         first = source.lstrip("\n").split("\n", 1)[0]
         loose = LOOSE_TAG.match(first)
         if loose and loose["module"] == module and int(loose["part"]) == part:
-            return (f"part {part} of {module}.py: the first line of {_cell_name(index, source)} was edited to "
-                    f"`{first.strip()}`; it must be exactly `{tag}`: restore it")
+            return (f"part {part} of {module}.py: the first line of {_cell_name(index, source, history)} was "
+                    f"edited to `{first.strip()}`; it must be exactly `{tag}`: restore it{rerun}")
         if name and name in top_level_definitions(source):
-            return (f"part {part} of {module}.py: {_cell_name(index, source)} defines `{name}` but lost its "
-                    f"first line `{tag}`; restore that line as the cell's first line")
+            return (f"part {part} of {module}.py: {_cell_name(index, source, history)} defines `{name}` but lost "
+                    f"its first line `{tag}`; restore that line as the cell's first line{rerun}")
     holds = f" (the cell that defines `{name}`)" if name else ""
     return (f"part {part} of {module}.py was not found {where}: the first line of its cell{holds} must be "
             f"`{tag}`; if you deleted or changed it, restore it (and run the cell)")
 
 
-def _lost_tag_hint(module, sources):
+def _lost_tag_hint(module, sources, history=False):
     expected = expected_definitions(module) or []
     names = [n for n in expected if n]
     for index, source in enumerate(sources):
         if isinstance(source, str) and not tag_of(source) and set(names) & top_level_definitions(source):
-            return (f"; {_cell_name(index, source)} defines {module}'s code but has no tag line: every cell of "
-                    f"the exercise must start with its line `# %% {module}.py, part N of M ...`: restore them")
+            return (f"; {_cell_name(index, source, history)} defines {module}'s code but has no tag line: every "
+                    f"cell of the exercise must start with its line `# %% {module}.py, part N of M ...`: restore them")
     return ": every cell of the exercise starts with a line `# %% " + module + ".py, part N of M ...`; keep it"
 
 
-def _cell_name(index, source):
+def _cell_name(index, source, history=False):
+    """How a learner finds the cell: its first code line, and its number (or In [n] in a kernel's history)."""
     first = next((line.strip() for line in source.split("\n") if line.strip() and not line.strip().startswith("#")),
                  source.strip().split("\n", 1)[0])
-    return f"the code cell starting `{first[:60]}` (code cell {index + 1})"
+    return f"the code cell starting `{first[:60]}` ({f'In [{index}]' if history else f'code cell {index + 1}'})"
 
 
 def top_level_definitions(source):
@@ -226,13 +230,14 @@ def free_names(text):
     return read - bound
 
 
-def scratch_name_notes(module, text, sources):
+def scratch_name_notes(module, text, sources, history=False):
     """A sentence per name the graded ``module`` uses that only an untagged (scratch) cell defines."""
     notes = []
     for name in sorted(free_names(text)):
         for index, source in enumerate(sources):
             if not tag_of(source) and isinstance(source, str) and name in top_level_definitions(source):
-                notes.append(f"{module}: the graded code uses `{name}`, which only {_cell_name(index, source)} "
+                cell = _cell_name(index, source, history)
+                notes.append(f"{module}: the graded code uses `{name}`, which only {cell} "
                              f"defines; that cell has no tag line, so it is not part of {module}.py and the "
                              f"grader does not see `{name}` (NameError): move `{name}` into one of the "
                              f"exercise's tagged cells")

@@ -54,7 +54,7 @@ def graded_course(tmp_path_factory):
         target.parent.mkdir(parents=True)
         nbformat.write(nb, target)
     (out / "submitted" / "solver" / ASSIGNMENT / "timestamp.txt").write_text("2026-11-30 10:00:00.000000 UTC")
-    code = main(["nbgrader-grade", str(out), "--assignment", ASSIGNMENT, "--jobs", "1"])
+    code = main(["nbgrader-grade", str(out), "--assignment", ASSIGNMENT, "--jobs", "1", "--call-seconds", "60"])
     assert code == 0
     return out
 
@@ -93,7 +93,7 @@ def test_a_learner_who_attacks_the_grading_gains_nothing(graded_course):
 def test_honest_scores_equal_rnn_grade_batch_on_the_submitted_tree(graded_course, tmp_path):
     # `rnn-grade batch` reads nbgrader's submitted/<student>/<assignment>/ layout as it is.
     assert main(["batch", str(graded_course / "submitted"), "--out", str(tmp_path / "grades"), "--jobs", "1",
-                 "--exercise", EXERCISE]) == 0
+                 "--exercise", EXERCISE, "--call-seconds", "60"]) == 0
     with open(tmp_path / "grades" / "gradebook.csv", newline="") as handle:
         batch = {row["student"]: float(row["total"]) for row in csv.DictReader(handle)}
     found = scores(graded_course)

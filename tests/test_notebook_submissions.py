@@ -11,6 +11,7 @@ from autograder.batch.runner import BatchOptions, run_batch
 from autograder.cli import main
 from autograder.exports import notebooks
 from autograder.paths import SAMPLE_CLASS, SOLUTIONS
+from autograder.runner.limits import Limits
 from notebook_helpers import code_cell_index, notebook_of, solved_notebook, write_notebook
 
 EX02, EX03, EX06 = "ex02_forward_pass", "ex03_rnnnet", "ex06_training"
@@ -72,8 +73,8 @@ def test_names_only_a_scratch_cell_defines_are_named_with_their_cell():
 
 
 def test_free_names_are_conservative():
-    assert notebook_source.free_names("import torch\ndef f(x):\n    y = [i for i in x]\n    return g(y), torch, len(x)")\
-        == {"g"}
+    text = "import torch\ndef f(x):\n    y = [i for i in x]\n    return g(y), torch, len(x)"
+    assert notebook_source.free_names(text) == {"g"}
     assert notebook_source.free_names("from math import *\nprint(anything)") == set()
 
 
@@ -121,7 +122,9 @@ def test_a_class_of_notebooks_gets_the_gradebook_of_the_same_code_as_modules(tmp
     books = {}
     for name, folder in (("modules", modules), ("notebooks", handed_in)):
         out = tmp_path / f"grades-{name}"
-        run_batch(BatchOptions(submissions=folder, out=out, jobs=1, exercises=GRADED))
+        # Generous time limits: a busy test machine must not make one side time out.
+        run_batch(BatchOptions(submissions=folder, out=out, jobs=1, exercises=GRADED,
+                               limits=Limits(call_seconds=60, submission_seconds=600)))
         books[name] = (out / "gradebook.csv").read_text()
     assert books["notebooks"] == books["modules"]
     assert "cleo" in books["modules"] and books["modules"].count("\n") == len(CLASS) + 1

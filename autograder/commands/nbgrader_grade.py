@@ -23,6 +23,8 @@ def add_parser(sub):
     parser.add_argument("--isolation", choices=("auto", "bwrap", "plain"), default="auto",
                         help="how learner code is isolated (default: auto; use bwrap so that learner code "
                              "cannot even see the gradebook)")
+    parser.add_argument("--call-seconds", type=float, default=None,
+                        help="time limit of one call into a learner's code (default: the kit's)")
     parser.set_defaults(run=run)
 
 
@@ -30,6 +32,7 @@ def run(args):
     from ..batch.intake import InstructorError
     from ..batch.nbgrader_grades import course_assignment, course_intake, write_autograded, write_grades
     from ..batch.runner import BatchOptions, run_batch
+    from ..runner.limits import Limits
 
     course = Path(args.course)
     out = Path(args.out) if args.out else course / "rnn-grade" / args.assignment
@@ -39,7 +42,8 @@ def run(args):
         if not intake.submissions:
             raise InstructorError(f"no learner has handed in {args.assignment!r} in {course / 'submitted'}")
         options = BatchOptions(submissions=course / "submitted", out=out, jobs=args.jobs,
-                               isolation=args.isolation, exercises=exercises, intake=intake)
+                               isolation=args.isolation, exercises=exercises, intake=intake,
+                               limits=Limits(call_seconds=args.call_seconds) if args.call_seconds else None)
         outcome = run_batch(options)
     except InstructorError as error:
         print(f"rnn-grade nbgrader-grade: {error}", file=sys.stderr)

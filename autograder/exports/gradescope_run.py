@@ -2,9 +2,9 @@
 
 It gathers the learner's exercise modules from ``ROOT/submission`` (files
 named like the modules, anywhere in it; or, when a module's ``.py`` is absent,
-a notebook whose tagged code cells make the module, see ``notebook_source``), grades them with public and hidden checks against the recorded
-reference, and writes ``ROOT/results/results.json``. If the grader itself
-fails, the learner still gets a results file that says so, with 0 points.
+a notebook whose tagged code cells make the module, see ``notebook_source``),
+grades them with public and hidden checks against the recorded reference, and
+writes ``ROOT/results/results.json``. If the grader itself fails, the learner still gets a results file that says so, with 0 points.
 """
 import argparse
 import json

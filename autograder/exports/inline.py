@@ -41,7 +41,7 @@ def module_source(module, history):
 def assemble(module, history):
     """(module text, first line of each part in it) from the latest run of each tagged cell."""
     return notebook_source.assemble(module, history, where="among the cells run in this kernel (run every "
-                                                            "cell above this one: Run > Run All Cells)")
+                                                            "cell above this one: Run > Run All Cells)", history=True)
 
 
 def cell_locations(text, module, starts, count=None):
@@ -116,7 +116,7 @@ def grade_notebook(module, include_hidden=False, history=None):
         _RESULTS[key] = graded
     # Names the graded code takes from scratch cells: the kernel has them, the grader does not.
     return dict(_RESULTS[key], scratch_notes=notebook_source.scratch_name_notes(module, files[f"{module}.py"],
-                                                                                 history))
+                                                                                 history, history=True))
 
 
 def _grade_files(files, module, include_hidden):
