@@ -28,6 +28,10 @@ TAG = re.compile(r"^# %% (?P<module>ex\d\d_\w+)\.py, part (?P<part>\d+) of (?P<c
 # A first line that names a module's part but is not the exact tag: an edited tag line.
 LOOSE_TAG = re.compile(r"^\W*(?P<module>ex\d\d_\w+?)(\.py)?\W.*?part\D{0,3}(?P<part>\d+)", re.IGNORECASE)
 NOTEBOOK_FILES = {f"{module}.ipynb": module for module in MODULES}
+# No exercise has nearly this many parts: a tag claiming more was edited (and must not cost time).
+MAX_PARTS = 100
+MAX_TOLD = 5   # missing parts explained one by one
+MAX_CELLS = 5000  # cells of one notebook (each may be parsed to explain what is missing)
 # When one exercise comes both as a .py file and in a notebook, the .py file is graded.
 PRECEDENCE_RULE = "when both are handed in, the .py file is graded"
 
@@ -54,6 +58,8 @@ def code_cells(data):
     cells = document.get("cells") if isinstance(document, dict) else None
     if not isinstance(cells, list):
         raise NotebookUnreadable("it has no list of cells (not a Jupyter notebook of format 4)")
+    if len(cells) > MAX_CELLS:
+        raise NotebookUnreadable(f"it holds {len(cells)} cells, more than the {MAX_CELLS} a notebook may have here")
     sources = []
     for cell in cells:
         if isinstance(cell, dict) and cell.get("cell_type") == "code":
@@ -94,10 +100,14 @@ def assemble(module, sources, where="in this notebook", history=False):
     if not parts:
         raise NotebookCodeMissing(f"no cell of {module}.py was found {where}" +
                                   _lost_tag_hint(module, sources, history))
+    if count > MAX_PARTS or max(parts) > count:
+        raise NotebookCodeMissing(f"the tag lines of {module}.py were edited: one says \"part {max(parts)} of "
+                                  f"{count}\"; restore each cell's first line as the notebook had it")
     missing = [n for n in range(1, count + 1) if n not in parts]
     if missing:
-        raise NotebookCodeMissing("; ".join(missing_part_message(module, n, count, sources, where, history)
-                                            for n in missing))
+        told = [missing_part_message(module, n, count, sources, where, history) for n in missing[:MAX_TOLD]]
+        more = f"; and {len(missing) - MAX_TOLD} more parts" if len(missing) > MAX_TOLD else ""
+        raise NotebookCodeMissing("; ".join(told) + more)
     texts = [plain_python(parts[n]) for n in range(1, count + 1)]
     starts, line = [], 1
     for text in texts:
@@ -184,7 +194,7 @@ def top_level_definitions(source):
     """Names a cell binds at its top level (defs, classes, imports, assignments); empty if it does not parse."""
     try:
         tree = ast.parse(plain_python(source))
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # learner text: anything may fail to parse
         return set()
     names = set()
     for node in tree.body:
@@ -207,7 +217,7 @@ def free_names(text):
     """Names ``text`` reads that it never binds anywhere and that are not builtins (conservative)."""
     try:
         tree = ast.parse(text)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return set()
     bound, read = set(dir(builtins)) | {"__file__", "__name__", "__doc__"}, set()
     for node in ast.walk(tree):
@@ -232,10 +242,14 @@ def free_names(text):
 
 def scratch_name_notes(module, text, sources, history=False):
     """A sentence per name the graded ``module`` uses that only an untagged (scratch) cell defines."""
-    notes = []
-    for name in sorted(free_names(text)):
-        for index, source in enumerate(sources):
-            if not tag_of(source) and isinstance(source, str) and name in top_level_definitions(source):
+    notes, wanted = [], free_names(text)
+    if not wanted:
+        return notes
+    scratch = [(index, source, top_level_definitions(source)) for index, source in enumerate(sources)
+               if isinstance(source, str) and not tag_of(source)]
+    for name in sorted(wanted):
+        for index, source, defined in scratch:
+            if name in defined:
                 cell = _cell_name(index, source, history)
                 notes.append(f"{module}: the graded code uses `{name}`, which only {cell} "
                              f"defines; that cell has no tag line, so it is not part of {module}.py and the "

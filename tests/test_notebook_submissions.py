@@ -152,3 +152,14 @@ def test_check_grades_a_folder_of_notebooks(tmp_path, capsys):
     assert document["score"] == sum(t["max_score"] for t in document["tests"]) > 0
     assert f"{EX02}: graded the tagged code cells of {EX02}.ipynb" in document["output"]
     shutil.rmtree(folder)
+
+
+def test_edited_part_counts_and_huge_notebooks_are_notes_that_cost_no_time():
+    cells = [{"cell_type": "code", "source": notebook_source.cell_tag(EX02, 1, 10 ** 9) + "\nimport torch"}]
+    made, [note] = notebook_source.notebook_modules([(f"{EX02}.ipynb", json.dumps({"cells": cells}).encode())])
+    assert made == {} and "the tag lines of ex02_forward_pass.py were edited" in note
+    many = json.dumps({"cells": [{"cell_type": "code", "source": "x = 1"}] * 6000}).encode()
+    made, [note] = notebook_source.notebook_modules([(f"{EX02}.ipynb", many)])
+    assert made == {} and "more than the 5000" in note
+    deep = "x = " + "(" * 50000 + ")" * 50000
+    assert notebook_source.free_names(deep) == set() and notebook_source.top_level_definitions(deep) == set()
