@@ -17,7 +17,8 @@
 6. With ``--nbgrader K`` (K > 0): K learners graded on one exercise by the real
    ``nbgrader autograde`` through the generated nbgrader course (each learner's module
    turned into the notebook they would hand in), against ``rnn-grade batch`` on the
-   same learners and exercise, in the same run.
+   same learners and exercise and ``rnn-grade nbgrader-grade`` on the same course's
+   submitted notebooks (grades written into its gradebook.db), in the same run.
 """
 import argparse
 import json
@@ -133,7 +134,9 @@ def nbgrader_side_by_side(work, cls, count, jobs, exercise):
     nb = nbgrader_side.autograde_seconds(learners, work, [exercise])
     ours, _, _, done = run_measured(CLI + ["batch", str(small), "--out", str(work / "nb-ours"), "--jobs", str(jobs),
                                            "--exercise", exercise], cwd=HERE.parent)
-    return nb, ours, len(learners)
+    # The same submitted notebooks graded into nbgrader's gradebook without running the kernel.
+    path = nbgrader_side.kit_path_seconds(work, jobs)
+    return nb, ours, path, len(learners)
 
 
 def main():
@@ -190,11 +193,13 @@ def main():
         print(f"ratio                          {check / bare:8.2f}     (target <= 1.3)")
 
         if args.nbgrader:
-            nb, ours, count = nbgrader_side_by_side(work, cls, args.nbgrader, J, args.nbgrader_exercise)
+            nb, ours, path, count = nbgrader_side_by_side(work, cls, args.nbgrader, J, args.nbgrader_exercise)
             print(f"\n== Side by side with nbgrader autograde: {count} learners, {args.nbgrader_exercise} "
                   f"(one notebook each), public and hidden checks")
             print(f"nbgrader autograde             {nb:8.1f} s   ({nb / count:.2f} s per learner)")
             print(f"rnn-grade batch --jobs {J}        {ours:8.1f} s   ({ours / count:.2f} s per learner)")
+            print(f"rnn-grade nbgrader-grade       {path:8.1f} s   ({path / count:.2f} s per learner: reads the "
+                  f"submitted notebooks, grades, writes gradebook.db)")
             print(f"speed-up                       {nb / ours:8.1f} x   (target >= 30)")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -69,3 +69,15 @@ def autograde_seconds(learner_folders, work, exercises):
     started = time.perf_counter()
     _nbgrader(course, "autograde", ASSIGNMENT)
     return time.perf_counter() - started
+
+
+def kit_path_seconds(work, jobs):
+    """Wall time of ``rnn-grade nbgrader-grade`` on the course ``autograde_seconds`` built (same learners)."""
+    course = Path(work) / "nb-course"
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "autograder.cli", "nbgrader-grade", str(course), "--assignment",
+                           ASSIGNMENT, "--jobs", str(jobs)], cwd=Path(__file__).resolve().parent.parent,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"rnn-grade nbgrader-grade failed: {done.stderr[-1500:]}")
+    return time.perf_counter() - started

@@ -161,7 +161,7 @@ def test_a_notebook_submission_is_graded_from_its_cells(autograder_root):
     results = run_autograder(autograder_root, {f"{EXERCISE}.ipynb": notebooks.notebook_text(nb)})
     assert_schema(results)
     assert results["score"] == sum(t["max_score"] for t in results["tests"]) > 0
-    assert "graded the code cells" in results["output"]
+    assert f"{EXERCISE}: graded the tagged code cells of {EXERCISE}.ipynb" in results["output"]
 
 
 def test_a_broken_autograder_still_writes_results_and_fails_loudly(autograder_root):

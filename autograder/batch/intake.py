@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..exercises import MODULES
+from ..notebook_source import NOTEBOOK_FILES
+from .notebooks import add_notebook_modules, explained
 
 MAX_MODULE_BYTES = 1024 * 1024            # one exercise module; real ones are a few kB
 MAX_ARCHIVE_ENTRIES = 20_000              # entries in one archive (the class zip included)
@@ -36,6 +38,8 @@ JUNK_DIRS = {"__MACOSX", "__pycache__", ".git", ".ipynb_checkpoints"}
 # Names the batch's own outputs use in the output folder.
 RESERVED_NAMES = {"gradebook.csv", "report.html"}
 MODULE_FILES = {f"{name}.py": name for name in MODULES}
+# Files whose name alone says "an exercise is here" (notebooks anywhere are read too, by their cells).
+EXERCISE_FILES = set(MODULE_FILES) | set(NOTEBOOK_FILES)
 
 
 class InstructorError(Exception):
@@ -209,13 +213,15 @@ def _collect_modules(submission, entries, exercises):
         data = _read_module(submission, chosen)
         if data is not None:
             submission.files[file_name] = data
+    from_notebooks = add_notebook_modules(submission, entries)
     wanted = [m for m in MODULES if not exercises or m in exercises]
-    if not found:
+    if not found and not from_notebooks:
         submission.notes.append("no exercise modules (" + ", ".join(f"{m}.py" for m in wanted[:2]) +
-                                " ...) were found in the submission")
+                                " ...) or notebooks with their tagged cells were found in the submission")
     else:
         for module in wanted:
-            if f"{module}.py" not in found:
+            if f"{module}.py" not in found and module not in from_notebooks \
+                    and not explained(module, submission.notes):
                 submission.notes.append(f"no {module}.py in the submission: that exercise scores 0")
 
 
@@ -301,7 +307,7 @@ def _from_class_folder(root, exercises, skip=frozenset()):
         children = sorted(root.iterdir())
     except OSError as error:
         raise InstructorError(f"cannot read the folder {root}: {error.strerror or error}") from None
-    if any(child.name in MODULE_FILES for child in children):
+    if any(child.name in EXERCISE_FILES for child in children):
         return [_learner_from_folder(root, exercises)]  # one learner's own folder
     learners = []
     for child in children:
@@ -360,7 +366,7 @@ def _holds_a_class(entries):
     for entry in entries:
         if entry.name.lower().endswith(".zip"):
             return True
-        if entry.name in MODULE_FILES:
+        if entry.name in EXERCISE_FILES:
             if entry.name in seen:
                 return True
             seen.add(entry.name)
@@ -402,7 +408,7 @@ def _class_level(entries):
         if len(tops) != 1 or any(len(e.parts) == depth + 1 for e in entries):
             return prefix
         inner = prefix + (tops.pop(),)
-        if any(len(e.parts) == depth + 2 and e.name in MODULE_FILES for e in entries):
+        if any(len(e.parts) == depth + 2 and e.name in EXERCISE_FILES for e in entries):
             return prefix  # that one folder is a learner's own
         prefix = inner
 

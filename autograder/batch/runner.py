@@ -41,6 +41,7 @@ class BatchOptions:
     isolation: str = "auto"
     exercises: list = None
     limits: Limits = None
+    intake: object = None             # learners found already (an nbgrader course); else read `submissions`
 
     def grader_settings(self):
         """Plain data a pool process needs to build its Grader (and the fingerprint's inputs)."""
@@ -236,7 +237,7 @@ def run_batch(options, progress_stream=None, live=None):
     """Grade every learner of ``options.submissions`` and write all outputs; returns a BatchOutcome."""
     started = time.monotonic()
     out = prepare_out_dir(options.out)
-    intake = find_submissions(options.submissions, options.exercises, exclude=[out])
+    intake = options.intake or find_submissions(options.submissions, options.exercises, exclude=[out])
     if not intake.submissions:
         raise InstructorError(f"found no learners in {options.submissions}: expected a folder or a .zip per "
                               f"learner (or one learner's exercise modules)" +

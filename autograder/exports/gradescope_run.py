@@ -2,10 +2,9 @@
 
 It gathers the learner's exercise modules from ``ROOT/submission`` (files
 named like the modules, anywhere in it; or, when a module's ``.py`` is absent,
-its notebook from ``rnn-grade release``, whose tagged code cells make the
-module), grades them with public and hidden checks against the recorded
-reference, and writes ``ROOT/results/results.json``. If the grader itself
-fails, the learner still gets a results file that says so, with 0 points.
+a notebook whose tagged code cells make the module, see ``notebook_source``),
+grades them with public and hidden checks against the recorded reference, and
+writes ``ROOT/results/results.json``. If the grader itself fails, the learner still gets a results file that says so, with 0 points.
 """
 import argparse
 import json
@@ -22,31 +21,34 @@ from ..runner.errors import MachineError
 from ..runner.grade import grade_submission
 from ..runner.reference import RecordedReference
 from ..runner.results import to_gradescope
-from .inline import NotebookCodeMissing, module_source
+from ..notebook_source import NOTEBOOK_FILES, notebook_modules
 
 
 def collect_submission(submitted, folder, exercises):
-    """Copy the exercise modules found in ``submitted`` into ``folder``; returns notes for the learner."""
+    """Copy the exercise modules found in ``submitted`` into ``folder``; returns notes for the learner.
+
+    Notebooks become modules by ``notebook_source``'s rules, as in ``rnn-grade batch``: a
+    ``.py`` file wins over a notebook holding the same exercise.
+    """
     submitted, folder = Path(submitted), Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    notes = []
+    notes, handed_in = [], set()
     for module in exercises:
         found = _shallowest(submitted, f"{module}.py")
         if found is not None:
             shutil.copyfile(found, folder / f"{module}.py")
-            continue
-        notebook = _shallowest(submitted, f"{module}.ipynb")
-        if notebook is None:
-            notes.append(f"{module}.py was not found in the submission (files are matched by name)")
-            continue
-        try:
-            cells = [c.get("source", "") for c in json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-                     if c.get("cell_type") == "code"]
-            cells = ["".join(c) if isinstance(c, list) else c for c in cells]
-            (folder / f"{module}.py").write_text(module_source(module, cells), encoding="utf-8")
-            notes.append(f"{module}: graded the code cells of {notebook.name}")
-        except (ValueError, KeyError, TypeError, NotebookCodeMissing) as problem:
-            notes.append(f"{notebook.name} could not be read as the exercise's notebook: {problem}")
+            handed_in.add(module)
+    paths = sorted((p for p in submitted.rglob("*.ipynb") if p.is_file() and "__MACOSX" not in p.parts
+                    and ".ipynb_checkpoints" not in p.parts),
+                   key=lambda p: (p.name not in NOTEBOOK_FILES, len(p.parts), str(p)))
+    notebooks = [(str(p.relative_to(submitted)), p.read_bytes()) for p in paths]
+    made, notebook_notes = notebook_modules(notebooks, handed_in, exercises)
+    for module, text in made.items():
+        (folder / f"{module}.py").write_text(text, encoding="utf-8")
+    notes += notebook_notes
+    notes += [f"{module}.py was not found in the submission (files are matched by name, notebooks by the tag "
+              f"lines of their cells)" for module in exercises if module not in handed_in and module not in made
+              and not any(note.startswith(f"{module} was not graded") for note in notebook_notes)]
     return notes
 
 

@@ -24,18 +24,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-TAG = re.compile(r"^# %% (?P<module>ex\d\d_\w+)\.py, part (?P<part>\d+) of (?P<count>\d+)\b")
+from .. import notebook_source
+from ..notebook_source import TAG, NotebookCodeMissing, cell_tag  # noqa: F401  (this module's API)
+
 GRADING_SECONDS = 600
+# Importing this module (the notebooks' first cell does) lets exercises import each other's notebooks.
+notebook_source.install_notebook_imports()
 _RESULTS = {}  # (module, hidden, sources) -> grading result: test cells share one grading
-
-
-class NotebookCodeMissing(Exception):
-    """Some tagged cells of the exercise have not been run in this kernel."""
-
-
-def cell_tag(module, part, count):
-    """The first line of a code cell that holds part ``part`` of ``count`` of ``module``."""
-    return f"# %% {module}.py, part {part} of {count} (keep this line: the checks find your code by it)"
 
 
 def module_source(module, history):
@@ -45,27 +40,8 @@ def module_source(module, history):
 
 def assemble(module, history):
     """(module text, first line of each part in it) from the latest run of each tagged cell."""
-    parts, count = {}, 0
-    for source in history:
-        if not isinstance(source, str):
-            continue
-        match = TAG.match(source.lstrip("\n"))
-        if match and match["module"] == module:
-            parts[int(match["part"])] = source
-            count = int(match["count"])
-    if not parts:
-        raise NotebookCodeMissing(f"no cell of {module}.py has been run in this kernel yet: run every cell "
-                                  f"above this one first (Run > Run All Cells)")
-    missing = [str(n) for n in range(1, count + 1) if n not in parts]
-    if missing:
-        raise NotebookCodeMissing(f"part {', '.join(missing)} of {module}.py has not been run in this kernel: "
-                                  f"run every cell above this one first (Run > Run All Cells)")
-    texts = [_plain_python(parts[n]) for n in range(1, count + 1)]
-    starts, line = [], 1
-    for text in texts:
-        starts.append(line)
-        line += text.count("\n") + 2  # the part's lines, then the blank line between parts
-    return "\n\n".join(texts) + "\n", starts
+    return notebook_source.assemble(module, history, where="among the cells run in this kernel (run every "
+                                                            "cell above this one: Run > Run All Cells)", history=True)
 
 
 def cell_locations(text, module, starts, count=None):
@@ -77,17 +53,6 @@ def cell_locations(text, module, starts, count=None):
         part = max([n for n, start in enumerate(starts, 1) if start <= line] or [1])
         return f"the cell \"{module}.py, part {part} of {count}\", line {line - starts[part - 1] + 1}"
     return re.sub(rf"{re.escape(module)}\.py line (?P<line>\d+)", where, text)
-
-
-def _plain_python(source):
-    # IPython rewrites magics (%timeit, !ls) as get_ipython() calls: no module can run them.
-    lines = []
-    for line in source.strip("\n").split("\n"):
-        stripped = line.lstrip()
-        if stripped.startswith("get_ipython()") or stripped.startswith(("%", "!")):
-            line = line[:len(line) - len(stripped)] + "pass  # notebook magic left out: " + stripped
-        lines.append(line)
-    return "\n".join(lines)
 
 
 def _history():
@@ -103,22 +68,44 @@ def _history():
 
 
 def _sibling_modules(module):
-    """{file name: text} of other exercise modules the kernel imported (ex06 may import ex03's files)."""
+    """{file name: text} of the other exercise modules, as the grader would see them next to this one.
+
+    ex06 may import ex03 (``from ex03_rnnnet import sequence_mse``). What the kernel imported
+    counts first (a .py file, or a notebook through ``notebook_source.install_notebook_imports``),
+    then the exercise files in the notebook's folder, a .py file before a notebook as in a batch.
+    """
     files = {}
     for name, loaded in list(sys.modules.items()):
         path = getattr(loaded, "__file__", None)
-        if name != module and re.fullmatch(r"ex\d\d_\w+", name) and path and path.endswith(".py"):
-            try:
+        if name == module or not re.fullmatch(r"ex\d\d_\w+", name) or not path:
+            continue
+        try:
+            if path.endswith(".py"):
                 files[f"{name}.py"] = Path(path).read_text(encoding="utf-8")
-            except OSError:
+            elif path.endswith(".ipynb"):
+                files[f"{name}.py"] = notebook_source.module_source(
+                    name, notebook_source.code_cells(Path(path).read_bytes()))
+        except (OSError, ValueError, NotebookCodeMissing):
+            pass
+    folder = Path.cwd()
+    for name in notebook_source.MODULES:
+        path = folder / f"{name}.py"
+        if name != module and f"{name}.py" not in files and path.is_file():
+            try:
+                files[f"{name}.py"] = path.read_text(encoding="utf-8")
+            except (OSError, ValueError):
                 pass
+    others = [m for m in notebook_source.MODULES if m != module and f"{m}.py" not in files]
+    made, _ = notebook_source.folder_modules(folder, others)
+    files.update({f"{name}.py": text for name, text in made.items()})
     return files
 
 
 def grade_notebook(module, include_hidden=False, history=None):
     """The grading result (``SubmissionResult.to_dict()`` plus ``table``) of the notebook's ``module``."""
+    history = _history() if history is None else history
     files = _sibling_modules(module)
-    files[f"{module}.py"], starts = assemble(module, _history() if history is None else history)
+    files[f"{module}.py"], starts = assemble(module, history)
     key = (module, include_hidden, tuple(sorted(files.items())))
     if key not in _RESULTS:
         graded = _grade_files(files, module, include_hidden)
@@ -127,7 +114,9 @@ def grade_notebook(module, include_hidden=False, history=None):
         for found in graded["checks"]:
             found["feedback"] = cell_locations(found["feedback"], module, starts)
         _RESULTS[key] = graded
-    return _RESULTS[key]
+    # Names the graded code takes from scratch cells: the kernel has them, the grader does not.
+    return dict(_RESULTS[key], scratch_notes=notebook_source.scratch_name_notes(module, files[f"{module}.py"],
+                                                                                 history, history=True))
 
 
 def _grade_files(files, module, include_hidden):
@@ -157,6 +146,8 @@ def check(module):
     except NotebookCodeMissing as missing:
         print(f"Not graded: {missing}")
         return None
+    for note in graded["scratch_notes"]:
+        print(f"Note: {note}\n")
     print(graded["table"])
     return graded["total"], graded["max_total"]
 
@@ -177,7 +168,8 @@ def require(check_name):
                              f"rnn-grade kit do not match (tell your instructor)")
     points = found["max_points"]
     if found["status"] != "passed":
-        raise AssertionError(f"{check_name} ({_number(points)} points): {found['title']}\n{found['feedback']}")
+        notes = "".join(f"\nNote: {note}" for note in graded["scratch_notes"])
+        raise AssertionError(f"{check_name} ({_number(points)} points): {found['title']}\n{found['feedback']}{notes}")
     print(f"passed: {found['title']} ({_number(points)} points)")
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 
 from .bundle import check_out, prepare_out
-from .notebooks import exercise_parts, intro_markdown, new_notebook, notebook_text, tagged_sources
+from .notebooks import SETUP_CELL, exercise_parts, intro_markdown, new_notebook, notebook_text, tagged_sources
 from .record import available_exercises, record
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -61,7 +61,7 @@ def source_notebook(module, checks):
     """The nbgrader source notebook of ``module``, with a graded test cell per check in ``checks``."""
     docstring, parts = exercise_parts(module)
     cells = [nbformat.v4.new_markdown_cell(intro_markdown(module, docstring)),
-             nbformat.v4.new_markdown_cell(HOW_TO.format(module=module))]
+             nbformat.v4.new_markdown_cell(HOW_TO.format(module=module)), nbformat.v4.new_code_cell(SETUP_CELL)]
     for number, (part, source) in enumerate(zip(parts, tagged_sources(module, parts, keep_solutions=True)), 1):
         if part.heading:
             cells.append(nbformat.v4.new_markdown_cell(part.heading))

@@ -28,6 +28,12 @@ HOW_TO = ("**How this notebook works.** Write your code in the cells below, repl
           "and tells you what to fix. Keep the first line of every code cell (`# %% {module}.py, part ...`): "
           "the checks find your code by it. You may add cells of your own to experiment; they are not graded.")
 
+# An untagged (never graded) first code cell: importing the grader's notebook helper lets this
+# notebook import the learner's other exercises, whether they are .py files or notebooks.
+SETUP_CELL = ("# Not graded: lets this notebook import your other exercises by name, as .py files or notebooks\n"
+              "# (`from ex03_rnnnet import sequence_mse`), from this notebook's folder.\n"
+              "import autograder.exports.inline")
+
 
 @dataclass
 class CodePart:
@@ -110,7 +116,7 @@ def learner_notebook(module, solutions_dir=SOLUTIONS):
     """The learner's notebook for ``module``: skeleton code cells and a last cell that grades them."""
     docstring, parts = exercise_parts(module, solutions_dir)
     cells = [nbformat.v4.new_markdown_cell(intro_markdown(module, docstring)),
-             nbformat.v4.new_markdown_cell(HOW_TO.format(module=module))]
+             nbformat.v4.new_markdown_cell(HOW_TO.format(module=module)), nbformat.v4.new_code_cell(SETUP_CELL)]
     for part, source in zip(parts, tagged_sources(module, parts, keep_solutions=False)):
         if part.heading:
             cells.append(nbformat.v4.new_markdown_cell(part.heading))
