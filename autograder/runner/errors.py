@@ -17,3 +17,8 @@ class LearnerError(Exception):
 
 class GraderError(Exception):
     """The kit itself failed (a broken check or reference): never the learner's fault."""
+
+
+class MachineError(GraderError):
+    """This machine cannot grade anyone (the worker's Python cannot start or import torch, the
+    sandbox asked for is missing): said before any learner is graded, never a learner's zero."""
