@@ -49,7 +49,11 @@ _WORKER_STATE = {}
 
 
 def available():
-    """True when ``distributed`` is installed."""
+    """True when ``distributed`` is installed (asked afresh: it may have been removed since)."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return False
     return Client is not None
 
 
