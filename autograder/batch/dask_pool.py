@@ -147,12 +147,14 @@ def _grader_problem(grader):
     reason = getattr(grader, "reason", None)  # a Grader that could not even be built
     if reason:
         return "the grader could not be started: " + reason.strip().splitlines()[-1]
-    preflight = getattr(grader, "preflight", None)  # proves one worker starts end to end, where the kit has it
+    # The preflight proves that one learner's worker starts end to end; where the kit has none, at
+    # least wait for the fork server to be warm, so the first learner does not race its start.
+    preflight = getattr(grader, "preflight", None) or getattr(grader.launcher, "_ensure_ready", None)
     if callable(preflight):
         try:
             preflight()
         except Exception as error:
-            return str(error)
+            return f"{type(error).__name__}: {getattr(error, 'message', None) or error}"
     return None
 
 
