@@ -167,3 +167,17 @@ def test_the_command_line_reads_the_scheduler_from_a_config_file(cluster, tmp_pa
     assert code == 0
     assert "on the Dask cluster at " + cluster["address"] in capsys.readouterr().err
     assert (tmp_path / "out" / "gradebook.csv").read_text().splitlines()[1].startswith("ada,17,17,")
+
+
+def test_the_slurm_example_is_a_cluster_dask_jobqueue_accepts_with_one_thread_per_worker_process():
+    pytest.importorskip("dask_jobqueue", reason="dask-jobqueue is not installed (.ci/run installs it)")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("slurm_cluster", KIT / "examples" / "cluster" / "slurm_cluster.py")
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    with example.slurm_cluster(scheduler_options={"host": "127.0.0.1"}) as cluster:  # nothing is submitted
+        script = cluster.job_script()
+    assert "#SBATCH -p cpu" in script and f"--cpus-per-task={example.PROCESSES}" in script
+    assert "--nthreads 1" in script and f"--nworkers {example.PROCESSES}" in script
+    assert "distributed.cli.dask_worker" in script
