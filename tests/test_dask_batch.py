@@ -181,3 +181,18 @@ def test_the_slurm_example_is_a_cluster_dask_jobqueue_accepts_with_one_thread_pe
     assert "#SBATCH -p cpu" in script and f"--cpus-per-task={example.PROCESSES}" in script
     assert "--nthreads 1" in script and f"--nworkers {example.PROCESSES}" in script
     assert "distributed.cli.dask_worker" in script
+
+
+def test_readmes_jobqueue_yaml_gives_slurm_jobs_of_one_thread_per_worker_process():
+    pytest.importorskip("dask_jobqueue", reason="dask-jobqueue is not installed (.ci/run installs it)")
+    import dask.config
+    import yaml
+    from dask_jobqueue import SLURMCluster
+
+    readme = (KIT / "README.md").read_text()
+    block = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    settings = yaml.safe_load(block)["jobqueue"]["slurm"]  # on top of dask-jobqueue's defaults, as a file would be
+    with dask.config.set({f"jobqueue.slurm.{key}": value for key, value in settings.items()}):
+        with SLURMCluster(scheduler_options={"host": "127.0.0.1"}) as cluster:
+            script = cluster.job_script()
+    assert "#SBATCH -p cpu" in script and "--nthreads 1" in script and "--nworkers 8" in script
