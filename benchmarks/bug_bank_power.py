@@ -1,6 +1,6 @@
 """How many of the kit's own mutants do the checks catch, and which checks catch them?
 
-    python benchmarks/bug_bank_power.py [--json FILE] [-k EXPR]
+    python benchmarks/bug_bank_power.py [--json FILE] [-k EXPR] [--bank tests/test_plot_weights.py ...]
 
 Runs the mutant banks of ``tests/test_ex0*_grading.py`` and ``tests/test_plot_weights.py`` (``test_mistake_*``
 cases: each grades the solutions with one classic mistake put in) through pytest,
@@ -91,11 +91,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", help="also write every mutant's record to this file")
     parser.add_argument("-k", default="mistake", help="pytest -k expression (default: the mutant cases)")
+    parser.add_argument("--bank", action="append", metavar="FILE",
+                        help="only this bank (e.g. tests/test_plot_weights.py); repeatable")
     args = parser.parse_args()
     recorder = Recorder()
     started = time.perf_counter()
     files = sorted(str(p) for p in (KIT / "tests").glob("test_ex0*_grading.py")) + [str(KIT / "tests" /
                                                                                       "test_plot_weights.py")]
+    if args.bank:
+        files = [str(KIT / name) for name in args.bank]
     pytest.main(["-q", "-p", "no:cacheprovider", "-k", args.k, *files], plugins=[recorder])
     print(f"\n== bug banks: {len(recorder.mutants)} mutants, graded in {time.perf_counter() - started:.0f} s")
     for line in summarise(recorder.mutants):
