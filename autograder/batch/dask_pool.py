@@ -83,8 +83,12 @@ class GraderPlugin(WorkerPlugin):
     async def setup(self, worker):
         # Building a Grader waits seconds for its fork server: not on the worker's event loop.
         loop = asyncio.get_running_loop()
-        problem = await loop.run_in_executor(None, _prepare, self.token, self.settings, self.answers,
-                                             self.expected)
+        try:
+            problem = await loop.run_in_executor(None, _prepare, self.token, self.settings, self.answers,
+                                                 self.expected)
+        except Exception as error:  # whatever broke, this worker must not grade: it says why instead
+            problem = f"its grader could not be prepared ({type(error).__name__}: {error})"
+            _WORKER_STATE[self.token] = {"grader": None, "problem": problem}
         if problem is None:
             await worker.set_resources(**{resource_name(self.token): 1})
         else:
@@ -191,7 +195,9 @@ def ready_workers(client, token, refusals, seconds=WORKER_WAIT_SECONDS):
     """
     deadline = time.monotonic() + seconds
     while True:
-        statuses = client.run(worker_status, token)
+        statuses = {address: status if status is None or isinstance(status, str) else
+                    f"it cannot run the kit's code ({type(status).__name__}: {status}); is rnn-grade installed there?"
+                    for address, status in client.run(worker_status, token, on_error="return").items()}
         ready = [address for address, status in statuses.items() if status is None]
         for address, status in statuses.items():
             if status not in (None, "starting"):
@@ -219,7 +225,10 @@ def grade_on_cluster(address, pending, settings, finish, before_grading, failure
                 from None
         before_grading()
         plugin = GraderPlugin(token, settings, answers_of(), expected_environment(settings["exercises"]))
-        client.register_plugin(plugin, name=plugin.name)  # returns once every current worker is set up
+        try:
+            client.register_plugin(plugin, name=plugin.name)  # returns once every current worker is set up
+        except Exception as error:  # a worker could not even load it (no kit there): its status says so
+            logger.warning("rnn-grade: a worker could not set up the grader: %s", error)
         refusals = {}
         ready = ready_workers(client, token, refusals)
         notes += [f"GRADER NOTE: Dask worker {worker} refuses to grade: {why}" for worker, why in refusals.items()]
