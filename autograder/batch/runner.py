@@ -42,6 +42,7 @@ class BatchOptions:
     exercises: list = None
     limits: Limits = None
     intake: object = None             # learners found already (an nbgrader course); else read `submissions`
+    scheduler: str = None             # a Dask scheduler's address: grade on that cluster (dask_pool.py)
 
     def grader_settings(self):
         """Plain data a pool process needs to build its Grader (and the fingerprint's inputs)."""
@@ -111,14 +112,14 @@ def prepare_reference(exercises):
     return problems
 
 
-def make_grader(settings):
+def make_grader(settings, reference=None):
     """One Grader for all the learners a process grades; a grader that cannot start explains why per learner."""
     from ..runner.grade import Grader
 
     limits = Limits(**settings["limits"])
     try:
-        return Grader(make_reference(), include_hidden=True, exercises=settings["exercises"], limits=limits,
-                      isolation=settings["isolation"])
+        return Grader(reference or make_reference(), include_hidden=True, exercises=settings["exercises"],
+                      limits=limits, isolation=settings["isolation"])
     except Exception:  # e.g. the isolation asked for is not available on this machine
         return _UnavailableGrader(traceback.format_exc(limit=-3))
 
@@ -148,6 +149,18 @@ def machine_problem(grader):
     except MachineError as error:
         return str(error)
     return None
+
+
+def reference_answers(exercises):
+    """Every reference answer, as plain data to ship to a cluster's workers (after ``prepare_reference``)."""
+    from ..runner.grade import warm_reference
+
+    reference = make_reference()
+    answers = reference.answers()
+    if not answers:  # the cache could not be written: compute the answers here, once
+        warm_reference(reference, exercises)
+        answers = reference.answers()
+    return answers
 
 
 def grade_files(grader, student, files):
@@ -277,12 +290,19 @@ def run_batch(options, progress_stream=None, live=None):
         # Runs while the pool's processes start their fork servers: both take seconds.
         outcome.reference_problems = prepare_reference(settings["exercises"])
         outcome.class_notes += [f"GRADER ERROR: {problem}" for problem in outcome.reference_problems]
-        progress.start(f"grading {len(pending)} learners, {jobs} at a time")
+        progress.start(f"grading {len(pending)} learners, " +
+                       (f"on the Dask cluster at {options.scheduler}" if options.scheduler else f"{jobs} at a time"))
 
     # The report's plotting library takes half a second to import: do it while this process
     # only waits for its pool, not after the last learner.
     threading.Thread(target=_preload_report_libraries, daemon=True).start()
-    _grade_all(pending, settings, jobs, finish, before_grading)
+    if options.scheduler and pending:
+        from .dask_pool import grade_on_cluster
+
+        grade_on_cluster(options.scheduler, pending, settings, finish, before_grading, _pool_failure,
+                         lambda: reference_answers(settings["exercises"]), outcome.class_notes)
+    else:
+        _grade_all(pending, settings, jobs, finish, before_grading)
     progress.finish()
 
     outcome.results = [store.result_from_dict(records[s.name]["result"]) for s in intake.submissions

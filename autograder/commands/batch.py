@@ -34,14 +34,32 @@ def add_parser(sub):
                         help="only this exercise (module name, e.g. ex02_forward_pass); repeatable")
     parser.add_argument("--call-seconds", type=float, default=None,
                         help="time limit of one call into a learner's code (default: the kit's)")
-    parser.set_defaults(run=run)
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="grade on the Dask cluster whose scheduler is at ADDRESS (e.g. tcp://host:8786); "
+                             "needs the optional extra: pip install rnn-grade[dask]")
+    parser.add_argument("--config", default=None, metavar="FILE",
+                        help="read settings from a TOML file (keys: the long options, e.g. scheduler = "
+                             "\"tcp://host:8786\"); the command line wins")
+    defaults = {action.dest: action.default for action in parser._actions}  # noqa: SLF001
+    parser.set_defaults(run=run, batch_defaults=defaults)
 
 
 def run(args):
     from ..runner.limits import Limits
     from ..batch.intake import InstructorError
+    from ..batch.config_file import apply_config
     from ..batch.runner import BatchOptions, run_batch
+    from ..runner.errors import MachineError
 
+    try:
+        apply_config(args, getattr(args, "batch_defaults", {}))
+    except InstructorError as error:
+        print(f"rnn-grade batch: {error}", file=sys.stderr)
+        return EXIT_INSTRUCTOR_ERROR
+    problem = _setting_problem(args)
+    if problem:
+        print(f"rnn-grade batch: {problem}", file=sys.stderr)
+        return EXIT_INSTRUCTOR_ERROR
     if args.jobs < 0:
         print("rnn-grade batch: --jobs must be 0 (one per core) or more", file=sys.stderr)
         return EXIT_INSTRUCTOR_ERROR
@@ -49,8 +67,7 @@ def run(args):
     submissions = Path(args.submissions) if args.submissions else SAMPLE_CLASS
     options = BatchOptions(submissions=submissions, out=Path(args.out), jobs=args.jobs, resume=args.resume,
                            withhold_hidden=args.withhold_hidden, isolation=args.isolation,
-                           exercises=args.exercise, limits=limits)
-    from ..runner.errors import MachineError
+                           exercises=args.exercise, limits=limits, scheduler=args.scheduler)
     from ..runner.machine import scratch_problem
 
     if not args.submissions:
@@ -72,7 +89,8 @@ def run(args):
         print(f"rnn-grade batch: {error}", file=sys.stderr)
         return EXIT_INSTRUCTOR_ERROR
     except MachineError as error:
-        print(f"rnn-grade batch: this machine cannot grade, so no learner was graded and no gradebook was "
+        where = "the Dask cluster cannot grade" if options.scheduler else "this machine cannot grade"
+        print(f"rnn-grade batch: {where}, so no learner was graded and no gradebook was "
               f"written (the learners' code was never run).\n{error}", file=sys.stderr)
         return EXIT_GRADER_ERROR
     except KeyboardInterrupt:
@@ -85,3 +103,22 @@ def run(args):
         print(line)
     print(f"Wrote {options.out / 'gradebook.csv'}, {options.out / 'report.html'} and a folder per learner.")
     return EXIT_GRADER_ERROR if outcome.grader_errors else 0
+
+
+def _setting_problem(args):
+    """What is wrong with the settings (from the command line or a config file), or None."""
+    if args.isolation not in ("auto", "bwrap", "plain"):
+        return f"isolation must be auto, bwrap or plain, not {args.isolation!r}"
+    unknown = [name for name in args.exercise or [] if name not in MODULES]
+    if unknown:
+        return f"unknown exercise {unknown[0]!r}; the exercises are {', '.join(MODULES)}"
+    if args.scheduler:
+        from ..batch import dask_pool
+
+        if not dask_pool.available():
+            return ("--scheduler grades on a Dask cluster, which needs the `distributed` package: "
+                    "pip install 'rnn-grade[dask]' (or pip install distributed)")
+        if args.jobs:
+            print("rnn-grade batch: --jobs is ignored with --scheduler (the cluster's worker processes grade "
+                  "one learner each at a time)", file=sys.stderr)
+    return None

@@ -83,6 +83,24 @@ class RecordedReference:
         return _value_of(name, config, self._answers[key])
 
 
+class ShippedReference(RecordedReference):
+    """Answers computed by a batch's own process and sent to a cluster's worker (no shared files).
+
+    A request the batch did not compute is answered from this machine's own solutions
+    when it has them (an installed kit may not), through its cache.
+    """
+
+    def __init__(self, answers, solutions_dir=None):
+        self._answers = dict(answers)
+        have_solutions = solutions_dir is not None and Path(solutions_dir).is_dir()
+        self._fallback = CachedReference(solutions_dir) if have_solutions else None
+
+    def observe(self, name, config):
+        if self._fallback is not None and request_key(name, config) not in self._answers:
+            return self._fallback.observe(name, config)
+        return super().observe(name, config)
+
+
 class CachedReference:
     """Recorded answers from a cache file, computed live (and added) when missing."""
 
@@ -114,6 +132,12 @@ class CachedReference:
             self._answers[key] = self._live.recorded()[key]
             self._added += 1
         return _value_of(name, config, self._answers[key])
+
+    def answers(self):
+        """Every answer known (from the file and computed since), keyed like ``request_key``."""
+        if self._answers is None:
+            self._load()
+        return dict(self._answers)
 
     def self_check(self, key):
         """The problems a complete self-check under ``key`` found earlier, or None if there was none."""

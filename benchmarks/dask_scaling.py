@@ -1,0 +1,127 @@
+"""The same class on the local pool and on a local Dask cluster of 1 and 2 worker processes.
+
+    python benchmarks/dask_scaling.py [--learners 40] [--jobs 2] [--workers 1,2]
+
+Builds a class of N learners from the sample class (``grade_class.build_class``,
+leaving out the learner whose endless loop only measures the time limit), then, in
+ONE run so that the machine's load is shared alike:
+
+1. ``rnn-grade batch CLASS --jobs J`` (the local pool);
+2. for each K of ``--workers``: ``dask scheduler`` and ``dask worker --nworkers K
+   --nthreads 1`` on loopback, then ``rnn-grade batch CLASS --scheduler ADDRESS``.
+
+Each batch is timed from its command's start to its end (so the pool's process
+start and the Dask workers' Grader start are both counted; the cluster itself is
+started before). Prints learners per second, the ratio to the local pool and
+whether every gradebook is the local one. Needs ``distributed`` (pip install -e '.[dask]').
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+KIT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(KIT))
+
+from grade_class import build_class  # noqa: E402
+
+from autograder.batch.intake import find_submissions  # noqa: E402
+from autograder.paths import SAMPLE_CLASS  # noqa: E402
+
+CLI = [sys.executable, "-m", "autograder.cli"]
+SLOW_BY_DESIGN = {"ivan"}  # an endless loop: it measures the time limit, the same in any design
+
+
+def timed(cmd):
+    started = time.perf_counter()
+    done = subprocess.run(cmd, cwd=KIT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} exited {done.returncode}:\n{done.stderr[-3000:]}")
+    return time.perf_counter() - started
+
+
+class LocalCluster:
+    """``dask scheduler`` + ``dask worker --nworkers K --nthreads 1`` as subprocesses, on loopback."""
+
+    def __init__(self, work, workers):
+        self.work, self.workers, self.processes = work, workers, []
+
+    def __enter__(self):
+        scheduler_file = self.work / f"scheduler-{self.workers}.json"
+        self._start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                    "--scheduler-file", str(scheduler_file))
+        while not scheduler_file.exists():
+            time.sleep(0.2)
+        self.address = json.loads(scheduler_file.read_text())["address"]
+        self._start("worker", self.address, "--nworkers", str(self.workers), "--nthreads", "1",
+                    "--no-dashboard", "--host", "127.0.0.1")
+        from distributed import Client
+
+        with Client(self.address, timeout=30) as client:
+            client.wait_for_workers(self.workers, timeout=120)
+        return self
+
+    def _start(self, *args):
+        log = open(self.work / f"dask-{self.workers}-{len(self.processes)}.log", "wb")
+        self.processes.append(subprocess.Popen([sys.executable, "-m", "dask", *args], cwd=KIT, stdout=log,
+                                               stderr=subprocess.STDOUT, start_new_session=True))
+
+    def __exit__(self, *exc):
+        for process in reversed(self.processes):
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=40)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--workers", default="1,2", help="worker process counts to try, comma-separated")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="rnn-grade-dask-bench-"))
+    try:
+        names = [s.name for s in find_submissions(SAMPLE_CLASS).submissions if s.name not in SLOW_BY_DESIGN]
+        cls = build_class(work, args.learners, names)
+        N = args.learners
+        # The reference cache and self-check are filled first, so no run pays for them.
+        timed(CLI + ["batch", str(cls / sorted(os.listdir(cls))[0]), "--out", str(work / "warm"), "--jobs", "1"])
+        runs = {}
+        runs[f"local pool, --jobs {args.jobs}"] = timed(
+            CLI + ["batch", str(cls), "--out", str(work / "local"), "--jobs", str(args.jobs)])
+        gradebooks = {}
+        for count in [int(k) for k in args.workers.split(",")]:
+            with LocalCluster(work, count) as cluster:
+                out = work / f"dask-{count}"
+                runs[f"Dask, {count} worker process{'es' if count > 1 else ''}"] = timed(
+                    CLI + ["batch", str(cls), "--out", str(out), "--scheduler", cluster.address])
+                gradebooks[count] = (out / "gradebook.csv").read_text()
+        local = runs[f"local pool, --jobs {args.jobs}"]
+        print(f"\n== {N} learners, all six exercises, public + hidden checks, on {os.cpu_count()} cores")
+        print(f"{'run':32s} {'seconds':>8s} {'learners/s':>11s} {'vs local':>9s}")
+        for name, seconds in runs.items():
+            print(f"{name:32s} {seconds:8.1f} {N / seconds:11.3f} {local / seconds:9.2f}")
+        same = all(text == (work / "local" / "gradebook.csv").read_text() for text in gradebooks.values())
+        print(f"every Dask gradebook is the local pool's: {'yes' if same else 'NO'}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    started = time.perf_counter()
+    main()
+    print(f"\n(benchmark took {time.perf_counter() - started:.0f} s)")

@@ -1,0 +1,198 @@
+"""Grading a class on a Dask cluster (``rnn-grade batch --scheduler``) gives the local pool's gradebook.
+
+The cluster is started here exactly as README's "Grading on a cluster" does it (``dask scheduler``
+and ``dask worker ... --nworkers 2 --nthreads 1``), on loopback; the tests then grade a few
+learners of the sample class on two exercises, kill a worker process while it grades a learner,
+add a worker that cannot grade, and compare every gradebook with the local pool's.
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+distributed = pytest.importorskip(
+    "distributed", reason="the optional extra is not installed (pip install -e '.[dask]'; .ci/run does)")
+
+from autograder.batch import dask_pool  # noqa: E402
+from autograder.batch.runner import BatchOptions, run_batch  # noqa: E402
+from autograder.cli import main  # noqa: E402
+from autograder.paths import SAMPLE_CLASS  # noqa: E402
+from autograder.runner.errors import MachineError  # noqa: E402
+from autograder.runner.limits import Limits  # noqa: E402
+
+LEARNERS = ("ada", "cleo", "dev")   # full marks, partial work, a classic mistake
+EXERCISES = ["ex02_forward_pass", "ex06_training"]  # ex06 trains for a while: time to kill a worker
+LIMITS = Limits(call_seconds=20.0, submission_seconds=120.0)
+KIT = Path(__file__).resolve().parents[1]
+
+
+def dask_command(*args):
+    return [sys.executable, "-m", "dask", *args]
+
+
+@pytest.fixture(scope="module")
+def small_class(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("class")
+    for name in LEARNERS:
+        (folder / name).symlink_to(SAMPLE_CLASS / name, target_is_directory=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """A scheduler and one `dask worker` with two worker processes, on loopback; yields the address."""
+    work = tmp_path_factory.mktemp("cluster")
+    scheduler_file = work / "scheduler.json"
+    started = []
+
+    def start(*args, env=None):
+        log = open(work / f"log-{len(started)}.txt", "wb")
+        started.append(subprocess.Popen(dask_command(*args), cwd=KIT, stdout=log, stderr=subprocess.STDOUT,
+                                        stdin=subprocess.DEVNULL, env=env, start_new_session=True))
+        return started[-1]
+
+    start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+          "--scheduler-file", str(scheduler_file))
+    deadline = time.monotonic() + 60
+    while not scheduler_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    address = json.loads(scheduler_file.read_text())["address"]
+    start("worker", address, "--nworkers", "2", "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1")
+    with distributed.Client(address, timeout=30) as client:
+        client.wait_for_workers(2, timeout=90)
+    try:
+        yield {"address": address, "start": start, "work": work}
+    finally:
+        for process in reversed(started):  # only the processes this fixture started, by their own group
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for process in started:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def options(submissions, out, **extra):
+    return BatchOptions(submissions=submissions, out=out, exercises=EXERCISES, limits=LIMITS, **extra)
+
+
+def outputs(out):
+    """What a batch's outputs say about each learner: the gradebook and every learner's feedback."""
+    gradebook = (out / "gradebook.csv").read_text()
+    feedback = {name: (out / name / "feedback.txt").read_text() for name in LEARNERS}
+    return gradebook, feedback
+
+
+@pytest.fixture(scope="module")
+def local(small_class, tmp_path_factory):
+    out = tmp_path_factory.mktemp("local")
+    outcome = run_batch(options(small_class, out, jobs=2))
+    assert not outcome.grader_errors
+    return outputs(out)
+
+
+def test_the_cluster_grades_like_the_local_pool_even_when_a_worker_dies_mid_learner(cluster, small_class,
+                                                                                     local, tmp_path):
+    out = tmp_path / "dask"
+    finished = {}
+    batch = threading.Thread(target=lambda: finished.update(outcome=run_batch(
+        options(small_class, out, scheduler=cluster["address"]))))
+    batch.start()
+    killed = None
+
+    def executing_learners(dask_worker):  # nested: sent to the workers by value
+        return [str(task.key) for task in dask_worker.state.executing]
+
+    with distributed.Client(cluster["address"], timeout=30) as client:
+        deadline = time.monotonic() + 120
+        while killed is None and batch.is_alive() and time.monotonic() < deadline:
+            busy = client.run(executing_learners)
+            victim = next((worker for worker, keys in busy.items() if keys), None)
+            if victim:
+                killed = client.run(os.getpid, workers=[victim])[victim]
+                os.kill(killed, signal.SIGKILL)  # one worker process, while it grades a learner
+            time.sleep(0.1)
+    batch.join(timeout=300)
+    assert killed is not None, "no worker was seen grading"
+    outcome = finished["outcome"]
+    assert not outcome.grader_errors
+    assert sorted(outcome.graded) == sorted(LEARNERS)  # each learner graded (and written) exactly once
+    assert outputs(out) == local
+
+
+def test_a_worker_that_cannot_grade_refuses_and_the_others_grade_everyone(cluster, small_class, local, tmp_path):
+    # This worker's machine has no bubblewrap (nothing on its PATH), and the batch asks for bwrap.
+    env = dict(os.environ, PATH="/nonexistent")
+    refusing = cluster["start"]("worker", cluster["address"], "--nworkers", "1", "--nthreads", "1",
+                                "--no-dashboard", "--host", "127.0.0.1", "--name", "no-bwrap", env=env)
+    try:
+        with distributed.Client(cluster["address"], timeout=30) as client:
+            client.wait_for_workers(3, timeout=90)
+        out = tmp_path / "dask"
+        outcome = run_batch(options(small_class, out, scheduler=cluster["address"], isolation="bwrap"))
+    finally:
+        os.killpg(refusing.pid, signal.SIGTERM)
+        refusing.wait(timeout=30)
+    refusals = [note for note in outcome.class_notes if "refuses to grade" in note]
+    assert len(refusals) == 1 and "bubblewrap" in refusals[0], outcome.class_notes
+    assert not outcome.grader_errors
+    assert outputs(out) == local
+
+
+def test_when_every_worker_refuses_no_learner_is_graded(cluster, small_class, tmp_path, monkeypatch):
+    # Workers whose torch differs from the one the batch's reference was computed with cannot grade.
+    real = dask_pool.expected_environment
+    monkeypatch.setattr(dask_pool, "expected_environment", lambda ex: dict(real(ex), torch="0.0.1"))
+    with pytest.raises(MachineError, match="torch 0.0.1"):
+        run_batch(options(small_class, tmp_path / "dask", scheduler=cluster["address"]))
+    assert not (tmp_path / "dask" / "gradebook.csv").exists()
+
+
+def test_the_command_line_reads_the_scheduler_from_a_config_file(cluster, tmp_path, capsys):
+    config = tmp_path / "rnn-grade.toml"
+    config.write_text(f'scheduler = "{cluster["address"]}"\nexercise = ["ex02_forward_pass"]\n'
+                      f'call-seconds = 20\n')
+    learner = SAMPLE_CLASS / "ada"
+    code = main(["batch", str(learner), "--out", str(tmp_path / "out"), "--config", str(config)])
+    assert code == 0
+    assert "on the Dask cluster at " + cluster["address"] in capsys.readouterr().err
+    assert (tmp_path / "out" / "gradebook.csv").read_text().splitlines()[1].startswith("ada,17,17,")
+
+
+def test_the_slurm_example_is_a_cluster_dask_jobqueue_accepts_with_one_thread_per_worker_process():
+    pytest.importorskip("dask_jobqueue", reason="dask-jobqueue is not installed (.ci/run installs it)")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("slurm_cluster", KIT / "examples" / "cluster" / "slurm_cluster.py")
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    with example.slurm_cluster(scheduler_options={"host": "127.0.0.1"}) as cluster:  # nothing is submitted
+        script = cluster.job_script()
+    assert "#SBATCH -p cpu" in script and f"--cpus-per-task={example.PROCESSES}" in script
+    assert "--nthreads 1" in script and f"--nworkers {example.PROCESSES}" in script
+    assert "distributed.cli.dask_worker" in script
+
+
+def test_readmes_jobqueue_yaml_gives_slurm_jobs_of_one_thread_per_worker_process():
+    pytest.importorskip("dask_jobqueue", reason="dask-jobqueue is not installed (.ci/run installs it)")
+    import dask.config
+    import yaml
+    from dask_jobqueue import SLURMCluster
+
+    readme = (KIT / "README.md").read_text()
+    block = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    settings = yaml.safe_load(block)["jobqueue"]["slurm"]  # on top of dask-jobqueue's defaults, as a file would be
+    with dask.config.set({f"jobqueue.slurm.{key}": value for key, value in settings.items()}):
+        with SLURMCluster(scheduler_options={"host": "127.0.0.1"}) as cluster:
+            script = cluster.job_script()
+    assert "#SBATCH -p cpu" in script and "--nthreads 1" in script and "--nworkers 8" in script
