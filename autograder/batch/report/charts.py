@@ -62,7 +62,6 @@ def exercise_shares(views, exercises):
 def exercise_bars(views, exercises):
     """Mean share of each exercise's points, the value written on each bar, the class median as a mark."""
     from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
 
     shares = exercise_shares(views, exercises)
     labels = list(shares)
@@ -83,8 +82,6 @@ def exercise_bars(views, exercises):
     axes.set_xticks([0, 20, 40, 60, 80, 100])
     axes.set_xlabel("mean % of the exercise's points (bar); class median (|)")
     axes.set_ylabel("exercise")
-    axes.legend(handles=[Line2D([], [], color="#222", marker="|", linestyle="", markersize=12, label="median")],
-                loc="lower left", fontsize=7, frameon=False)
-    axes.set_title("Per exercise")
+    axes.set_title("Per exercise (| = class median)")
     figure.tight_layout()
     return png_uri(figure)
