@@ -163,7 +163,8 @@ def test_a_module_that_does_not_import_is_one_cause_and_named_mistakes_merge_acr
     assert mistakes[0].example.startswith("you counted one bias vector") and len(mistakes[0].texts) == 2
     rates = {r["name"]: r for r in causes.check_rates(views)}
     assert rates["ex02_forward_pass.init_hidden_notebook"] == dict(
-        rates["ex02_forward_pass.init_hidden_notebook"], graded=0, failed=0, blocked=1)
+        rates["ex02_forward_pass.init_hidden_notebook"], graded=0, failed=0, blocked=1, who=[])
+    assert [v.name for v in rates["ex01_rnn_layer.count_parameters_notebook"]["who"]] == ["jade", "kim"]
     assert summary_lines([gus, jade], 1.0)[2] == "Learners whose code crashed: 1; timed out: 0; grader errors: 0."
 
 

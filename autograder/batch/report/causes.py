@@ -302,20 +302,23 @@ def _ranked(groups):
 def check_rates(views):
     """Per check: how many of the learners it could grade failed it (blocked learners left out).
 
-    Rows: dict(name, title, exercise, hidden, graded, failed, blocked).
+    Rows: dict(name, title, exercise, hidden, graded, failed, blocked, who: the LearnerViews that failed it).
     """
     table = {}
     for view in views:
         blocked = {(b.exercise, b.subject) for b in view.blockers}
         for check in view.result.checks:
             row = table.setdefault(check.name, {"name": check.name, "title": check.title, "exercise": check.exercise,
-                                                "hidden": check.hidden, "graded": 0, "failed": 0, "blocked": 0})
+                                                "hidden": check.hidden, "graded": 0, "failed": 0, "blocked": 0,
+                                                "who": []})
             cause = cause_of(check)
             if cause is not None and cause.kind in BLOCKING and (cause.exercise, cause.subject) in blocked:
                 row["blocked"] += 1
                 continue
             row["graded"] += 1
-            row["failed"] += cause is not None
+            if cause is not None:
+                row["failed"] += 1
+                row["who"].append(view)
     order = {m: i for i, m in enumerate(MODULES)}
     return sorted(table.values(), key=lambda r: (-r["failed"] / max(r["graded"], 1), order.get(r["exercise"], 99),
                                                  r["name"]))

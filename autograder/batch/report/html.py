@@ -184,11 +184,11 @@ def checks_table(rates):
         return (f'<tr><td><code>{escape(r["name"])}</code></td><td class="title">{clip(r["title"], 70)}</td>'
                 f'<td>{"hidden" if r["hidden"] else "public"}</td>'
                 f'<td class="num share"><span class="meter" style="--share:{share:.0f}%"></span>{share:.0f}% '
-                f'({r["failed"]}/{r["graded"]}){blocked}</td></tr>')
+                f'({r["failed"]}/{r["graded"]}){blocked}</td><td class="who">{learner_links(r["who"], 4)}</td></tr>')
 
     if not rates:
         return "<p>No checks ran.</p>"
-    head = "<th>Check</th><th>What it checks</th><th>Kind</th><th>Failed</th>"
+    head = "<th>Check</th><th>What it checks</th><th>Kind</th><th>Failed</th><th>Who</th>"
     failing = [row(r) for r in rates if r["failed"]]
     passing = [row(r) for r in rates if not r["failed"]]
     html = table(head, failing, "checks") if failing else "<p>Every check passed for every learner it graded.</p>"
