@@ -148,6 +148,16 @@ def test_a_module_that_does_not_import_is_one_cause_and_named_mistakes_merge_acr
     machine = SubmissionResult("max", checks=[_check("ex01_rnn_layer.count_parameters_notebook", "crash",
                                                      "the grading worker could not start (...); this is a problem "
                                                      "of the grading machine, not of your code")])
+    hang = "importing ex03_rnnnet.py did not finish within 10 s (an endless loop, or far too much work?). " \
+           "Module-level code runs on import: keep demos under `if __name__ == \"__main__\":`"
+    ola = SubmissionResult("ola", checks=[_check("ex03_rnnnet.structure_notebook", "timeout", hang),
+                                          _check("ex03_rnnnet.forward_notebook", "error", hang),
+                                          _check("ex04_manual_rnn.rnn_cell_notebook", "error",
+                                                 "not run: this submission used up its 300 s of grading time")])
+    assert [b.headline for b in causes.learner_view(ola, "ola").blockers] == \
+           ["ex03_rnnnet.py does not import", "ex04_manual_rnn not run: out of grading time"]
+    assert causes.learner_view(ola, "ola").blockers[0].checks == 2
+    assert not causes.crashed(ola)  # an import that hangs is a time-out, not a crash
     views = [causes.learner_view(r, r.student) for r in (gus, jade, kim, machine)]
     assert [(b.kind, b.subject, b.checks, b.detail) for b in views[0].blockers] == \
            [("import", "ex02_forward_pass", 3, "SyntaxError: expected ':' (line 60) at line 60: `def f(x)`")]

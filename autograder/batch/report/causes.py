@@ -17,12 +17,15 @@ from difflib import SequenceMatcher
 from ...exercises import MODULES
 
 # Kinds of root cause that mean "the grader could not grade this part of the learner's code".
-BLOCKING = ("import", "missing_module", "timeout", "crash", "grader")
+BLOCKING = ("import", "missing_module", "timeout", "crash", "budget", "grader")
 BLOCKING_WORDS = {"import": "does not import", "missing_module": "not handed in or not usable",
-                  "timeout": "timed out", "crash": "crashed the worker", "grader": "grader error (the kit's fault)"}
+                  "timeout": "timed out", "crash": "crashed the worker", "budget": "not run: out of grading time",
+                  "grader": "grader error (the kit's fault)"}
 # Percent of the points: the bands that colour learners and cells.
 BANDS = ((100, "full"), (80, "most"), (50, "partial"), (0, "low"))
-_IMPORT = re.compile(r"^importing (?P<module>\w+)\.py raised (?P<detail>.*?)(?:\. Fix it first.*)?$", re.S)
+# "importing X.py raised ...", "... did not finish within 10 s", "... stopped the grading process: ...".
+_IMPORT = re.compile(r"^importing (?P<module>\w+)\.py (?:raised )?(?P<detail>.*?)"
+                     r"(?:\. (?:Fix it first|Module-level code runs on import).*)?$", re.S)
 _CALL = re.compile(r"^(?:Called:\s+)?(?P<name>[A-Za-z_]\w*)\s*\(")
 _SIMILAR = 0.7  # two hints of the same function at least this alike name the same mistake
 
@@ -78,12 +81,15 @@ def cause_of(check):
         return None
     if status == "grader_error" or (status == "crash" and "problem of the grading machine" in text):
         return Cause("grader", exercise, exercise, line or "the grader failed")
-    imported = _IMPORT.match(line) if status == "error" else None
+    # A module whose import raised, hung or killed the worker: every later check of it says so too.
+    imported = _IMPORT.match(line) if status in ("error", "timeout", "crash") else None
     if imported:
         return Cause("import", exercise, imported.group("module"), _short_import_detail(imported.group("detail")))
     if status == "missing" and re.match(rf"^(there is no {exercise}\.py|{exercise}\.py was not graded)", line):
         return Cause("missing_module", exercise, exercise, line)
-    if status == "timeout":
+    if status == "error" and line.startswith("not run: this submission used up"):
+        return Cause("budget", exercise, exercise, line)
+    if status == "timeout" or (status == "error" and " did not finish within " in line):
         return Cause("timeout", exercise, called_function(check), line)
     if status == "crash":
         return Cause("crash", exercise, called_function(check), line)
@@ -119,8 +125,12 @@ class Blocker:
 
     @property
     def headline(self):
-        what = f"{self.subject}.py" if self.kind in ("import", "missing_module") else self.subject
-        return f"{what} {BLOCKING_WORDS[self.kind]}"
+        return f"{subject_text(self.kind, self.subject)} {BLOCKING_WORDS[self.kind]}"
+
+
+def subject_text(kind, subject):
+    """How a blocked part is named: a module file, or a function."""
+    return f"{subject}.py" if kind in ("import", "missing_module") else subject
 
 
 @dataclass
@@ -212,8 +222,11 @@ def learner_view(result, folder, exercises=MODULES):
 
 def crashed(result):
     """Whether the learner's code crashed: a worker died, or a module raised while being imported."""
-    kinds = {cause_of(c).kind for c in result.checks if c.status in ("crash", "error")}
-    return bool(kinds & {"crash", "import"})
+    for check in result.checks:
+        cause = cause_of(check) if check.status in ("crash", "error") else None
+        if cause and (cause.kind == "crash" or (cause.kind == "import" and " did not finish " not in f" {cause.detail}")):
+            return True
+    return False
 
 
 # -- the class ------------------------------------------------------------------------------------

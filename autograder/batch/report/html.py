@@ -10,7 +10,7 @@ from urllib.parse import quote
 from ...exercises import TITLES
 from ..feedback_file import feedback_text
 from ..gradebook import number
-from .causes import BLOCKING_WORDS, band
+from .causes import BLOCKING_WORDS, band, subject_text
 
 NEEDS_HELP_BELOW = 80        # percent: a total under this is listed as needing help
 FIRST_SCREEN_ROWS = 10       # rows of the first screen's lists before the rest is folded away
@@ -93,7 +93,7 @@ def class_missed(views, blocked_groups, mistake_groups, other_groups):
     total = len(views)
     items = []
     for group in blocked_groups:
-        what = f"{group.subject}.py" if group.kind in ("import", "missing_module") else group.subject
+        what = subject_text(group.kind, group.subject)
         items.append((len(group.learners), f'<span class="tag t-blocked">could not be graded</span> '
                       f'<code>{escape(what)}</code> <span title="{escape(group.example)}">'
                       f'{escape(BLOCKING_WORDS[group.kind])}</span>', group.learners))
