@@ -158,6 +158,18 @@ def test_a_module_that_does_not_import_is_one_cause_and_named_mistakes_merge_acr
            ["ex03_rnnnet.py does not import", "ex04_manual_rnn not run: out of grading time"]
     assert causes.learner_view(ola, "ola").blockers[0].checks == 2
     assert not causes.crashed(ola)  # an import that hangs is a time-out, not a crash
+    todo = "to_batch_first(x with shape (5, 2, 2)): not implemented yet (it still raises NotImplementedError)"
+    cleo = SubmissionResult("cleo", checks=[_check("ex02_forward_pass.to_batch_first_notebook", "not_implemented", todo),
+                                            _check("ex02_forward_pass.hidden.to_batch_first_configs", "not_implemented",
+                                                   todo),
+                                            _check("ex02_forward_pass.last_output_notebook", "not_implemented",
+                                                   todo.replace("to_batch_first", "last_output")),
+                                            _check("ex02_forward_pass.init_hidden_notebook", "passed")])
+    unfinished = causes.other_groups([causes.learner_view(cleo, "cleo")])
+    assert [(g.kind, g.subject, g.texts) for g in unfinished] == \
+           [("not_implemented", "ex02_forward_pass", ["to_batch_first", "last_output"])]
+    assert causes.learner_view(cleo, "cleo").reasons() == \
+           ["ex02_forward_pass: to_batch_first, last_output not implemented yet"]
     views = [causes.learner_view(r, r.student) for r in (gus, jade, kim, machine)]
     assert [(b.kind, b.subject, b.checks, b.detail) for b in views[0].blockers] == \
            [("import", "ex02_forward_pass", 3, "SyntaxError: expected ':' (line 60) at line 60: `def f(x)`")]

@@ -295,15 +295,18 @@ def mistake_groups(views):
 
 
 def other_groups(views):
-    """Failures with no named mistake (an exception, a wrong answer) and unfinished work, per subject."""
+    """Failures with no named mistake (an exception, a wrong answer) per subject, and unfinished work
+    per exercise (its texts: the functions still raising NotImplementedError)."""
     groups = {}
     for view in views:
         for check, cause in view.causes:
             if cause.kind == "mistake":
                 continue
-            key = (cause.kind, cause.exercise, cause.subject)
-            group = groups.setdefault(key, Group(*key, example=cause.detail))
-            group.add(view, cause.detail, check.name)
+            unfinished = cause.kind == "not_implemented"
+            key = (cause.kind, cause.exercise, cause.exercise if unfinished else cause.subject)
+            text = cause.subject if unfinished else cause.detail
+            group = groups.setdefault(key, Group(*key, example=text))
+            group.add(view, text, check.name)
     return _ranked(groups.values())
 
 

@@ -105,8 +105,9 @@ def class_missed(views, blocked_groups, mistake_groups, other_groups):
         learners = []
         for group in unfinished:
             learners += [v for v in group.learners if v not in learners]
-        items.append((len(learners), f'<span class="tag t-todo">unfinished</span> {len(unfinished)} functions still '
-                      f'raise NotImplementedError', learners))
+        functions = sum(len(g.texts) for g in unfinished)
+        items.append((len(learners), f'<span class="tag t-todo">unfinished</span> {functions} functions in '
+                      f'{len(unfinished)} exercises still raise NotImplementedError', learners))
     if not items:
         return '<p class="ok">No check failed.</p>'
     rows = [f'<tr><td class="num share"><span class="meter" style="--share:{100 * count / max(total, 1):.0f}%">'
@@ -167,11 +168,18 @@ def mistakes_table(groups, total):
 def other_table(groups, total):
     if not groups:
         return "<p>No other failures.</p>"
-    rows = [f'<tr><td class="num">{len(g.learners)} of {total}</td><td><code>{escape(g.exercise)}</code></td>'
-            f'<td><code>{escape(g.subject)}</code></td><td>{escape(KIND_WORDS.get(g.kind, g.kind))}</td>'
-            f'<td class="hint">{folded(g.example)}</td><td class="who">{learner_links(g.learners)}</td></tr>'
-            for g in groups]
-    head = "<th>Learners</th><th>Exercise</th><th>What</th><th>Kind</th><th>Example</th><th>Who</th>"
+    def what(group):
+        if group.kind == "not_implemented":  # one row per exercise: the functions still to write
+            return "", folded(", ".join(group.texts))
+        return f"<code>{escape(group.subject)}</code>", folded(group.example)
+
+    rows = []
+    for group in groups:
+        subject, example = what(group)
+        rows.append(f'<tr><td class="num">{len(group.learners)} of {total}</td><td><code>{escape(group.exercise)}'
+                    f'</code></td><td>{subject}</td><td>{escape(KIND_WORDS.get(group.kind, group.kind))}</td>'
+                    f'<td class="hint">{example}</td><td class="who">{learner_links(group.learners)}</td></tr>')
+    head = "<th>Learners</th><th>Exercise</th><th>Function</th><th>Kind</th><th>Example</th><th>Who</th>"
     return table(head, rows, "others")
 
 
