@@ -20,7 +20,7 @@ from ...exercises import MODULES
 BLOCKING = ("import", "missing_module", "timeout", "crash", "budget", "grader")
 BLOCKING_WORDS = {"import": "does not import", "missing_module": "not handed in or not usable",
                   "timeout": "timed out", "crash": "crashed the worker", "budget": "not run: out of grading time",
-                  "grader": "grader error (the kit's fault)"}
+                  "grader": "failed: a grader error, the kit's fault"}
 # Percent of the points: the bands that colour learners and cells.
 BANDS = ((100, "full"), (80, "most"), (50, "partial"), (0, "low"))
 # "importing X.py raised ...", "... did not finish within 10 s", "... stopped the grading process: ...".
@@ -129,7 +129,9 @@ class Blocker:
 
 
 def subject_text(kind, subject):
-    """How a blocked part is named: a module file, or a function."""
+    """How a blocked part is named: a module file, an exercise, or a function."""
+    if kind == "grader":
+        return f"grading {subject}" if subject in MODULES else "grading"
     return f"{subject}.py" if kind in ("import", "missing_module") else subject
 
 

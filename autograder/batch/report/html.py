@@ -73,13 +73,13 @@ def needs_help(views):
     rows = []
     for view in blocked + low:
         reasons = view.reasons()
-        kind = "could not be graded" if view.blockers else "low total"
+        tag, kind = (("grader", "grader error") if any(b.kind == "grader" for b in view.blockers) else
+                     ("blocked", "could not be graded") if view.blockers else ("low", "low total"))
         why = "<br>".join(clip(r, 80) for r in reasons[:2])
         if len(reasons) > 2:
             why += f' <small>(+{len(reasons) - 2} more)</small>'
-        rows.append(f'<tr class="b-{view.band}-row"><td>{learner_link(view)}</td><td class="num">{score_pill(view)}</td>'
-                    f'<td><span class="tag t-{"blocked" if view.blockers else "low"}">{kind}</span></td>'
-                    f'<td class="why">{why}</td></tr>')
+        rows.append(f'<tr><td>{learner_link(view)}</td><td class="num">{score_pill(view)}</td>'
+                    f'<td><span class="tag t-{tag}">{kind}</span></td><td class="why">{why}</td></tr>')
     head = "<th>Learner</th><th>Total</th><th>Problem</th><th>Why</th>"
     shown, rest = rows[:FIRST_SCREEN_ROWS], rows[FIRST_SCREEN_ROWS:]
     html = table(head, shown, "help")
