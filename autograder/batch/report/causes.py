@@ -120,8 +120,7 @@ class Blocker:
     exercise: str
     subject: str
     detail: str
-    checks: int = 0
-    points: float = 0.0
+    checks: int = 0       # how many checks it failed
 
     @property
     def headline(self):
@@ -193,12 +192,8 @@ class LearnerView:
 
     def _functions_in(self, module):
         return len({cause.subject for check, cause in self.causes if check.exercise == module} |
-                   {_subject_of_passed(check) for check in self.result.checks
+                   {called_function(check) for check in self.result.checks
                     if check.exercise == module and check.status == "passed"})
-
-
-def _subject_of_passed(check):
-    return called_function(check)
 
 
 def learner_view(result, folder, exercises=MODULES):
@@ -214,7 +209,6 @@ def learner_view(result, folder, exercises=MODULES):
             key = (cause.kind, cause.exercise, cause.subject)
             blocker = blockers.setdefault(key, Blocker(cause.kind, cause.exercise, cause.subject, cause.detail))
             blocker.checks += 1
-            blocker.points += check.max_points - check.points
         else:
             view.causes.append((check, cause))
     order = {m: i for i, m in enumerate(MODULES)}
