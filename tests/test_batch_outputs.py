@@ -196,3 +196,15 @@ def test_gradebook_keeps_names_and_never_starts_a_cell_with_a_formula():
     text = gradebook_text([result("Zoë O'Brien (2)"), result("=HYPERLINK(1)")], ["ex01_rnn_layer"])
     assert text.splitlines()[1:] == ["'=HYPERLINK(1),2,7,0", "Zoë O'Brien (2),2,7,0"]
     assert learners_text({"Zoë O'Brien (2)": "Zoë_O_Brien_2"}) == "student,folder\nZoë O'Brien (2),Zoë_O_Brien_2\n"
+
+
+def test_a_time_out_that_hits_most_of_the_class_points_at_the_machine():
+    slow = "plot_weights(nn.RNN(2, 5)) did not finish within 3 s (an endless loop, or far too much work?)"
+    class_ = [SubmissionResult(name, checks=[_check("ex01_rnn_layer.plot_weights_notebook", "timeout", slow)])
+              for name in ("a", "b", "c", "d")] + [SubmissionResult("e", checks=[
+                  _check("ex01_rnn_layer.plot_weights_notebook", "passed")])]
+    page = report_html(BatchOutcome(results=class_, seconds=1.0), BatchOptions(submissions=None, out=None))
+    assert "Check the grading machine:</strong> plot_weights timed out for 4 of 5 learners" in page
+    one = [class_[0], class_[4], SubmissionResult("f"), SubmissionResult("g")]
+    assert "Check the grading machine" not in report_html(BatchOutcome(results=one, seconds=1.0),
+                                                          BatchOptions(submissions=None, out=None))

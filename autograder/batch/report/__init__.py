@@ -42,6 +42,14 @@ def report_html(outcome, options):
         warnings += (f"<p class=warning><strong>Grader errors</strong> for {len(grader_errors)} learners "
                      f"({html.learner_links(grader_errors)}): the kit failed, not them.</p>\n")
     # The warnings and notes are shown above; the summary keeps the figures.
+    blocked = causes.blocked_groups(views)
+    for group in causes.machine_suspects(blocked, len(views)):
+        warnings += (f"<p class=warning><strong>Check the grading machine:</strong> "
+                     f"{escape(causes.subject_text(group.kind, group.subject))} "
+                     f"{escape(causes.BLOCKING_WORDS[group.kind])} for {len(group.learners)} of {len(views)} "
+                     f"learners. So many at once suggests a slow or busy machine rather than their code: "
+                     f"grade them again with a longer <code>--call-seconds</code> or fewer <code>--jobs</code>."
+                     f"</p>\n")
     summary = "\n".join(f"<li>{escape(line)}</li>" for line in outcome.summary()
                         if not line.startswith(("Warning:", "Note:")))
     figures = "<p>No learners were graded.</p>"
@@ -50,7 +58,7 @@ def report_html(outcome, options):
             ("score distribution: learners per tenth of the points, with the median",
              charts.score_histogram(results)),
             ("mean share of each exercise's points, with the class median", charts.exercise_bars(views, exercises))))
-    blocked, mistakes, others = causes.blocked_groups(views), causes.mistake_groups(views), causes.other_groups(views)
+    mistakes, others = causes.mistake_groups(views), causes.other_groups(views)
     totals = [v.result.total for v in views]
     headline = (f"{len(views)} learners · median {number(statistics.median(totals))} of "
                 f"{number(max(v.result.max_total for v in views))} points" if views else "no learners")

@@ -274,6 +274,12 @@ def blocked_groups(views):
     return _ranked(groups.values())
 
 
+def machine_suspects(groups, class_size):
+    """Time-outs that hit most of the class at once: more likely a slow or overloaded grading
+    machine (or a call limit too short for it) than the same endless loop in everyone's code."""
+    return [g for g in groups if g.kind in ("timeout", "budget") and len(g.learners) >= max(3, class_size / 2)]
+
+
 def mistake_groups(views):
     """Named mistakes (the checks' hints), merged across checks and wordings, most learners first."""
     groups = []
