@@ -223,3 +223,17 @@ def test_sample_class_builder_takes_the_modules_solutions_hold(tmp_path):
     (tmp_path / EX01).write_bytes(SOURCE[EX01])
     files = sample_class.learner_files(sample_class.LEARNERS[0], solutions_dir=tmp_path)
     assert list(files) == [EX01]
+
+
+def test_names_are_kept_and_folder_ids_never_take_another_learners_name(tmp_path):
+    cls = tmp_path / "class"
+    for folder in ("Jose Muller", "Jose_Muller", "Zoë O'Brien (2)", "=cmd"):
+        (cls / folder).mkdir(parents=True)
+        (cls / folder / EX01).write_bytes(SOURCE[EX01])
+    found = {s.label: s for s in find_submissions(cls).submissions}
+    assert {label: s.name for label, s in found.items()} == {
+        "Jose Muller": "Jose_Muller-2", "Jose_Muller": "Jose_Muller", "Zoë O'Brien (2)": "Zoë_O_Brien_2", "=cmd": "cmd"}
+    assert not any("graded as" in note for note in found["Jose_Muller"].notes)
+    assert found["Jose Muller"].notes[0] == ("another submission's name gives the same folder name; "
+                                             "this one (Jose Muller) is graded as Jose_Muller-2")
+    assert not any(str(tmp_path) in note for s in found.values() for note in s.notes)

@@ -66,7 +66,8 @@ def test_report_escapes_learner_text():
                            isolation_warning="learner code runs without a sandbox & more",
                            class_notes=[f"refused the entry '{evil}.py'"])
     page = report_html(outcome, BatchOptions(submissions=None, out=None))
-    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+    assert page.count("<script>") == 1  # the page's own sorting script, nothing a learner wrote
     assert "count &lt;b&gt;" in page
     assert "without a sandbox &amp; more" in page
     parser = HTMLParser()
@@ -115,3 +116,95 @@ def test_summary_counts_problems_and_shows_the_isolation_warning_once():
     assert "mean 2.0, median 2 (of 7 points)" in text
     assert "crashed: 1; timed out: 2; grader errors: 0" in text
     assert text.count("learner code runs without bubblewrap") == 1
+
+
+# -- the report's root causes ---------------------------------------------------------------------
+
+def _check(name, status, feedback="", points=1):
+    exercise = name.split(".", 1)[0]
+    return CheckResult(name, exercise, f"about {name}", points, points if status == "passed" else 0,
+                       ".hidden." in name, status, feedback)
+
+
+def test_a_module_that_does_not_import_is_one_cause_and_named_mistakes_merge_across_checks():
+    from autograder.batch.report import causes
+
+    broken = "importing ex02_forward_pass.py raised SyntaxError: expected ':' (ex02_forward_pass.py, line 60) " \
+             "at ex02_forward_pass.py line 60: `def f(x)`. Fix it first: nothing in that file can be graded"
+    gus = SubmissionResult("gus", checks=[_check(f"ex02_forward_pass.{n}", "error", broken)
+                                          for n in ("init_hidden_notebook", "hidden.init_hidden_configs",
+                                                    "to_batch_first_notebook")]
+                           + [_check("ex01_rnn_layer.count_parameters_notebook", "passed")])
+    bias = ("Called:   count_parameters(2, 5, num_layers=1)\nHint:     you counted one bias vector; nn.RNN has two "
+            "per direction (b_ih and b_hh)")
+    bias_hidden = ("Called:   count_parameters(input_size=4, hidden_size=10)\nHint:     you counted one bias vector "
+                   "per direction; nn.RNN has two (b_ih and b_hh)")
+    other = "Called:   count_parameters(2, 5)\nHint:     layers >= 1 read hidden * num_directions features"
+    jade = SubmissionResult("jade", checks=[_check("ex01_rnn_layer.count_parameters_notebook", "failed", bias),
+                                            _check("ex01_rnn_layer.hidden.count_parameters_configs", "failed",
+                                                   bias_hidden)])
+    kim = SubmissionResult("kim", checks=[_check("ex01_rnn_layer.count_parameters_notebook", "failed", bias),
+                                          _check("ex01_rnn_layer.hidden.count_parameters_configs", "failed", other)])
+    machine = SubmissionResult("max", checks=[_check("ex01_rnn_layer.count_parameters_notebook", "crash",
+                                                     "the grading worker could not start (...); this is a problem "
+                                                     "of the grading machine, not of your code")])
+    hang = "importing ex03_rnnnet.py did not finish within 10 s (an endless loop, or far too much work?). " \
+           "Module-level code runs on import: keep demos under `if __name__ == \"__main__\":`"
+    ola = SubmissionResult("ola", checks=[_check("ex03_rnnnet.structure_notebook", "timeout", hang),
+                                          _check("ex03_rnnnet.forward_notebook", "error", hang),
+                                          _check("ex04_manual_rnn.rnn_cell_notebook", "error",
+                                                 "not run: this submission used up its 300 s of grading time")])
+    assert [b.headline for b in causes.learner_view(ola, "ola").blockers] == \
+           ["ex03_rnnnet.py does not import", "ex04_manual_rnn not run: out of grading time"]
+    assert causes.learner_view(ola, "ola").blockers[0].checks == 2
+    assert not causes.crashed(ola)  # an import that hangs is a time-out, not a crash
+    todo = "to_batch_first(x with shape (5, 2, 2)): not implemented yet (it still raises NotImplementedError)"
+    cleo = SubmissionResult("cleo", checks=[_check("ex02_forward_pass.to_batch_first_notebook", "not_implemented", todo),
+                                            _check("ex02_forward_pass.hidden.to_batch_first_configs", "not_implemented",
+                                                   todo),
+                                            _check("ex02_forward_pass.last_output_notebook", "not_implemented",
+                                                   todo.replace("to_batch_first", "last_output")),
+                                            _check("ex02_forward_pass.init_hidden_notebook", "passed")])
+    unfinished = causes.other_groups([causes.learner_view(cleo, "cleo")])
+    assert [(g.kind, g.subject, g.texts) for g in unfinished] == \
+           [("not_implemented", "ex02_forward_pass", ["to_batch_first", "last_output"])]
+    assert causes.learner_view(cleo, "cleo").reasons() == \
+           ["ex02_forward_pass: to_batch_first, last_output not implemented yet"]
+    views = [causes.learner_view(r, r.student) for r in (gus, jade, kim, machine)]
+    assert [(b.kind, b.subject, b.checks, b.detail) for b in views[0].blockers] == \
+           [("import", "ex02_forward_pass", 3, "SyntaxError: expected ':' (line 60) at line 60: `def f(x)`")]
+    assert views[0].reasons() == ["ex02_forward_pass.py does not import: SyntaxError: expected ':' (line 60) at "
+                                  "line 60: `def f(x)`"]
+    assert [b.kind for b in views[3].blockers] == ["grader"]  # the machine's failure, not the learner's crash
+    blocked = causes.blocked_groups(views)
+    assert [(g.kind, [v.name for v in g.learners]) for g in blocked] == [("grader", ["max"]), ("import", ["gus"])]
+    mistakes = causes.mistake_groups(views)
+    # One misconception for both wordings of the bias hint (public and hidden), ranked by learners.
+    assert [([v.name for v in g.learners], g.subject) for g in mistakes] == \
+           [(["jade", "kim"], "count_parameters"), (["kim"], "count_parameters")]
+    assert mistakes[0].example.startswith("you counted one bias vector") and len(mistakes[0].texts) == 2
+    rates = {r["name"]: r for r in causes.check_rates(views)}
+    assert rates["ex02_forward_pass.init_hidden_notebook"] == dict(
+        rates["ex02_forward_pass.init_hidden_notebook"], graded=0, failed=0, blocked=1, who=[])
+    assert [v.name for v in rates["ex01_rnn_layer.count_parameters_notebook"]["who"]] == ["jade", "kim"]
+    assert summary_lines([gus, jade], 1.0)[2] == "Learners whose code crashed: 1; timed out: 0; grader errors: 0."
+
+
+def test_gradebook_keeps_names_and_never_starts_a_cell_with_a_formula():
+    from autograder.batch.gradebook import learners_text
+
+    text = gradebook_text([result("Zoë O'Brien (2)"), result("=HYPERLINK(1)")], ["ex01_rnn_layer"])
+    assert text.splitlines()[1:] == ["'=HYPERLINK(1),2,7,0", "Zoë O'Brien (2),2,7,0"]
+    assert learners_text({"Zoë O'Brien (2)": "Zoë_O_Brien_2"}) == "student,folder\nZoë O'Brien (2),Zoë_O_Brien_2\n"
+
+
+def test_a_time_out_that_hits_most_of_the_class_points_at_the_machine():
+    slow = "plot_weights(nn.RNN(2, 5)) did not finish within 3 s (an endless loop, or far too much work?)"
+    class_ = [SubmissionResult(name, checks=[_check("ex01_rnn_layer.plot_weights_notebook", "timeout", slow)])
+              for name in ("a", "b", "c", "d")] + [SubmissionResult("e", checks=[
+                  _check("ex01_rnn_layer.plot_weights_notebook", "passed")])]
+    page = report_html(BatchOutcome(results=class_, seconds=1.0), BatchOptions(submissions=None, out=None))
+    assert "Check the grading machine:</strong> plot_weights timed out for 4 of 5 learners" in page
+    one = [class_[0], class_[4], SubmissionResult("f"), SubmissionResult("g")]
+    assert "Check the grading machine" not in report_html(BatchOutcome(results=one, seconds=1.0),
+                                                          BatchOptions(submissions=None, out=None))

@@ -4,6 +4,7 @@ Most tests grade small classes on one exercise with a short time limit per call,
 """
 import base64
 import csv
+import dataclasses
 import io
 import json
 import zipfile
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.batch import runner, sample_class
+from autograder.batch import runner, sample_class, store
 from autograder.batch.runner import BatchOptions, run_batch
 from autograder.batch.sample_class import SampleLearner
 from autograder.cli import main
@@ -125,6 +126,51 @@ def test_sample_class_report_is_valid_html_with_images(sample_grades):
     assert "ex01_rnn_layer.count_parameters_notebook" in text       # per-check failure rates
     assert "you counted one bias vector" in text                    # with the most common hint
     assert 'href="ivan/feedback.txt"' in text and "timed out" in text
+    # Who needs help names the learners whose code could not be graded, with the reason, before anyone else.
+    help_table = text.split('id="help"', 1)[1].split("</section>", 1)[0]
+    for name, reason in (("gus", "SyntaxError"), ("hana", "ex03_rnnnet.py does not import"),
+                         ("kai", "ex03_rnnnet.py not handed in"), ("ivan", "count_parameters timed out"),
+                         ("cleo", "not started")):
+        assert f'href="#learner-{name}">{name}</a>' in help_table and reason in help_table, name
+    assert 'href="#learner-ada"' not in help_table
+    # A module that did not import is one root cause, not a failure of each of its checks.
+    missed = text.split('id="missed"', 1)[1].split("</section>", 1)[0]
+    assert missed.count("ex02_forward_pass.py</code>") == 1 and "you counted one bias vector" in missed
+    assert "Learners whose code crashed: 2; timed out: 1" in text
+    assert text.count('id="learner-') == len(sample_class.LEARNERS)
+
+
+def test_sample_class_report_in_a_real_browser(sample_grades):
+    """The report rendered by headless Chromium at a laptop's and a phone's width."""
+    from browser import find_browser, measure
+
+    if find_browser() is None:
+        pytest.skip("no Chromium here (Debian package chromium; .ci/run installs it as root)")
+    _, out = sample_grades
+    for width, height in ((1280, 900), (390, 844)):
+        page = measure(out / "report.html", width, height)
+        assert page["innerWidth"] == width
+        assert page["scrollWidth"] <= width and page["overflowing"] == [], (width, page["overflowing"])
+        assert all(right <= width for right in page["scrollBoxes"])  # wide tables scroll inside their box
+        assert len(page["images"]) == 2 and all(i["complete"] and i["naturalWidth"] > 0 for i in page["images"])
+        assert all(0 < i["width"] <= width for i in page["images"])
+        helped = [row["name"] for row in page["help"]]
+        assert {"gus", "hana", "kai", "ivan", "cleo"} <= set(helped) and "ada" not in helped
+        why = {row["name"]: row["why"] for row in page["help"]}
+        assert "SyntaxError" in why["gus"] and "ex03_rnnnet.py does not import" in why["hana"]
+        # Learners whose code could not be graded come first, then the lowest totals (cleo).
+        assert helped.index("cleo") > max(helped.index(name) for name in ("gus", "hana", "kai", "ivan"))
+        assert page["brokenAnchors"] == []
+        for column in ("Total", "ex03"):
+            sort = page["sorts"][column]
+            first, second = [float(v) for v in sort["first"]], [float(v) for v in sort["second"]]
+            assert first == sorted(first) and second == sorted(first, reverse=True) and first != second
+            assert sort["aria"] == "descending"
+        if width == 1280:
+            # The first screen: who needs help and what the class missed, side by side.
+            assert all(row["top"] < height for row in page["help"])
+            mistakes = [row for row in page["missed"] if "you counted one bias vector" in row["text"]]
+            assert mistakes and mistakes[0]["top"] < height and page["missedTop"] < 200
 
 
 # -- determinism, --jobs, --resume --------------------------------------------------------------
@@ -182,6 +228,39 @@ def test_runs_agree_across_jobs_and_inputs_and_resume_completes_an_interrupted_r
                       progress_stream=io.StringIO())
     assert again.graded == ["ada"] and len(again.reused) == 2
     assert float(rows_by_student(out)["ada"]["total"]) < float(grades["ada"]["total"])
+
+
+def test_learners_keep_their_names_and_get_folders_that_never_collide(tmp_path):
+    lena = next(l for l in sample_class.LEARNERS if l.name == "lena")
+    learners = (SampleLearner("Jose Muller", "full marks"), dataclasses.replace(lena, name="Jose_Muller"),
+                SampleLearner("Zoë O'Brien (2)", "full marks, handed in as a zip", zipped=True))
+    cls = build_class(tmp_path / "class", learners)
+    out = tmp_path / "out"
+    run_batch(options(cls, out), progress_stream=io.StringIO())
+    grades = rows_by_student(out)
+    assert sorted(grades) == ["Jose Muller", "Jose_Muller", "Zoë O'Brien (2)"]
+    with open(out / "learners.csv", newline="", encoding="utf-8") as handle:
+        folders = {row["student"]: row["folder"] for row in csv.DictReader(handle)}
+    # A name that is already safe keeps it as its folder; a name that had to be made safe never takes it.
+    assert folders == {"Jose Muller": "Jose_Muller-2", "Jose_Muller": "Jose_Muller", "Zoë O'Brien (2)": "Zoë_O_Brien_2"}
+    assert float(grades["Jose_Muller"]["total"]) < float(grades["Jose Muller"]["total"])
+    mine = (out / "Jose_Muller" / "feedback.txt").read_text(encoding="utf-8")
+    assert mine.startswith("rnn-grade feedback for Jose_Muller\n") and "transposed" in mine
+    other = (out / "Jose_Muller-2" / "feedback.txt").read_text(encoding="utf-8")
+    assert other.startswith("rnn-grade feedback for Jose Muller\n") and "transposed" not in other
+    for student, folder in folders.items():
+        text = (out / folder / "feedback.txt").read_text(encoding="utf-8")
+        assert str(tmp_path) not in text and "Jose_Muller/" not in text, student  # no one's paths, not even their own
+        assert json.loads((out / folder / "results.json").read_text())["score"] == float(grades[student]["total"])
+        assert store.load_record(out, folder)["student"] == student
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "Zoë O&#x27;Brien (2)" in page and 'id="learner-Zoë_O_Brien_2"' in page
+    assert 'href="Jose_Muller-2/feedback.txt"' in page
+    # --resume finds every learner again under the same folder ids.
+    gradebook = (out / "gradebook.csv").read_text(encoding="utf-8")
+    again = run_batch(options(cls, out, resume=True), progress_stream=io.StringIO())
+    assert again.graded == [] and sorted(again.reused) == sorted(folders.values())
+    assert (out / "gradebook.csv").read_text(encoding="utf-8") == gradebook
 
 
 # -- learners whose code crashes, hangs, exhausts memory -------------------------------------------

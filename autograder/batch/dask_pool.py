@@ -234,7 +234,7 @@ def grade_on_cluster(address, pending, settings, finish, before_grading, failure
                                "\n".join(f"  {worker}: {why}" for worker, why in refusals.items()))
         futures = {}
         for submission, content_hash in pending:
-            future = client.submit(grade_on_worker, token, submission.name, submission.files,
+            future = client.submit(grade_on_worker, token, submission.label, submission.files,
                                    key=f"rnn-grade-{token}-{len(futures)}", pure=False, retries=TASK_RETRIES,
                                    resources={resource_name(token): 1})
             futures[future] = (submission, content_hash)
@@ -243,7 +243,7 @@ def grade_on_cluster(address, pending, settings, finish, before_grading, failure
             try:
                 data = future.result()
             except Exception as error:  # lost on too many workers (KilledWorker) or failed twice
-                data = failure(submission.name, error)
+                data = failure(submission.label, error)
             finish(submission, content_hash, data)
     finally:
         if plugin is not None:

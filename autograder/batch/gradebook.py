@@ -1,4 +1,8 @@
-"""``gradebook.csv``: one row per learner, points as numbers, columns fixed by CURRICULUM.md."""
+"""``gradebook.csv``: one row per learner, points as numbers, columns fixed by CURRICULUM.md.
+
+The ``student`` column holds the learner's name as handed in; ``learners.csv`` beside it maps
+each name to the learner's folder id in the output folder (``student``, ``folder``).
+"""
 import csv
 import io
 
@@ -10,6 +14,11 @@ def columns(exercises=None):
     return ["student", "total", "max_total"] + [m for m in MODULES if not exercises or m in exercises]
 
 
+def cell_text(text):
+    """A name as a CSV cell no spreadsheet runs as a formula (a leading = + - @ gets an apostrophe)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def number(value):
     """Points as a number a spreadsheet reads: ``17``, ``8.5``."""
     value = round(float(value), 4)
@@ -19,7 +28,7 @@ def number(value):
 def row(result, exercises=None):
     """An exercise without any check result (not graded, or no checks yet) scores 0."""
     table = result.by_exercise()
-    cells = [result.student, number(result.total), number(result.max_total)]
+    cells = [cell_text(result.student), number(result.total), number(result.max_total)]
     return cells + [number(table.get(m, (0,))[0]) for m in columns(exercises)[3:]]
 
 
@@ -30,4 +39,14 @@ def gradebook_text(results, exercises=None):
     writer.writerow(columns(exercises))
     for result in sorted(results, key=lambda r: r.student):
         writer.writerow(row(result, exercises))
+    return buffer.getvalue()
+
+
+def learners_text(folders):
+    """``learners.csv``: each learner's name as handed in and their folder id, by name."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["student", "folder"])
+    for student in sorted(folders):
+        writer.writerow([cell_text(student), folders[student]])
     return buffer.getvalue()

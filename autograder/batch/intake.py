@@ -36,7 +36,7 @@ MAX_NESTED_ZIP_BYTES = 64 * 1024 ** 2     # one learner's zip inside the class z
 # Folders that platforms and operating systems add and that never hold a learner.
 JUNK_DIRS = {"__MACOSX", "__pycache__", ".git", ".ipynb_checkpoints"}
 # Names the batch's own outputs use in the output folder.
-RESERVED_NAMES = {"gradebook.csv", "report.html"}
+RESERVED_NAMES = {"gradebook.csv", "report.html", "learners.csv"}
 MODULE_FILES = {f"{name}.py": name for name in MODULES}
 # Files whose name alone says "an exercise is here" (notebooks anywhere are read too, by their cells).
 EXERCISE_FILES = set(MODULE_FILES) | set(NOTEBOOK_FILES)
@@ -49,10 +49,11 @@ class InstructorError(Exception):
 @dataclass
 class Submission:
     """One learner as found: their module files (name -> bytes) and what intake noticed."""
-    name: str
+    name: str                                     # the folder id: file-system safe, unique in the class
     origin: str                                   # where it came from, for messages
     files: dict = field(default_factory=dict)     # "ex01_rnn_layer.py" -> bytes
     notes: list = field(default_factory=list)     # plain sentences for the learner and instructor
+    label: str = ""                               # the name as handed in ("Zoë O'Brien (2)"), what people read
 
     def content_hash(self):
         """A hash of exactly what the learner's code will be: file names, bytes and intake notes."""
@@ -441,34 +442,51 @@ def _learner_from_nested_zip(entry, label, exercises):
 # -- names -----------------------------------------------------------------------------------------
 
 def safe_name(raw):
-    """A learner name usable as a folder name and a CSV cell (no path separators, no formulas)."""
+    """A learner name usable as a folder name (no path separators, no spaces, no leading dots or dashes)."""
     name = re.sub(r"[^\w.-]+", "_", raw, flags=re.UNICODE).strip("._-")[:80]
     return name or "learner"
 
 
 def assign_names(submissions):
-    """Give every submission a distinct, stable name (``alice``, ``alice-2``), noting renames.
+    """Give every submission a distinct, stable folder id and keep its name as handed in (``label``).
 
-    Names are compared without case (outputs may land on a case-insensitive file
-    system); the order is by name, then origin, so the same class gets the same names.
+    A name that is already safe is its own folder id and claims it before any name that
+    had to be made safe: folders "Jose_Muller" and "Jose Muller" become ``Jose_Muller`` and
+    ``Jose_Muller-2``, never the other way round. Ids are compared without case (outputs
+    may land on a case-insensitive file system); the order is by name, then origin, so the
+    same class gets the same ids. Two submissions with the very same name (a folder and a
+    zip) keep the name on the first and the folder id on the other, so labels stay unique.
     """
     for submission in submissions:
-        submission.name = safe_name(submission.name)
-    submissions.sort(key=lambda s: (s.name.lower(), s.name, s.origin))
+        submission.label = submission.label or submission.name
+    submissions.sort(key=lambda s: (s.label.lower(), s.label, s.origin))
     taken = {n.lower() for n in RESERVED_NAMES}
-    first_of = {}
-    for submission in submissions:
-        base = submission.name
+    labels = set()
+    already_safe = [s for s in submissions if safe_name(s.label) == s.label]
+    for submission in already_safe + [s for s in submissions if s not in already_safe]:
+        base = safe_name(submission.label)
         name, number = base, 1
         while name.lower() in taken:
             number += 1
             name = f"{base}-{number}"
         if name != base:
-            earlier = first_of.get(base.lower())
-            submission.notes.insert(0, f"another submission is also named {base}"
-                                       + (f" ({earlier})" if earlier else "") + f"; this one ({submission.origin}) "
-                                       f"is graded as {name}")
-        first_of.setdefault(base.lower(), submission.origin)
+            # The learner reads this in feedback.txt: it names their own origin, never another learner's.
+            same = any(s is not submission and s.label.lower() == submission.label.lower() for s in submissions)
+            why = (f"another submission is also named {submission.label}" if same else
+                   "another submission's name gives the same folder name")
+            submission.notes.insert(0, f"{why}; this one ({_shown_origin(submission.origin)}) is graded as {name}")
         taken.add(name.lower())
         submission.name = name
+        if submission.label in labels:
+            submission.label = name
+        labels.add(submission.label)
+    submissions.sort(key=lambda s: (s.label.lower(), s.label, s.origin))
     return submissions
+
+
+def _shown_origin(origin):
+    """Where a submission came from, without the instructor's folders: ``alice.zip``, ``class.zip:alice/``."""
+    archive, inside = origin.split(":", 1) if ":" in origin and not re.match(r"^[A-Za-z]:[\\/]", origin) \
+        else (origin, None)
+    shown = Path(archive).name
+    return f"{shown}:{inside}" if inside is not None else shown

@@ -63,11 +63,12 @@ def course_intake(course, assignment, exercises):
         folder = student / assignment
         if folder.is_dir():
             learner = _learner_from_folder(folder, exercises)
-            learner.name = student.name
+            learner.name = learner.label = student.name  # nbgrader's student id, what people read too
             learners.append(learner)
     intake = Intake(assign_names(learners))
     for learner in intake.submissions:
-        ids[learner.name] = Path(learner.origin).parent.name   # the id nbgrader knows
+        # Results carry the label (unique after assign_names); nbgrader knows the student id.
+        ids[learner.label] = Path(learner.origin).parent.name
     return intake, ids
 
 

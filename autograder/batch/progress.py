@@ -8,6 +8,7 @@ import sys
 import time
 
 from .gradebook import number
+from .report.causes import crashed, learner_view
 
 BAR_WIDTH = 24
 
@@ -47,14 +48,31 @@ class Progress:
 
 
 def problem_counts(results):
-    """How many learners had a crash, a timeout, a grader error (each learner counted once per kind)."""
+    """How many learners had a crash, a timeout, a grader error (each learner counted once per kind).
+
+    A module that raised while being imported (a syntax error, a crash at import time) is a crash
+    of the learner's code, whatever status its checks got.
+    """
     kinds = {"crash": 0, "timeout": 0, "grader_error": 0}
     for result in results:
         statuses = {c.status for c in result.checks}
         for kind in kinds:
-            if kind in statuses:
+            if kind in statuses or (kind == "crash" and crashed(result)):
                 kinds[kind] += 1
     return kinds
+
+
+def could_not_grade(results, shown=8):
+    """One line naming the learners some of whose code could not be graded, and why, or None."""
+    parts = []
+    for result in results:
+        blockers = learner_view(result, "").blockers
+        if blockers:
+            parts.append(f"{result.student} (" + "; ".join(b.headline for b in blockers) + ")")
+    if not parts:
+        return None
+    more = f" and {len(parts) - shown} more" if len(parts) > shown else ""
+    return f"Could not be graded in part: {', '.join(parts[:shown])}{more}."
 
 
 def summary_lines(results, seconds, reused=0, isolation_warning=None, class_notes=()):
@@ -69,6 +87,9 @@ def summary_lines(results, seconds, reused=0, isolation_warning=None, class_note
     counts = problem_counts(results)
     lines.append(f"Learners whose code crashed: {counts['crash']}; timed out: {counts['timeout']}; "
                  f"grader errors: {counts['grader_error']}.")
+    blocked = could_not_grade(results)
+    if blocked:
+        lines.append(blocked)
     if counts["grader_error"]:
         names = ", ".join(r.student for r in results if any(c.status == "grader_error" for c in r.checks))
         lines.append(f"GRADER ERRORS (the kit failed, not the learners) for: {names}. "

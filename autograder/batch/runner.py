@@ -26,7 +26,7 @@ from ..runner.limits import Limits
 from ..runner.results import CheckResult, SubmissionResult
 from . import store
 from .feedback_file import feedback_text, results_document
-from .gradebook import gradebook_text
+from .gradebook import gradebook_text, learners_text
 from .intake import InstructorError, Submission, find_submissions
 from .progress import Progress, summary_lines
 
@@ -60,6 +60,7 @@ class BatchOutcome:
     isolation_warning: str = None
     class_notes: list = field(default_factory=list)
     reference_problems: list = field(default_factory=list)  # checks the reference solutions fail
+    folders: dict = field(default_factory=dict)      # learner's name as handed in -> their folder id in --out
 
     @property
     def grader_errors(self):
@@ -263,8 +264,10 @@ def run_batch(options, progress_stream=None, live=None):
     pending = []
     for submission in intake.submissions:
         content_hash = submission.content_hash()
+        outcome.folders[submission.label] = submission.name
         record = store.load_record(out, submission.name) if options.resume else None
-        if options.resume and store.is_current(record, content_hash, fingerprint, out, submission.name):
+        if options.resume and store.is_current(record, content_hash, fingerprint, out, submission.name,
+                                               submission.label):
             records[submission.name] = record
             outcome.reused.append(submission.name)
             progress.update(store.result_from_dict(record["result"]), reused=True)
@@ -276,7 +279,8 @@ def run_batch(options, progress_stream=None, live=None):
         outcome.isolation_warning = outcome.isolation_warning or warning
         data["notes"] = list(submission.notes) + [n for n in data.get("notes", []) if n not in submission.notes]
         result = store.result_from_dict(data)
-        record = {"student": submission.name, "origin": submission.origin, "content_hash": content_hash,
+        record = {"student": submission.label, "folder": submission.name, "origin": submission.origin,
+                  "content_hash": content_hash,
                   "fingerprint": fingerprint, "result": data}
         store.save(out, submission.name, record, results_document(result, options.withhold_hidden),
                    feedback_text(result, options.withhold_hidden))
@@ -325,7 +329,7 @@ def _grade_all(pending, settings, jobs, finish, before_grading):
             if problem:
                 raise MachineError(problem)
             for submission, content_hash in pending:
-                finish(submission, content_hash, grade_files(grader, submission.name, submission.files))
+                finish(submission, content_hash, grade_files(grader, submission.label, submission.files))
         finally:
             grader.close()
         return
@@ -341,14 +345,14 @@ def _grade_all(pending, settings, jobs, finish, before_grading):
             problem = next((p for p in (future.result() for future in ready) if p), None)
             if problem:
                 raise MachineError(problem)
-            futures = {pool.submit(_grade_in_pool, submission.name, submission.files): (submission, content_hash)
+            futures = {pool.submit(_grade_in_pool, submission.label, submission.files): (submission, content_hash)
                        for submission, content_hash in pending}
             for future in concurrent.futures.as_completed(futures):
                 submission, content_hash = futures[future]
                 try:
                     data = future.result()
                 except Exception as error:  # the pool process itself died (killed, out of memory...)
-                    data = _pool_failure(submission.name, error)
+                    data = _pool_failure(submission.label, error)
                 finish(submission, content_hash, data)
         except BaseException:  # a machine problem, Ctrl-C, SIGTERM: nothing of the pool may outlive the batch
             _stop_pool(pool)
@@ -402,5 +406,6 @@ def _write_class_outputs(out, outcome, options):
     from .report import report_html
 
     store.write_atomically(out / "gradebook.csv", gradebook_text(outcome.results, options.exercises))
+    store.write_atomically(out / "learners.csv", learners_text(outcome.folders))
     store.write_atomically(out / store.RECORDS.parent / "isolation_warning.txt", outcome.isolation_warning or "")
     store.write_atomically(out / "report.html", report_html(outcome, options))

@@ -5,6 +5,9 @@ learner. The full record (every check, hidden ones included, plus the hash of th
 learner's files and the kit's fingerprint that ``--resume`` compares) lives apart,
 in ``DIR/.rnn-grade/records/<student>.json``, so a learner's folder can be handed
 out as it is. The record is written last: it marks the learner as done.
+
+``<student>`` in these paths is the learner's folder id (``intake.assign_names``); the
+name as handed in is the record's ``student`` and the results' ``student``.
 """
 import hashlib
 import json
@@ -88,9 +91,12 @@ def load_record(out_dir, student):
     return record if isinstance(record, dict) and record.get("version") == RECORD_VERSION else None
 
 
-def is_current(record, content_hash, fingerprint, out_dir, student):
-    """Whether ``student`` was graded already from these very files by this very kit (``--resume``)."""
+def is_current(record, content_hash, fingerprint, out_dir, student, label=None):
+    """Whether ``student`` (a folder id) was graded already from these very files by this very kit
+    (``--resume``), under the same name as handed in (``label``): a folder id that passed to
+    another learner since never hands them the earlier one's grade."""
     return (record is not None and record.get("content_hash") == content_hash
+            and (label is None or record.get("student") == label)
             and record.get("fingerprint") == fingerprint
             # A grader error is the kit's failure, not a grade: such a learner is graded again.
             and not any(c.get("status") == "grader_error" for c in record.get("result", {}).get("checks", []))

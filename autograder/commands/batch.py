@@ -15,7 +15,8 @@ def add_parser(sub):
     parser = sub.add_parser(
         "batch", help="grade every submission of a class with public and hidden checks (instructors)",
         description="Grade a folder of learners (a sub-folder or .zip each) or a .zip of the class. Writes "
-                    "DIR/gradebook.csv, DIR/report.html and DIR/<student>/{results.json,feedback.txt}. "
+                    "DIR/gradebook.csv, DIR/learners.csv (each name's folder id), DIR/report.html and "
+                    "DIR/<folder id>/{results.json,feedback.txt}. "
                     "Exits 0 whatever the learners' code did.")
     parser.add_argument("submissions", nargs="?", default=None,
                         help="folder or .zip of the class, or one learner's (default: the sample class "
