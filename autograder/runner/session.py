@@ -306,6 +306,14 @@ def learner_error_from(error, folder=None):
                                            f"by module name)")
         if exc_type == "SyntaxError" and ("codec can't decode" in message or "Non-UTF-8" in message):
             location += f". {module}.py is not saved as UTF-8: save it with the UTF-8 encoding"
+        top_level = _module_level_frame(where, module)
+        if top_level is not None and top_level is not where[-1]:
+            # The error is inside a function, called by code at the module's top level (a demo).
+            return LearnerError("import", f"importing {module}.py raised {exc_type}: {message}{location}, called "
+                                          f"from module-level code at {module}.py line {top_level.get('line')}: "
+                                          f"`{str(top_level.get('code', '')).strip()}`. Code at the top level of "
+                                          f"a module runs on import: keep demos under "
+                                          f"`if __name__ == \"__main__\":`")
         return LearnerError("import", f"importing {module}.py raised {exc_type}: {message}{location}. "
                                       f"Fix it first: nothing in that file can be graded until it imports")
     if exc_type == "NotImplementedError":
@@ -314,6 +322,14 @@ def learner_error_from(error, folder=None):
     if exc_type == "AttributeError" and "has no attribute" in message and "module" in message:
         return LearnerError("missing", f"{call}: {message}. Keep the function names of the skeleton")
     return LearnerError("error", f"{call} raised {exc_type}: {message}{location}")
+
+
+def _module_level_frame(where, module):
+    """The frame of ``module``'s own top-level code among a traceback's learner frames, else None."""
+    for frame in where if isinstance(where, list) else []:
+        if isinstance(frame, dict) and frame.get("function") == "<module>" and frame.get("file") == f"{module}.py":
+            return frame
+    return None
 
 
 def missing_module_message(module, staged, shown=12):
