@@ -57,12 +57,13 @@ class Feedback(AssertionError):
         super().__init__(self.text())
 
     def parts(self):
-        """{"call", "got", "expected", "why", "hint", "mistake"}: plain strings; "hint" (the whole hint)
-        and "mistake" (the hint without the code that fixes it) are None without a hint."""
+        """{"call", "got", "expected", "why", "concept", "hint", "mistake"}: plain strings. "why" and
+        "hint" are whole; "concept" and "mistake" leave out the code that fixes the mistake (a ``Hint``'s
+        ``fix``); "hint" and "mistake" are None without a hint."""
         hint = self.hint
         return {"call": str(self.call), "got": str(self.got), "expected": str(self.expected),
-                "why": str(self.concept), "hint": str(hint) if hint else None,
-                "mistake": str(mistake_of(hint)) if hint else None}
+                "why": str(self.concept), "concept": str(mistake_of(self.concept)),
+                "hint": str(hint) if hint else None, "mistake": str(mistake_of(hint)) if hint else None}
 
     def text(self):
         return render_parts(self.parts())
@@ -78,7 +79,7 @@ def render_parts(parts, level="full"):
     hint = parts.get("mistake") if level == "concept" else parts.get("hint")
     if hint:
         lines.append(f"Hint:     {hint}")
-    lines.append(f"Why:      {parts['why']}")
+    lines.append(f"Why:      {parts.get('concept') if level == 'concept' else parts['why']}")
     return "\n".join(lines)
 
 

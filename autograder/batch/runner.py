@@ -39,12 +39,13 @@ class BatchOptions:
     isolation: str = "auto"
     exercises: list = None
     limits: Limits = None
+    reveal: dict = None               # feedback levels, public and hidden (autograder/reveal.py); None: stored
 
     def grader_settings(self):
         """Plain data a pool process needs to build its Grader (and the fingerprint's inputs)."""
         limits = self.limits or Limits()
         return {"exercises": list(self.exercises) if self.exercises else None, "isolation": self.isolation,
-                "limits": asdict(limits)}
+                "limits": asdict(limits), "reveal": self.reveal}
 
 
 @dataclass
@@ -115,7 +116,7 @@ def make_grader(settings):
     limits = Limits(**settings["limits"])
     try:
         return Grader(make_reference(), include_hidden=True, exercises=settings["exercises"], limits=limits,
-                      isolation=settings["isolation"])
+                      isolation=settings["isolation"], reveal=settings.get("reveal"))
     except Exception:  # e.g. the isolation asked for is not available on this machine
         return _UnavailableGrader(traceback.format_exc(limit=-3))
 

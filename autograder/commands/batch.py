@@ -5,6 +5,8 @@ from pathlib import Path
 
 from ..exercises import MODULES
 from ..paths import SAMPLE_CLASS
+from ..reveal import add_arguments as add_reveal_arguments
+from ..reveal import from_args as reveal_from_args
 
 EXIT_INSTRUCTOR_ERROR = 2   # a bad path, an unwritable output folder
 EXIT_GRADER_ERROR = 3       # the kit failed on some learner (never the learner's fault)
@@ -33,6 +35,7 @@ def add_parser(sub):
                         help="only this exercise (module name, e.g. ex02_forward_pass); repeatable")
     parser.add_argument("--call-seconds", type=float, default=None,
                         help="time limit of one call into a learner's code (default: the kit's)")
+    add_reveal_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -48,7 +51,7 @@ def run(args):
     submissions = Path(args.submissions) if args.submissions else SAMPLE_CLASS
     options = BatchOptions(submissions=submissions, out=Path(args.out), jobs=args.jobs, resume=args.resume,
                            withhold_hidden=args.withhold_hidden, isolation=args.isolation,
-                           exercises=args.exercise, limits=limits)
+                           exercises=args.exercise, limits=limits, reveal=reveal_from_args(args))
     if not args.submissions:
         print(f"rnn-grade batch: no SUBMISSIONS given; grading the sample class {submissions}", file=sys.stderr)
     try:

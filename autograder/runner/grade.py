@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from ..paths import CHECKS, HIDDEN_CHECKS, PUBLIC_CHECKS, SOLUTIONS
+from ..reveal import load as load_reveal
+from ..reveal import validated
 from .inprocess import InProcessSession
 from .launcher import WorkerLauncher
 from .limits import Limits
@@ -42,8 +44,11 @@ class Grader:
     """Grades submissions one after another with one reference, set of checks, limits and isolation."""
 
     def __init__(self, reference, *, include_hidden=False, exercises=None, limits=None, isolation="auto",
-                 warm_extras=True):
+                 warm_extras=True, reveal=None):
         self.reference = reference
+        # How much feedback reveals, public and hidden checks apart (autograder/reveal.py): the levels
+        # given, else those stored beside the checks (an export writes them), else full.
+        self.reveal = validated(reveal) if reveal else load_reveal()
         self.include_hidden = include_hidden
         self.exercises = list(exercises) if exercises else None
         self.limits = limits or Limits()
@@ -78,7 +83,7 @@ class Grader:
         else:
             staged = self.launcher.stage(submission)
             session = LearnerSession(submission, self.limits, self.launcher, staged)
-        plugin = GradingPlugin(session, self.reference, self.exercises)
+        plugin = GradingPlugin(session, self.reference, self.exercises, reveal=self.reveal)
         try:
             code = run_pytest(PYTEST_ARGS + self.check_paths(), plugin)
         finally:
@@ -110,10 +115,10 @@ class Grader:
 
 
 def grade_submission(submission, reference, *, include_hidden=False, exercises=None, limits=None,
-                     student=None, isolation="auto", warm_extras=False):
+                     student=None, isolation="auto", warm_extras=False, reveal=None):
     """Grade one submission folder (see ``Grader``)."""
     with Grader(reference, include_hidden=include_hidden, exercises=exercises, limits=limits,
-                isolation=isolation, warm_extras=warm_extras) as grader:
+                isolation=isolation, warm_extras=warm_extras, reveal=reveal) as grader:
         return grader.grade(submission, student=student)
 
 

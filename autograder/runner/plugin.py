@@ -10,15 +10,16 @@ from pathlib import Path
 import pytest
 
 from ..exercises import MODULES, exercise_of
-from ..feedback import Feedback
+from ..feedback import Feedback, render_parts
 from ..paths import HIDDEN_CHECKS
 from .errors import GraderError, LearnerError
 from .results import CheckResult
 
 
 class GradingPlugin:
-    def __init__(self, learner, reference, exercises=None):
+    def __init__(self, learner, reference, exercises=None, reveal=None):
         self._learner, self._reference = learner, reference
+        self.reveal = reveal  # {"public": level, "hidden": level} (autograder/reveal.py); None: full
         self.exercises = set(exercises) if exercises else None
         self.checks = []
         self._done = set()
@@ -101,22 +102,28 @@ class GradingPlugin:
             return CheckResult(name, exercise, title, 0, 0, hidden, "grader_error",
                                "this check has no @pytest.mark.points(n) marker")
         max_points = float(marker.args[0])
-        status, text = classify(call.excinfo)
+        status, text = classify(call.excinfo, (self.reveal or {}).get("hidden" if hidden else "public", "full"))
         points = max_points if status == "passed" else 0.0
         return CheckResult(name, exercise, title, max_points, points, hidden, status, text)
 
 
-def classify(excinfo):
-    """(status, feedback text) for a check's exception, or its absence."""
+def classify(excinfo, level="full"):
+    """(status, feedback text) for a check's exception, or its absence.
+
+    ``level`` is how much the learner is shown (autograder/reveal.py): a Feedback is
+    rendered from its parts at that level; "none" shows no words at all, only the
+    status and points. A grader error is always shown whole: it is not the learner's.
+    """
     if excinfo is None:
         return "passed", ""
     exc = excinfo.value
     if isinstance(exc, Feedback):
-        return "failed", exc.text()
+        return "failed", render_parts(exc.parts(), level)
     if isinstance(exc, LearnerError):
-        return exc.kind if exc.kind in ("not_implemented", "timeout", "crash", "missing") else "error", exc.message
+        kind = exc.kind if exc.kind in ("not_implemented", "timeout", "crash", "missing") else "error"
+        return kind, "" if level == "none" else exc.message
     if isinstance(exc, AssertionError) and not isinstance(exc, GraderError):
-        return "failed", str(exc) or "a comparison failed"
+        return "failed", "" if level == "none" else (str(exc) or "a comparison failed")
     text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-3))
     return "grader_error", "The grader itself failed on this check (not your fault; tell your instructor):\n" + text[-1500:]
 

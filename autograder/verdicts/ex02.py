@@ -9,7 +9,7 @@ side's observation carries.
 import numpy as np
 
 from ..configs import config_label
-from ..feedback import (Feedback, expect_equal, expect_tensor, in_configuration, paired, shape_is, shape_text,
+from ..feedback import (Feedback, Hint, expect_equal, expect_tensor, in_configuration, paired, shape_is, shape_text,
                         values_match)
 from ..worker.observers.common import rnn_config, rnn_label
 from . import observe_each
@@ -53,8 +53,8 @@ def init_hidden_mistakes(cfg):
                          "bidirectional was ignored: with two directions h0 has num_layers * 2 rows"))
     if cfg["dtype"] != "float32":
         mistakes.append((lambda got: tuple(got.shape) == right_shape and got.dtype == "float32",
-                         f"h0 is float32 but this rnn is {cfg['dtype']}: take dtype (and device) from one of "
-                         f"its parameters, e.g. next(rnn.parameters()).dtype"))
+                         Hint(f"h0 is float32 but this rnn is {cfg['dtype']}", "take dtype (and device) from one "
+                              "of its parameters, e.g. next(rnn.parameters()).dtype")))
     mistakes.append((lambda got: tuple(got.shape) == right_shape and bool(np.any(got.data != 0)),
                      "h0 must be zeros: torch.zeros, not torch.empty or random values"))
     return mistakes
@@ -130,12 +130,14 @@ def last_output_mistakes(cfg, output):
     """Hints for last_output, given torch's own output (numpy) for this configuration."""
     if cfg["batch_first"]:
         return [(values_match(output[-1]),
-                 "output[-1] is the last SAMPLE when batch_first=True: the time axis is axis 1 there, so take "
-                 "output[:, -1]"),
-                (values_match(output[:, 0]), "that is the first time step; the last one is output[:, -1]")]
+                 Hint("output[-1] is the last SAMPLE when batch_first=True: the time axis is axis 1 there",
+                      "so take output[:, -1]", joiner=", ")),
+                (values_match(output[:, 0]), Hint("that is the first time step", "the last one is output[:, -1]",
+                                                  joiner="; "))]
     return [(values_match(output[:, -1]),
-             "output[:, -1] is the last sample; in the default layout time is axis 0, so take output[-1]"),
-            (values_match(output[0]), "that is the first time step; the last one is output[-1]")]
+             Hint("output[:, -1] is the last sample; in the default layout time is axis 0", "so take output[-1]",
+                  joiner=", ")),
+            (values_match(output[0]), Hint("that is the first time step", "the last one is output[-1]", joiner="; "))]
 
 
 def judge_last_output(learner, reference, configs):
@@ -164,15 +166,17 @@ def top_layer_mistakes(cfg, h_n):
         batch, hidden = h_n.shape[1], h_n.shape[2]
         mistakes += [
             (values_match(h_n[-1]),
-             "h_n[-1] is only the top layer's BACKWARD direction; with bidirectional=True the top layer has two "
-             "rows: concatenate the forward state h_n[-2] and the backward state h_n[-1] along the features"),
+             Hint("h_n[-1] is only the top layer's BACKWARD direction; with bidirectional=True the top layer has "
+                  "two rows", "concatenate the forward state h_n[-2] and the backward state h_n[-1] along the "
+                  "features")),
             (values_match(h_n[-2]),
-             "h_n[-2] is only the top layer's forward direction; concatenate the backward state h_n[-1] after it"),
+             Hint("h_n[-2] is only the top layer's forward direction",
+                  "concatenate the backward state h_n[-1] after it", joiner="; ")),
             (values_match(np.concatenate([h_n[-1], h_n[-2]], axis=1)),
              "the two directions are in the wrong order: forward (h_n[-2]) first, then backward (h_n[-1])"),
             (values_match(h_n[-2:].reshape(batch, 2 * hidden)),
-             "reshape/view of h_n[-2:] mixes samples with directions; concatenate h_n[-2] and h_n[-1] "
-             "along dim=1 instead"),
+             Hint("reshape/view of h_n[-2:] mixes samples with directions",
+                  "concatenate h_n[-2] and h_n[-1] along dim=1 instead", joiner="; ")),
             (values_match(np.concatenate([h_n[0], h_n[1]], axis=1)) if cfg["num_layers"] > 1 else None,
              "those are the rows of the bottom layer (layer 0); the top layer's rows come last in h_n")]
     elif cfg["num_layers"] > 1:
@@ -215,11 +219,12 @@ def judge_to_batch_first(learner, reference, configs):
         x = result.transpose(1, 0, 2)          # the input, rebuilt from the right answer
         as_viewed = x.reshape(batch, seq, features)  # what view/reshape would give
         expect_tensor(got["result"], want["result"], call=call, what="the reordered batch",
-                      concept="result[b, t] must be x[t, b]: swap the axes (transpose(0, 1) or permute(1, 0, 2)); "
-                              "view or reshape keeps the memory order and mixes samples with time steps",
+                      concept=Hint("result[b, t] must be x[t, b]: swap the axes; view or reshape keeps the memory "
+                                   "order and mixes samples with time steps",
+                                   "transpose(0, 1) or permute(1, 0, 2) swaps them", joiner="; "),
                       mistakes=[(values_match(as_viewed),
-                                 "the shape is right but the values are scrambled: view/reshape does not swap "
-                                 "axes, transpose(0, 1) or permute(1, 0, 2) does"),
+                                 Hint("the shape is right but the values are scrambled: view/reshape does not swap "
+                                      "axes", "transpose(0, 1) or permute(1, 0, 2) does", joiner=", ")),
                                 (shape_is(cfg["shape"]), "that is still (seq, batch, features): swap the first "
                                                          "two axes")])
         if not got["input_unchanged"]:

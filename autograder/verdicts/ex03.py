@@ -10,19 +10,19 @@ row, which catches a batch size kept from a global (the notebook's
 import re
 
 from ..configs import net_label
-from ..feedback import Feedback, expect_equal, expect_tensor, first_difference, in_configuration, paired, values_match
+from ..feedback import (Feedback, Hint, expect_equal, expect_tensor, first_difference, in_configuration, paired,
+                        values_match)
 from . import observe_each
 
 ZERO_START = ("When hidden is None, forward starts from zeros of shape (num_layers, batch, num_hidden) where batch "
               "is read from x on EVERY call (x.shape[1], or x.shape[0] with batch_first=True) and the dtype and "
-              "device are x's (x.new_zeros(...), or torch.zeros(..., dtype=x.dtype, device=x.device))")
-
-
-FORWARD_CONCEPT = ("predictions are the head applied to the rnn's output at every step: (seq, batch, "
-                   "output_size), or (batch, seq, output_size) with batch_first; the final hidden state is "
-                   "(num_layers, batch, num_hidden). " + ZERO_START)
-GIVEN_CONCEPT = ("a hidden state passed to forward is the rnn's initial state: self.rnn(x, hidden); zeros "
-                 "are only for hidden=None")
+              "device are x's")
+ZERO_START_CODE = "(x.new_zeros(...), or torch.zeros(..., dtype=x.dtype, device=x.device))"
+FORWARD_CONCEPT = Hint("predictions are the head applied to the rnn's output at every step: (seq, batch, "
+                       "output_size), or (batch, seq, output_size) with batch_first; the final hidden state is "
+                       "(num_layers, batch, num_hidden). " + ZERO_START, ZERO_START_CODE, joiner=" ")
+GIVEN_CONCEPT = Hint("a hidden state passed to forward is the rnn's initial state; zeros are only for hidden=None",
+                     "self.rnn(x, hidden)", joiner=": ")
 
 
 def _forward_request(net, hidden, catch_errors=True):
@@ -72,8 +72,8 @@ def _error_hint(net, position, raised, hidden):
             text += "; and build self.rnn with batch_first=batch_first so that it reads x the same way"
         return text
     if net["dtype"] != "float32" and ("dtype" in raised.lower() or "double" in raised.lower()):
-        return "the hidden state's dtype does not match x's (float64 here): create it with x.new_zeros(...) " \
-               "or torch.zeros(..., dtype=x.dtype, device=x.device)"
+        return Hint("the hidden state's dtype does not match x's (float64 here)",
+                    "create it with x.new_zeros(...) or torch.zeros(..., dtype=x.dtype, device=x.device)")
     return None
 
 
@@ -93,8 +93,9 @@ def _compare_series(nets, got_all, want_all, hidden, concept, zero_start_all=Non
             if zero_start_all is not None:
                 started_from_zeros = zero_start_all[index][position]
                 mistakes = [(values_match(started_from_zeros["predictions"].data),
-                             "these are the predictions of a run that starts from zeros: forward ignored the "
-                             "hidden state it was given; pass `hidden` on to self.rnn(x, hidden)")]
+                             Hint("these are the predictions of a run that starts from zeros: forward ignored "
+                                  "the hidden state it was given", "pass `hidden` on to self.rnn(x, hidden)",
+                                  joiner="; "))]
             expect_tensor(got["predictions"], want["predictions"], call=call, what="predictions",
                           concept=concept, mistakes=mistakes)
             expect_tensor(got["hidden"], want["hidden"], call=call, what="the final hidden state",
