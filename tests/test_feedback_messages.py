@@ -49,3 +49,21 @@ def test_the_structure_why_speaks_of_the_setting_that_differs(make_submission, g
                          "ex03_rnnnet")["ex03_rnnnet.structure_notebook"]
     assert "Returned: net.rnn, an nn.RNN with num_layers=1" in text
     assert "Why:      RNNnet's num_layers is how many layers the nn.RNN stacks" in text, text
+
+
+def test_an_endless_loop_is_named_by_its_line_and_reported_once(make_submission, reference):
+    from autograder.runner.grade import Grader
+    from autograder.runner.limits import Limits
+
+    loop = ("    total = 0\n    step = 0\n    while step < num_layers:\n        total += hidden_size\n"
+            "    per_direction_bias = 2 * hidden_size if bias else 0")
+    folder = make_submission(edit={"ex01_rnn_layer.py": [("    per_direction_bias = 2 * hidden_size if bias else 0",
+                                                          loop)]})
+    line = folder.joinpath("ex01_rnn_layer.py").read_text().splitlines().index("    while step < num_layers:") + 1
+    with Grader(reference, exercises=["ex01_rnn_layer"], limits=Limits(call_seconds=3)) as grader:
+        result = grader.grade(folder)
+    check = next(c for c in result.checks if c.name == "ex01_rnn_layer.count_parameters_notebook")
+    assert check.status == "timeout"
+    assert f"it was in the loop at ex01_rnn_layer.py line {line}: `while step < num_layers:`" in check.feedback
+    told = [c.feedback for c in result.checks] + result.notes
+    assert sum("did not finish within" in text for text in told) == 1, told

@@ -96,7 +96,10 @@ class Grader:
                 hidden=False, status="grader_error",
                 feedback=f"pytest ended with {code!r} after {len(plugin.checks)} checks"))
         skipped = staged.skipped if staged else []
-        notes = [f"not graded: {note}" for note in skipped] + list(dict.fromkeys(session.incidents))
+        # An incident a check's feedback already tells (a time-out, a crash) is not told twice.
+        told = [c.feedback for c in plugin.checks]
+        notes = [f"not graded: {note}" for note in skipped] + [
+            incident for incident in dict.fromkeys(session.incidents) if not any(incident in text for text in told)]
         if self.isolation_warning:
             notes.insert(0, self.isolation_warning)
         return SubmissionResult(student=student or submission.name, checks=plugin.checks, notes=notes,

@@ -7,6 +7,7 @@ else: no pickle, no eval. A worker that hangs, dies or talks nonsense is
 killed with its whole process group and replaced by a fresh one for the next
 call, so one broken function costs only the checks that use it.
 """
+import ast
 import json
 import os
 import select
@@ -51,6 +52,7 @@ class _Worker:
         self.closed = False     # the worker closed its end: it exited or died
         self.status = None      # its exit status once ended, {"exit": n} or {"signal": n}
         self.progress = None    # the last progress line: what the worker was doing
+        self.where = None       # the learner's line it was running just before a time limit, as it says
 
     def send(self, message):
         try:
@@ -131,10 +133,13 @@ class LearnerSession:
                                          f"{self.limits.submission_seconds:.0f} s of grading time")
         worker = self._ensure_worker()
         self._next_id += 1
-        request = {"id": self._next_id, "observer": name, "config": config,
-                   "skip_imports": self._fatal_imports}
         started = time.monotonic()
         deadline = started + min(seconds or self.limits.call_seconds, remaining)
+        # Just before the limit, the worker says which line of the learner's it is running.
+        limit = deadline - started
+        request = {"id": self._next_id, "observer": name, "config": config,
+                   "skip_imports": self._fatal_imports, "where_after": round(max(limit - 1.0, limit * 0.8), 3)}
+        worker.where = None
         worker.send(request)
         while True:
             try:
@@ -153,7 +158,10 @@ class LearnerSession:
             if not isinstance(message, dict):
                 continue
             if "progress" in message:
-                worker.progress = message
+                if message["progress"] == "where":
+                    worker.where = message
+                else:
+                    worker.progress = message
                 continue
             if message.get("id") != self._next_id:
                 continue  # a stale or forged line: only the answer to this request counts
@@ -201,6 +209,7 @@ class LearnerSession:
         limit = deadline - started  # the limit, not the time measured: the same code gets the same words
         if timed_out:
             what = f"did not finish within {limit:.0f} s (an endless loop, or far too much work?)"
+            what += running_line(worker.where, self.submission_dir)
             kind = "timeout"
         else:
             what = "stopped the grading process: " + worker.exit_description()
@@ -322,6 +331,38 @@ def learner_error_from(error, folder=None):
     if exc_type == "AttributeError" and "has no attribute" in message and "module" in message:
         return LearnerError("missing", f"{call}: {message}. Keep the function names of the skeleton")
     return LearnerError("error", f"{call} raised {exc_type}: {message}{location}")
+
+
+def running_line(where, submission_dir):
+    """", it was running <file> line N: `code`" for the worker's report of where it hung, else "".
+
+    The worker's report is only a file name and a number: the text shown is read
+    here from the submission itself. Inside a loop the loop's own first line is
+    named, so the same endless loop is reported with the same words every time,
+    whichever line of its body the time limit caught.
+    """
+    if not isinstance(where, dict) or not isinstance(where.get("line"), int) or not isinstance(where.get("file"), str):
+        return ""
+    name, line = where["file"], where["line"]
+    if "/" in name or "\\" in name or not name.endswith(".py") or submission_dir is None:
+        return ""
+    try:
+        path = Path(submission_dir) / name
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > 1_000_000:
+            return ""
+        text = path.read_text(encoding="utf-8", errors="replace")
+        loops = [node for node in ast.walk(ast.parse(text))
+                 if isinstance(node, (ast.For, ast.While, ast.AsyncFor))
+                 and node.lineno <= line <= (node.end_lineno or node.lineno)]
+    except (OSError, SyntaxError, ValueError):
+        return ""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return ""
+    if loops:
+        innermost = max(loops, key=lambda node: node.lineno)
+        return f"; it was in the loop at {name} line {innermost.lineno}: `{lines[innermost.lineno - 1].strip()}`"
+    return f"; it was running {name} line {line}: `{lines[line - 1].strip()}`"
 
 
 def _module_level_frame(where, module):
