@@ -9,6 +9,7 @@ it. What a mistake gives is computed here, in the trusted grader, from the
 configuration alone.
 """
 import math
+import re
 
 from ..configs import config_label
 from ..feedback import Feedback, first_difference, in_configuration, paired
@@ -52,53 +53,52 @@ def judge_make_rnn(learner, reference, configs):
                        "and behaves differently from what the caller asked for", hint)
 
 
-def weight_shapes(input_size, hidden_size, num_layers=1, bias=True, bidirectional=False, *,
-                  later_input="directions", transposed=False, biases=2):
-    """{name: shape} that nn.RNN registers, or — with the keyword options — what a mistake gives.
+def _layer_of(name):
+    return int(re.search(r"_l(\d+)", name)[1])
 
-    ``later_input``: what layers >= 1 read: "directions" (right: hidden * num_directions),
-    "input" (input_size, as if they read x) or "hidden" (hidden, directions ignored).
-    ``transposed`` swaps every matrix; ``biases=1`` keeps only bias_ih.
-    """
-    directions = 2 if bidirectional else 1
-    widths = {"directions": hidden_size * directions, "input": input_size, "hidden": hidden_size}
-    shapes = {}
-    for layer in range(num_layers):
-        width = input_size if layer == 0 else widths[later_input]
-        for suffix in ["", "_reverse"][:directions]:
-            matrices = {"weight_ih": [hidden_size, width], "weight_hh": [hidden_size, hidden_size]}
-            for name, shape in matrices.items():
-                shapes[f"{name}_l{layer}{suffix}"] = shape[::-1] if transposed else shape
-            if bias:
-                shapes[f"bias_ih_l{layer}{suffix}"] = [hidden_size]
-                if biases == 2:
-                    shapes[f"bias_hh_l{layer}{suffix}"] = [hidden_size]
-    return shapes
+
+def _later_layers_read(shapes, width):
+    """``shapes`` with the weight_ih of every layer >= 1 reading ``width`` features."""
+    return {name: [shape[0], width] if name.startswith("weight_ih") and _layer_of(name) > 0 else shape
+            for name, shape in shapes.items()}
 
 
 def parameter_count(shapes):
     return sum(math.prod(shape) for shape in shapes.values())
 
 
-def classic_mistakes(args):
-    """[(what the mistake gives as {name: shape}, hint)] for one configuration."""
-    wrong_bias = dict(args, bias=not args["bias"])
+def classic_mistakes(args, shapes):
+    """[(what the mistake gives as {name: shape}, hint)] for one configuration.
+
+    Each is the reference's answer ``shapes`` changed the way the mistake changes it
+    (so this grader, shipped to learners, holds no way of computing the answer itself).
+    """
+    hidden = args["hidden_size"]
+    if args["bias"]:
+        wrong_bias = {name: shape for name, shape in shapes.items() if not name.startswith("bias_")}
+    else:
+        wrong_bias = dict(shapes)
+        for name in shapes:
+            if name.startswith("weight_ih"):
+                for kind in ("bias_ih", "bias_hh"):
+                    wrong_bias[name.replace("weight_ih", kind)] = [hidden]
     return [
-        (weight_shapes(**args, transposed=True),
+        ({name: list(shape)[::-1] for name, shape in shapes.items()},
          "your matrices are transposed: PyTorch stores (out_features, in_features), so weight_ih is "
          "(hidden_size, layer input size) and it computes x @ W_ih.T"),
-        (weight_shapes(**args, later_input="input"),
+        (_later_layers_read(shapes, args["input_size"]),
          "layers >= 1 do not read x: they read the output of the layer below, so their weight_ih is "
          "(hidden_size, hidden_size * num_directions), not (hidden_size, input_size)"),
-        (weight_shapes(**args, later_input="hidden"),
+        (_later_layers_read(shapes, hidden) if args["bidirectional"] else None,
          "with bidirectional=True the layer below outputs both directions side by side, so layers >= 1 "
          "read hidden_size * num_directions = 2 * hidden_size features"),
-        (weight_shapes(**dict(args, bidirectional=False)),
+        ({name: shape for name, shape in _later_layers_read(shapes, hidden).items() if not name.endswith("_reverse")}
+         if args["bidirectional"] else None,
          "bidirectional was ignored: every layer gets a second set of parameters for the backward "
          "direction, named with the suffix _reverse, and layers >= 1 read 2 * hidden_size features"),
-        (weight_shapes(**args, biases=1),
+        ({name: shape for name, shape in shapes.items() if not name.startswith("bias_hh")} if args["bias"] else None,
          "you counted one bias vector per direction; nn.RNN has two (b_ih and b_hh)"),
-        (weight_shapes(**wrong_bias),
+        (wrong_bias,
          "bias was not honoured: bias=True gives bias_ih and bias_hh vectors of hidden_size per layer "
          "and direction, bias=False gives none"),
     ]
@@ -132,7 +132,7 @@ def judge_expected_weight_shapes(learner, reference, configs):
         if difference is None:
             continue
         key, got_shape, want_shape = difference
-        hint = next((text for variant, text in classic_mistakes(args) if variant == shapes), None)
+        hint = next((text for variant, text in classic_mistakes(args, want["shapes"]) if variant == shapes), None)
         if got_shape == "<missing>":
             got_text, want_text = f"a dict without {key!r}", f"{key!r}: {_shape_text(want_shape)}"
         elif want_shape == "<no such entry>":
@@ -148,6 +148,9 @@ def judge_count_parameters(learner, reference, configs):
     configs = [_args(cfg, SHAPE_KEYS) for cfg in configs]
     got_all = observe_each(learner, "ex01.count_parameters", configs)
     want_all = observe_each(reference, "ex01.count_parameters", configs)
+    # The reference's shapes, from which a mistake's count is computed (asked for whatever the answers,
+    # so a learner bundle's recorded reference holds them).
+    shapes_all = observe_each(reference, "ex01.expected_weight_shapes", configs)
     answers = paired(got_all, want_all, "ex01.count_parameters")
     for index, (args, (got, want)) in enumerate(zip(configs, answers)):
         if got.get("value") == want["value"]:
@@ -156,8 +159,8 @@ def judge_count_parameters(learner, reference, configs):
         if got.get("value") is None:
             raise Feedback(call, f"an object of type {got.get('type')}", f"the integer {want['value']}",
                            "count_parameters returns the number of trainable scalars as an int")
-        hint = next((text for variant, text in classic_mistakes(args)
-                     if parameter_count(variant) == got["value"]), None)
+        hint = next((text for variant, text in classic_mistakes(args, shapes_all[index]["shapes"])
+                     if variant is not None and parameter_count(variant) == got["value"]), None)
         raise Feedback(call, str(got["value"]), str(want["value"]),
                        "sum over layers and directions of hidden * (layer input) + hidden * hidden "
                        "(+ 2 * hidden with bias); layers >= 1 read hidden * num_directions features", hint)

@@ -24,7 +24,7 @@ def test_forward_notebook(learner, reference):
 
 
 @pytest.mark.points(1)
-def test_forward_given_hidden_published(learner, reference):
+def test_forward_from_a_given_hidden_published(learner, reference):
     """net(x, hidden) starts from the given hidden state and leaves the caller's tensor unchanged (published nets)."""
     judge_forward_given(learner, reference, PUBLISHED_NET_CONFIGS)
     judge_keeps_callers_hidden(learner, reference, PUBLISHED_NET_CONFIGS)
