@@ -86,3 +86,47 @@ def net_label(net_args, dtype="float32"):
     text = f"RNNnet({net_args['input_size']}, {net_args['num_hidden']}, {net_args['num_layers']}, " \
            f"output_size={net_args.get('output_size', 1)}, batch_first={net_args.get('batch_first', False)})"
     return text if dtype == "float32" else f"{text}.double()"
+
+
+# The public checks' configurations beside the notebook's own sizes: fixed and published (learners
+# read them here), so a learner's local run exercises every argument of the contract before the
+# deadline. Between them they cover batch_first, bidirectional, two and three layers, bias off,
+# relu, float64 and several batch sizes; within each, all sizes differ (as in the hidden draws), so
+# a swapped axis or a size taken from the wrong argument cannot match by coincidence. The hidden
+# checks draw many more from a seed, so answers fitted to these ones gain nothing there.
+PUBLISHED_RNN_CONFIGS = [
+    dict(input_size=3, hidden_size=4, num_layers=2, nonlinearity="tanh", bias=True, batch_first=True,
+         bidirectional=False, dtype="float32", seq_len=6, batch_size=5, seed=101),
+    dict(input_size=3, hidden_size=5, num_layers=1, nonlinearity="relu", bias=False, batch_first=False,
+         bidirectional=True, dtype="float64", seq_len=6, batch_size=4, seed=102),
+    dict(input_size=4, hidden_size=7, num_layers=3, nonlinearity="tanh", bias=True, batch_first=True,
+         bidirectional=True, dtype="float64", seq_len=5, batch_size=2, seed=103),
+    dict(input_size=2, hidden_size=6, num_layers=3, nonlinearity="relu", bias=False, batch_first=False,
+         bidirectional=False, dtype="float32", seq_len=4, batch_size=5, seed=104),
+]
+
+# RNNnets for the public checks: each is called several times in a row with other batch sizes (a
+# batch size kept from a global such as the notebook's `batchsize`, or from the first call, fails
+# the second call), in both layouts and dtypes, with 1 to 3 layers and output sizes 1 to 4.
+PUBLISHED_NET_CONFIGS = [
+    {"net_args": {"input_size": 3, "num_hidden": 16, "num_layers": 1, "output_size": 1, "batch_first": False},
+     "dtype": "float32", "seed": 201,
+     "calls": [{"seq": 5, "batch": 2, "seed": 211}, {"seq": 7, "batch": 4, "seed": 212},
+               {"seq": 6, "batch": 9, "seed": 213}]},
+    {"net_args": {"input_size": 3, "num_hidden": 4, "num_layers": 2, "output_size": 1, "batch_first": True},
+     "dtype": "float32", "seed": 202,
+     "calls": [{"seq": 6, "batch": 5, "seed": 221}, {"seq": 7, "batch": 8, "seed": 222},
+               {"seq": 5, "batch": 9, "seed": 223}]},
+    {"net_args": {"input_size": 5, "num_hidden": 3, "num_layers": 1, "output_size": 2, "batch_first": False},
+     "dtype": "float64", "seed": 203,
+     "calls": [{"seq": 4, "batch": 6, "seed": 231}, {"seq": 7, "batch": 9, "seed": 232},
+               {"seq": 6, "batch": 4, "seed": 233}]},
+    {"net_args": {"input_size": 2, "num_hidden": 6, "num_layers": 3, "output_size": 4, "batch_first": True},
+     "dtype": "float64", "seed": 204,
+     "calls": [{"seq": 5, "batch": 7, "seed": 241}, {"seq": 8, "batch": 9, "seed": 242},
+               {"seq": 7, "batch": 5, "seed": 243}]},
+]
+
+# sequence_mse in the public checks: several outputs per step and float64 besides the notebook's case.
+PUBLISHED_LOSS_CONFIGS = [dict(seq=6, batch=4, features=3, outputs=2, dtype="float64", seed=301),
+                          dict(seq=3, batch=7, features=2, outputs=4, dtype="float32", seed=302)]

@@ -15,19 +15,73 @@ TOLERANCES = {"float64": (1e-7, 1e-9), "float32": (1e-4, 1e-5), "float16": (1e-2
               "bfloat16": (1e-2, 1e-2)}
 
 
+class Hint(str):
+    """A hint in two parts: the mistake it names and the code that fixes it.
+
+    It reads as one sentence (``str(hint)``); an instructor who wants learners to
+    find the fix themselves (``--reveal-* concept``) shows the mistake alone.
+    """
+
+    def __new__(cls, mistake, fix, joiner=": "):
+        text = super().__new__(cls, f"{mistake}{joiner}{fix}")
+        text.mistake, text.fix = mistake, fix
+        return text
+
+
+def mistake_of(hint):
+    """What a hint says is wrong, without the code that fixes it."""
+    return hint.mistake if isinstance(hint, Hint) else hint
+
+
+# How a None answer reads once described, whatever the check: the value itself, a record's type
+# name, or the returned kind ex03/ex04/ex05 observers report.
+_NONE_TEXTS = ("None", "an object of type NoneType", "a NoneType")
+
+
+def returned_none_hint(got, expected):
+    """The hint for a function that returned None (the body ends without ``return``), else None."""
+    if isinstance(got, str) and (got in _NONE_TEXTS or got.startswith("None;")):
+        return f"the function returned None, but it must return {expected}: did you forget `return`?"
+    return None
+
+
 class Feedback(AssertionError):
-    """A check's verdict on a wrong answer, in words a learner can act on."""
+    """A check's verdict on a wrong answer, in words a learner can act on.
+
+    Kept in parts (``parts()``), so that how much a learner is shown can be
+    chosen per check (``autograder/reveal.py``) without rewording any message.
+    """
 
     def __init__(self, call, got, expected, concept, hint=None):
+        hint = hint or returned_none_hint(got, expected)
         self.call, self.got, self.expected, self.concept, self.hint = call, got, expected, concept, hint
         super().__init__(self.text())
 
+    def parts(self):
+        """{"call", "got", "expected", "why", "concept", "hint", "mistake"}: plain strings. "why" and
+        "hint" are whole; "concept" and "mistake" leave out the code that fixes the mistake (a ``Hint``'s
+        ``fix``); "hint" and "mistake" are None without a hint."""
+        hint = self.hint
+        return {"call": str(self.call), "got": str(self.got), "expected": str(self.expected),
+                "why": str(self.concept), "concept": str(mistake_of(self.concept)),
+                "hint": str(hint) if hint else None, "mistake": str(mistake_of(hint)) if hint else None}
+
     def text(self):
-        lines = [f"Called:   {self.call}", f"Returned: {self.got}", f"Expected: {self.expected}"]
-        if self.hint:
-            lines.append(f"Hint:     {self.hint}")
-        lines.append(f"Why:      {self.concept}")
-        return "\n".join(lines)
+        return render_parts(self.parts())
+
+
+def render_parts(parts, level="full"):
+    """The feedback text of ``parts`` at a reveal level: "full" (everything), "concept" (the
+    call, what came back and was expected, the mistake named and the concept, but not the code
+    that fixes it) or "none" (nothing: points only)."""
+    if level == "none":
+        return ""
+    lines = [f"Called:   {parts['call']}", f"Returned: {parts['got']}", f"Expected: {parts['expected']}"]
+    hint = parts.get("mistake") if level == "concept" else parts.get("hint")
+    if hint:
+        lines.append(f"Hint:     {hint}")
+    lines.append(f"Why:      {parts.get('concept') if level == 'concept' else parts['why']}")
+    return "\n".join(lines)
 
 
 def describe(value, limit=120):
@@ -65,10 +119,32 @@ def _hint_for(got, mistakes):
 
 
 def expect_equal(got, expected, *, call, concept, mistakes=(), show=None):
-    """Plain data must be equal (shapes as lists, ints, dicts...)."""
+    """Plain data must be equal (shapes as lists, ints, dicts...).
+
+    Two dicts that differ are shown by the entries that differ, never as a
+    truncated whole (the difference could be cut off).
+    """
     if got != expected:
-        shown = show or describe
-        raise Feedback(call, shown(got), shown(expected), concept, _hint_for(got, mistakes))
+        if show is None and isinstance(got, dict) and isinstance(expected, dict):
+            got_text, want_text = dict_difference(got, expected)
+        else:
+            shown = show or describe
+            got_text, want_text = shown(got), shown(expected)
+        raise Feedback(call, got_text, want_text, concept, _hint_for(got, mistakes))
+
+
+def dict_difference(got, expected):
+    """(got text, expected text) naming only the entries where two dicts differ."""
+    keys = [k for k in expected if got.get(k, _ABSENT) != expected[k]] + [k for k in got if k not in expected]
+
+    def entries(side):
+        return ", ".join(f"{k}={describe(side[k], 60)}" if k in side else f"no {k!r}" for k in keys)
+    same = len(set(got) | set(expected)) - len(keys)
+    rest = f" (the other {same} entries as expected)" if same else ""
+    return entries(got) + rest, entries(expected)
+
+
+_ABSENT = object()
 
 
 def expect_tensor(got, expected, *, call, concept, what="the result", mistakes=(), check_dtype=True,

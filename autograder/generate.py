@@ -15,8 +15,10 @@ from .exercises import MODULES
 from .paths import EXERCISES, SOLUTIONS
 
 CODE_STUB = "raise NotImplementedError()"
-HEADER = ("# Generated from solutions/{name} by `rnn-grade generate`: edit the solution, not this file.\n"
-          "# Replace each `raise NotImplementedError()` with your code, then run `rnn-grade check`.\n")
+# What a learner reads first. The note for instructors ("generated from solutions/, edit the solution")
+# lives in solutions/README.md only: learners never have solutions/, so it must not reach them.
+HEADER = ("# Your exercise: replace each `raise NotImplementedError()` with your code, then run `rnn-grade check`\n"
+          "# to see what the public checks say about it.\n")
 
 
 def strip_solutions(source):

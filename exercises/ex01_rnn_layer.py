@@ -1,5 +1,5 @@
-# Generated from solutions/ex01_rnn_layer.py by `rnn-grade generate`: edit the solution, not this file.
-# Replace each `raise NotImplementedError()` with your code, then run `rnn-grade check`.
+# Your exercise: replace each `raise NotImplementedError()` with your code, then run `rnn-grade check`
+# to see what the public checks say about it.
 """Exercise 1 — the RNN layer and its weights (notebook §2).
 
 An ``nn.RNN`` is nothing but a few weight matrices and bias vectors that are

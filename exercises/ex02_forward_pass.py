@@ -1,5 +1,5 @@
-# Generated from solutions/ex02_forward_pass.py by `rnn-grade generate`: edit the solution, not this file.
-# Replace each `raise NotImplementedError()` with your code, then run `rnn-grade check`.
+# Your exercise: replace each `raise NotImplementedError()` with your code, then run `rnn-grade check`
+# to see what the public checks say about it.
 """Exercise 2 — inputs, outputs and hidden states (notebook §3).
 
 An ``nn.RNN`` called as ``output, h_n = rnn(x, h0)`` returns two things:

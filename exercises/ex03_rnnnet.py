@@ -1,5 +1,5 @@
-# Generated from solutions/ex03_rnnnet.py by `rnn-grade generate`: edit the solution, not this file.
-# Replace each `raise NotImplementedError()` with your code, then run `rnn-grade check`.
+# Your exercise: replace each `raise NotImplementedError()` with your code, then run `rnn-grade check`
+# to see what the public checks say about it.
 """Exercise 3 — a model class around nn.RNN (notebook §4–5).
 
 A typical recurrent model is an ``nn.RNN`` followed by a linear "head" that

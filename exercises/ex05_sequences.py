@@ -1,5 +1,5 @@
-# Generated from solutions/ex05_sequences.py by `rnn-grade generate`: edit the solution, not this file.
-# Replace each `raise NotImplementedError()` with your code, then run `rnn-grade check`.
+# Your exercise: replace each `raise NotImplementedError()` with your code, then run `rnn-grade check`
+# to see what the public checks say about it.
 """Exercise 5 — many-to-one models and batches of sequences of different lengths.
 
 Many-to-one: a classifier reads a whole sequence and predicts one label. Its

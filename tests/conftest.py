@@ -1,10 +1,9 @@
 """Shared helpers for the kit's own tests."""
-import shutil
 from pathlib import Path
 
 import pytest
 
-from autograder.paths import EXERCISES, SOLUTIONS
+from autograder.paths import SOLUTIONS
 from autograder.runner.reference import LiveReference
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,22 +22,9 @@ def make_submission(tmp_path):
     ``make_submission(base="solutions", replace={"ex02_forward_pass.py": text},
     edit={"ex02_forward_pass.py": [(old, new), ...]}, drop=[...])``
     """
-    def build(base="solutions", replace=None, edit=None, drop=(), name="learner"):
-        folder = tmp_path / name
-        source = SOLUTIONS if base == "solutions" else EXERCISES
-        shutil.copytree(source, folder, ignore=shutil.ignore_patterns("__pycache__", "_*"))
-        for file, changes in (edit or {}).items():
-            text = (folder / file).read_text()
-            for old, new in changes:
-                assert old in text, f"{old!r} not in {file}: the test's edit no longer applies"
-                text = text.replace(old, new)
-            (folder / file).write_text(text)
-        for file, text in (replace or {}).items():
-            (folder / file).write_text(text)
-        for file in drop:
-            (folder / file).unlink()
-        return folder
-    return build
+    from bug_banks import submission_builder
+
+    return submission_builder(tmp_path)
 
 
 @pytest.fixture
@@ -67,6 +53,17 @@ def scope_grader(reference):
     from autograder.runner.grade import Grader
 
     grader = Grader(reference, include_hidden=True,
+                    exercises=["ex01_rnn_layer", "ex02_forward_pass", "ex03_rnnnet"])
+    yield grader
+    grader.close()
+
+
+@pytest.fixture(scope="session")
+def public_scope_grader(reference):
+    """Like ``scope_grader`` but with the public checks alone: what a learner's ``rnn-grade check`` runs."""
+    from autograder.runner.grade import Grader
+
+    grader = Grader(reference, include_hidden=False,
                     exercises=["ex01_rnn_layer", "ex02_forward_pass", "ex03_rnnnet"])
     yield grader
     grader.close()

@@ -54,7 +54,7 @@ def _full_ex01(result):
 
 def _learner(tmp_path, name="learner"):
     folder = tmp_path / name
-    shutil.copytree(SOLUTIONS, folder, ignore=shutil.ignore_patterns("__pycache__", "_*"))
+    shutil.copytree(SOLUTIONS, folder, ignore=shutil.ignore_patterns("__pycache__", "_*", "*.md"))
     return folder
 
 
@@ -227,7 +227,7 @@ def open_space():
 
 def test_unreadable_files_and_folders_are_noted(open_space):
     source, target = open_space / "learner", open_space / "copy"
-    shutil.copytree(SOLUTIONS, source, ignore=shutil.ignore_patterns("__pycache__", "_*"))
+    shutil.copytree(SOLUTIONS, source, ignore=shutil.ignore_patterns("__pycache__", "_*", "*.md"))
     (source / "private").mkdir()
     (source / "private" / "notes.py").write_text("x = 1\n")
     for path in source.rglob("*"):
@@ -243,7 +243,7 @@ def test_unreadable_files_and_folders_are_noted(open_space):
 
 def test_unreadable_submission_folder_is_noted(open_space):
     source, target = open_space / "learner", open_space / "copy"
-    shutil.copytree(SOLUTIONS, source, ignore=shutil.ignore_patterns("__pycache__", "_*"))
+    shutil.copytree(SOLUTIONS, source, ignore=shutil.ignore_patterns("__pycache__", "_*", "*.md"))
     os.chmod(source, 0o000)
     notes, copied = _stage_unprivileged(source, target)
     assert notes == ["the submission folder could not be read (Permission denied)"]

@@ -34,6 +34,20 @@ BUGS = [
      "bias was not passed on"),
     ("make_rnn_drops_batch_first", [("bias=bias, batch_first=batch_first", "bias=bias")],
      "batch_first was not passed on"),
+    ("make_rnn_drops_bidirectional", [(", bidirectional=bidirectional)", ")")],
+     "bidirectional was not passed on"),
+    ("make_rnn_drops_nonlinearity", [("num_layers=num_layers, nonlinearity=nonlinearity,", "num_layers=num_layers,")],
+     "nonlinearity was not passed on"),
+    ("make_rnn_drops_num_layers", [("nn.RNN(input_size, hidden_size, num_layers=num_layers,", "nn.RNN(input_size, hidden_size,")],
+     "num_layers was not passed on"),
+    ("shapes_ignore_bidirectional", [('for suffix in ["", "_reverse"][:num_directions]:', 'for suffix in [""]:')],
+     "_reverse"),
+    ("count_later_layers_from_input_size",
+     [("later = hidden_size * hidden_size * num_directions + hidden_size", "later = hidden_size * input_size + hidden_size")],
+     "layers >= 1 do not read x"),
+    ("count_ignores_bias_false",
+     [("per_direction_bias = 2 * hidden_size if bias else 0", "per_direction_bias = 2 * hidden_size")],
+     "bias was not honoured"),
 ]
 
 # Correct answers written differently: each must keep every point.
@@ -85,6 +99,13 @@ def test_skeleton_earns_nothing_and_says_not_implemented(make_submission, scope_
 @pytest.mark.parametrize("edits, phrase", [pytest.param(e, p, id=i) for i, e, p in BUGS])
 def test_mistake_is_caught_and_named(make_submission, scope_grader, edits, phrase):
     result = scope_grader.grade(make_submission(edit={FILE: edits}))
+    assert_caught(result, "ex01_rnn_layer", phrase)
+
+
+@pytest.mark.parametrize("edits, phrase", [pytest.param(e, p, id=i) for i, e, p in BUGS])
+def test_mistake_is_caught_and_named_by_the_public_checks_alone(make_submission, public_scope_grader, edits, phrase):
+    """The teaching target: a learner's own ``rnn-grade check`` already names every classic mistake."""
+    result = public_scope_grader.grade(make_submission(edit={FILE: edits}))
     assert_caught(result, "ex01_rnn_layer", phrase)
 
 

@@ -39,6 +39,23 @@ BUGS = [
      "h_n[-2] is only the top layer's forward direction"),
     ("top_layer_hidden_bottom_layer", [(TOP_RETURN, "    return h_n[0]")],
      "h_n[0] is the bottom layer"),
+    ("output_shapes_ignore_batch_first",
+     [("    if rnn.batch_first:\n        output_shape = (batch_size, seq_len, features)\n    else:\n"
+       "        output_shape = (seq_len, batch_size, features)",
+       "    output_shape = (seq_len, batch_size, features)")],
+     "batch_first was ignored: with batch_first=True the output is (batch, seq, features)"),
+    ("output_shapes_h_n_without_directions",
+     [("    return output_shape, (rnn.num_layers * num_directions, batch_size", "    return output_shape, (rnn.num_layers, batch_size")],
+     "h_n stacks both directions of every layer"),
+    ("last_output_first_step", [("return output[:, -1] if batch_first else output[-1]",
+                                 "return output[:, 0] if batch_first else output[0]")],
+     "that is the first time step"),
+    ("top_layer_hidden_directions_swapped", [(TOP_RETURN, "    top = per_layer[-1]\n    return torch.cat(list(top)[::-1], dim=-1)")],
+     "the two directions are in the wrong order"),
+    ("h0_batch_size_and_layers_swapped",
+     [(H0_RETURN, "    return torch.zeros(batch_size, rnn.num_layers * num_directions, rnn.hidden_size,\n"
+                  "                       dtype=weight.dtype, device=weight.device)")],
+     "h0 keeps (num_layers * num_directions, batch, hidden_size)"),
     ("to_batch_first_with_view", [("    return x.transpose(0, 1)", "    return x.view(x.shape[1], x.shape[0], x.shape[2])")],
      "view/reshape does not swap axes"),
 ]
@@ -71,6 +88,13 @@ STYLES = [
 @pytest.mark.parametrize("edits, phrase", [pytest.param(e, p, id=i) for i, e, p in BUGS])
 def test_mistake_is_caught_and_named(make_submission, scope_grader, edits, phrase):
     result = scope_grader.grade(make_submission(edit={FILE: edits}))
+    assert_caught(result, "ex02_forward_pass", phrase)
+
+
+@pytest.mark.parametrize("edits, phrase", [pytest.param(e, p, id=i) for i, e, p in BUGS])
+def test_mistake_is_caught_and_named_by_the_public_checks_alone(make_submission, public_scope_grader, edits, phrase):
+    """The teaching target: a learner's own ``rnn-grade check`` already names every classic mistake."""
+    result = public_scope_grader.grade(make_submission(edit={FILE: edits}))
     assert_caught(result, "ex02_forward_pass", phrase)
 
 

@@ -35,6 +35,15 @@ BUGS = [
      "build self.rnn with batch_first=batch_first"),
     ("output_size_ignored", [("nn.Linear(num_hidden, output_size)", "nn.Linear(num_hidden, 1)")],
      "output_size was ignored"),
+    ("num_layers_not_passed_to_rnn",
+     [("nn.RNN(input_size, num_hidden, num_layers, batch_first=batch_first)", "nn.RNN(input_size, num_hidden, batch_first=batch_first)")],
+     "RNNnet's num_layers is how many layers"),
+    ("hidden_size_from_input_size",
+     [("nn.RNN(input_size, num_hidden, num_layers, batch_first=batch_first)\n        self.out = nn.Linear(num_hidden, output_size)",
+       "nn.RNN(input_size, input_size, num_layers, batch_first=batch_first)\n        self.out = nn.Linear(input_size, output_size)")],
+     "RNNnet's num_hidden is the layer's hidden_size"),
+    ("hidden_zeros_without_layers", [(ZEROS, "            hidden = x.new_zeros(1, batch, self.num_hidden)\n")],
+     "its first axis is num_layers"),
     ("loss_with_item", [(LOSS, "    return nn.functional.mse_loss(predictions, y).item()\n")],
      "cuts the loss off from the graph"),
     ("loss_summed", [(LOSS, "    return nn.functional.mse_loss(predictions, y, reduction='sum')\n")],
@@ -42,6 +51,16 @@ BUGS = [
 ]
 
 STYLES = [
+    ("batch_first_layer_with_transposes_at_the_edges",
+     [("nn.RNN(input_size, num_hidden, num_layers, batch_first=batch_first)",
+       "nn.RNN(input_size, num_hidden, num_layers, batch_first=True)"),
+      (BATCH + ZEROS + RUN,
+       "            batch = x.shape[0] if self.batch_first else x.shape[1]\n"
+       "            hidden = x.new_zeros(self.num_layers, batch, self.num_hidden)\n"
+       "        inner = x if self.batch_first else x.permute(1, 0, 2)\n"
+       "        y, hidden = self.rnn(inner, hidden)\n"
+       "        y = self.out(y)\n"
+       "        return (y if self.batch_first else y.permute(1, 0, 2)), hidden\n")]),
     ("seq_first_layer_with_manual_transposes",
      [("nn.RNN(input_size, num_hidden, num_layers, batch_first=batch_first)", "nn.RNN(input_size, num_hidden, num_layers)"),
       (BATCH + ZEROS + RUN,
@@ -82,6 +101,13 @@ STYLES = [
 @pytest.mark.parametrize("edits, phrase", [pytest.param(e, p, id=i) for i, e, p in BUGS])
 def test_mistake_is_caught_and_named(make_submission, scope_grader, edits, phrase):
     result = scope_grader.grade(make_submission(edit={FILE: edits}))
+    assert_caught(result, "ex03_rnnnet", phrase)
+
+
+@pytest.mark.parametrize("edits, phrase", [pytest.param(e, p, id=i) for i, e, p in BUGS])
+def test_mistake_is_caught_and_named_by_the_public_checks_alone(make_submission, public_scope_grader, edits, phrase):
+    """The teaching target: a learner's own ``rnn-grade check`` already names every classic mistake."""
+    result = public_scope_grader.grade(make_submission(edit={FILE: edits}))
     assert_caught(result, "ex03_rnnnet", phrase)
 
 

@@ -79,6 +79,16 @@ BUGS = {
     "torch's C function, bypassing the watch": ({"manual": CALLS_C_FUNCTION}, "uses torch._C"),
 }
 
+# Classic mistakes with h0 and the directions (issue #13): each named by a public check's hint.
+H0_ROW = "h = h0[layer * num_directions + direction]"
+BUGS.update({
+    "reverse direction forgotten": ({"edit": [('enumerate(["", "_reverse"][:num_directions])', 'enumerate([""])')]},
+                                    "the reverse direction is missing"),
+    "every layer starts from h0[0]": ({"edit": [(H0_ROW, "h = h0[0]")]}, "started from h0[0]"),
+    "h0 rows read direction-major": ({"edit": [(H0_ROW, "h = h0[direction * rnn.num_layers + layer]")]},
+                                     "not h0[d * num_layers + l]"),
+})
+
 VECTORISED = '''
 def manual_rnn(rnn, x, h0=None):
     """Input projections for all steps at once, torch.flip for the backward direction, permute for layouts."""

@@ -28,3 +28,12 @@ def test_generation_uses_nbgrader_regions(tmp_path):
     text = generate.expected_skeletons(tmp_path)["ex01_rnn_layer.py"]
     assert "    # TODO: double x\n    raise NotImplementedError()\n" in text
     assert "return 2 * x" not in text
+
+
+def test_skeleton_header_speaks_to_the_learner():
+    """Learners have no solutions/: their skeleton must not tell them to edit one."""
+    for text in generate.expected_skeletons().values():
+        header = text.split('"""', 1)[0]
+        assert "replace each `raise NotImplementedError()` with your code" in header
+        assert "solution" not in header.lower() and "rnn-grade generate" not in header
+    assert "rnn-grade generate" in (SOLUTIONS / "README.md").read_text()

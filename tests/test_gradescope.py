@@ -138,11 +138,13 @@ def test_hidden_checks_follow_the_configured_visibility(autograder_root, make_su
     hidden = autograder_root / "source" / "kit" / "autograder" / "checks" / "hidden"
     hidden.mkdir(exist_ok=True)
     (hidden / f"test_{EXERCISE}_added_by_the_test.py").write_text(
-        "import pytest\nfrom autograder.feedback import expect_tensor\n\n\n@pytest.mark.points(1)\n"
+        "import pytest\nfrom autograder.configs import PUBLISHED_RNN_CONFIGS\n"
+        "from autograder.verdicts.ex02 import judge_init_hidden\n\n"
+        "NOTEBOOK = dict(input_size=2, hidden_size=5, num_layers=1, nonlinearity='tanh', bias=True, "
+        "batch_first=False, bidirectional=False, dtype='float32', seq_len=5, batch_size=2, seed=1)\n\n\n"
+        "@pytest.mark.points(1)\n"
         "def test_init_hidden_again(learner, reference):\n    \"\"\"init_hidden, once more.\"\"\"\n"
-        "    cfg = dict(input_size=2, hidden_size=5, num_layers=1, batch_size=2)\n"
-        "    expect_tensor(learner.observe('ex02.init_hidden', cfg)['h0'], "
-        "reference.observe('ex02.init_hidden', cfg)['h0'], call='init_hidden', concept='zeros')\n")
+        "    judge_init_hidden(learner, reference, [NOTEBOOK] + PUBLISHED_RNN_CONFIGS)\n")
     folder = make_submission()
     results = run_autograder(autograder_root, {f"{EXERCISE}.py": (folder / f"{EXERCISE}.py").read_text()})
     assert_schema(results)

@@ -142,7 +142,7 @@ def bench(request, reference, tmp_path_factory):
     """One Grader per isolation mode, an honest learner and its clean result."""
     root = tmp_path_factory.mktemp(f"redteam-{request.param}")
     honest = root / "honest"
-    shutil.copytree(SOLUTIONS, honest, ignore=shutil.ignore_patterns("__pycache__", "_*"))
+    shutil.copytree(SOLUTIONS, honest, ignore=shutil.ignore_patterns("__pycache__", "_*", "*.md"))
     module = honest / f"{EXERCISE}.py"
     module.write_text(PROBE + module.read_text())
     # The grader may run from a folder holding a class's submissions, and the live reference

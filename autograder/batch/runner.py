@@ -43,12 +43,13 @@ class BatchOptions:
     limits: Limits = None
     intake: object = None             # learners found already (an nbgrader course); else read `submissions`
     scheduler: str = None             # a Dask scheduler's address: grade on that cluster (dask_pool.py)
+    reveal: dict = None               # feedback levels, public and hidden (autograder/reveal.py); None: stored
 
     def grader_settings(self):
         """Plain data a pool process needs to build its Grader (and the fingerprint's inputs)."""
         limits = self.limits or Limits()
         return {"exercises": list(self.exercises) if self.exercises else None, "isolation": self.isolation,
-                "limits": asdict(limits)}
+                "limits": asdict(limits), "reveal": self.reveal}
 
 
 @dataclass
@@ -120,7 +121,7 @@ def make_grader(settings, reference=None):
     limits = Limits(**settings["limits"])
     try:
         return Grader(reference or make_reference(), include_hidden=True, exercises=settings["exercises"],
-                      limits=limits, isolation=settings["isolation"])
+                      limits=limits, isolation=settings["isolation"], reveal=settings.get("reveal"))
     except Exception:  # e.g. the isolation asked for is not available on this machine
         return _UnavailableGrader(traceback.format_exc(limit=-3))
 

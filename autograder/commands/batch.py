@@ -6,6 +6,8 @@ from pathlib import Path
 
 from ..exercises import MODULES
 from ..paths import SAMPLE_CLASS
+from ..reveal import add_arguments as add_reveal_arguments
+from ..reveal import from_args as reveal_from_args
 
 EXIT_INSTRUCTOR_ERROR = 2   # a bad path, an unwritable output folder
 EXIT_GRADER_ERROR = 3       # the kit failed on some learner, or this machine cannot grade (never the learner's fault)
@@ -35,6 +37,7 @@ def add_parser(sub):
                         help="only this exercise (module name, e.g. ex02_forward_pass); repeatable")
     parser.add_argument("--call-seconds", type=float, default=None,
                         help="time limit of one call into a learner's code (default: the kit's)")
+    add_reveal_arguments(parser)
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
                         help="grade on the Dask cluster whose scheduler is at ADDRESS (e.g. tcp://host:8786); "
                              "needs the optional extra: pip install rnn-grade[dask]")
@@ -68,7 +71,8 @@ def run(args):
     submissions = Path(args.submissions) if args.submissions else SAMPLE_CLASS
     options = BatchOptions(submissions=submissions, out=Path(args.out), jobs=args.jobs, resume=args.resume,
                            withhold_hidden=args.withhold_hidden, isolation=args.isolation,
-                           exercises=args.exercise, limits=limits, scheduler=args.scheduler)
+                           exercises=args.exercise, limits=limits, scheduler=args.scheduler,
+                           reveal=reveal_from_args(args))
     from ..runner.machine import scratch_problem
 
     if not args.submissions:

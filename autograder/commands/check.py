@@ -8,6 +8,8 @@ from pathlib import Path
 from ..exercises import MODULES
 from ..notebook_source import folder_modules
 from ..paths import EXERCISES, RECORDED_REFERENCE, SOLUTIONS
+from ..reveal import add_arguments as add_reveal_arguments
+from ..reveal import from_args as reveal_from_args
 from ..runner.grade import grade_submission
 from ..runner.results import render_table, to_gradescope
 
@@ -25,6 +27,7 @@ def add_parser(sub):
     parser.add_argument("--isolation", choices=("auto", "bwrap", "plain"), default="auto",
                         help="how your code is isolated while it is graded: bubblewrap when it works here "
                              "(auto), required (bwrap), or an ordinary process (plain)")
+    add_reveal_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -76,7 +79,7 @@ def run(args):
         with tempfile.TemporaryDirectory(prefix="rnn-grade-check-") as tmp:
             folder, notes = with_notebook_modules(path, Path(tmp), args.exercise)
             result = grade_submission(folder, reference, include_hidden=False, exercises=args.exercise,
-                                      isolation=args.isolation)
+                                      isolation=args.isolation, reveal=reveal_from_args(args))
     except SandboxUnavailable as error:
         print(f"rnn-grade: {error}; use --isolation auto or plain", file=sys.stderr)
         return 2

@@ -2,6 +2,8 @@
 import sys
 
 from ..exercises import MODULES
+from ..reveal import add_arguments as add_reveal_arguments
+from ..reveal import from_args as reveal_from_args
 
 TARGETS = {
     "nbgrader": "an nbgrader course directory: source notebooks with solution regions and graded test cells "
@@ -28,6 +30,8 @@ def add_parser(sub):
                                 help="when learners see the hidden checks' results (default: after_published)")
         if name == "nbgrader":
             target.add_argument("--assignment", default="rnn", help="the assignment's name (default: rnn)")
+        if name != "notebooks":
+            add_reveal_arguments(target)
     parser.set_defaults(run=run)
 
 
@@ -46,7 +50,7 @@ def run(args):
 def _nbgrader(args):
     from ..exports.nbgrader_course import build_course
 
-    recording = build_course(args.out, args.exercise, assignment=args.assignment)
+    recording = build_course(args.out, args.exercise, assignment=args.assignment, reveal=reveal_from_args(args))
     return (f"wrote the nbgrader course to {args.out}: assignment {args.assignment!r}, "
             f"{len(recording.result.checks)} graded test cells worth {recording.result.max_total:g} points.\n"
             f"next: cd {args.out} && nbgrader generate_assignment {args.assignment}")
@@ -55,7 +59,8 @@ def _nbgrader(args):
 def _gradescope(args):
     from ..exports.gradescope import build_gradescope
 
-    recording = build_gradescope(args.out, args.exercise, hidden_visibility=args.hidden_visibility)
+    recording = build_gradescope(args.out, args.exercise, hidden_visibility=args.hidden_visibility,
+                                 reveal=reveal_from_args(args))
     return (f"wrote {args.out}/autograder.zip: {len(recording.result.checks)} checks worth "
             f"{recording.result.max_total:g} points; upload it as the assignment's autograder")
 
@@ -63,7 +68,7 @@ def _gradescope(args):
 def _classroom(args):
     from ..exports.classroom import build_classroom
 
-    recording = build_classroom(args.out, args.exercise)
+    recording = build_classroom(args.out, args.exercise, reveal=reveal_from_args(args))
     return (f"wrote the template repository to {args.out}: {len(recording.result.checks)} public checks worth "
             f"{recording.result.max_total:g} points, reported on every push by .github/workflows/classroom.yml")
 

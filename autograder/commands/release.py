@@ -2,6 +2,8 @@
 import sys
 
 from ..exercises import MODULES
+from ..reveal import add_arguments as add_reveal_arguments
+from ..reveal import from_args as reveal_from_args
 
 
 def add_parser(sub):
@@ -11,6 +13,7 @@ def add_parser(sub):
                                                      "export wrote it)")
     parser.add_argument("--exercise", action="append", choices=MODULES, metavar="NAME",
                         help="only this exercise (default: every exercise with a solution); repeatable")
+    add_reveal_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -19,7 +22,7 @@ def run(args):
     from ..exports.errors import ExportError
 
     try:
-        recording = build_bundle(args.out, args.exercise)
+        recording = build_bundle(args.out, args.exercise, reveal=reveal_from_args(args))
     except ExportError as error:
         print(f"rnn-grade release: {error}", file=sys.stderr)
         return 1

@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 
 from .. import __version__, generate
+from .. import reveal as reveal_levels
 from ..exercises import TITLES
 from ..paths import SOLUTIONS
 from ..runner.reference import save_recording
@@ -62,10 +63,13 @@ def learner_pyproject():
     return (TEMPLATES / "learner_pyproject.toml").read_text(encoding="utf-8").format(version=__version__)
 
 
-def write_learner_files(out, exercises, recording):
-    """Everything of the bundle into the (empty) folder ``out``."""
+def write_learner_files(out, exercises, recording, reveal=None):
+    """Everything of the bundle into the (empty) folder ``out``; ``reveal``: the feedback levels its
+    ``rnn-grade check`` uses (autograder/reveal.py; None keeps the kit's own setting)."""
     out = Path(out)
     copy_package(out / "autograder", exercises=exercises)
+    if reveal:
+        reveal_levels.write(out / "autograder", reveal)
     save_recording(recording.answers, out / "autograder" / "checks" / "public_reference.json")
     skeletons = generate.expected_skeletons(SOLUTIONS)
     (out / "exercises").mkdir()
@@ -78,13 +82,13 @@ def write_learner_files(out, exercises, recording):
     (out / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
 
 
-def build_bundle(out, exercises=None):
+def build_bundle(out, exercises=None, reveal=None):
     """Write the learner bundle into ``out``; returns the recording (checks and answers) it used."""
     exercises = list(exercises) if exercises else available_exercises()
     check_out(out)
     recording = record(include_hidden=False, exercises=exercises)
     out = prepare_out(out)
-    write_learner_files(out, exercises, recording)
+    write_learner_files(out, exercises, recording, reveal)
     return recording
 
 

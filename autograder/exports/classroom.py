@@ -28,13 +28,13 @@ def workflow_text():
     return (TEMPLATES / "classroom.yml").read_text(encoding="utf-8").format(torch_version=TORCH_VERSION)
 
 
-def build_classroom(out, exercises=None):
+def build_classroom(out, exercises=None, reveal=None):
     """Write the template repository into ``out``; returns the recording of the public checks."""
     exercises = list(exercises) if exercises else available_exercises()
     check_out(out)
     recording = record(include_hidden=False, exercises=exercises)
     out = prepare_out(out)
-    write_learner_files(out, exercises, recording)
+    write_learner_files(out, exercises, recording, reveal)
     for path, text in ((WORKFLOW, workflow_text()),
                        (REPORTER, (TEMPLATES / "report_points.py").read_text(encoding="utf-8"))):
         (out / path).parent.mkdir(parents=True, exist_ok=True)

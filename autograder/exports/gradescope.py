@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..exercises import TITLES
 from ..paths import PACKAGE
+from ..reveal import validated
 from .bundle import check_out, learner_pyproject, prepare_out
 from .package_copy import EXPORT_RUNTIMES, shipped_files
 from .record import available_exercises, record
@@ -31,7 +32,7 @@ ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 RUNTIMES = EXPORT_RUNTIMES | {"gradescope_run.py"}
 
 
-def zip_entries(exercises, recording, hidden_visibility):
+def zip_entries(exercises, recording, hidden_visibility, reveal=None):
     """{path in the zip: (bytes, executable)} in the order they are written."""
     entries = {
         "setup.sh": (_template("gradescope_setup.sh").encode(), True),
@@ -45,6 +46,8 @@ def zip_entries(exercises, recording, hidden_visibility):
     }
     for rel in shipped_files(include_hidden=True, export_runtimes=RUNTIMES, exercises=exercises):
         entries[f"kit/autograder/{rel.as_posix()}"] = ((PACKAGE / rel).read_bytes(), False)
+    if reveal:  # the feedback levels run_autograder's grader uses (autograder/reveal.py)
+        entries["kit/autograder/checks/reveal.json"] = (json.dumps(validated(reveal), indent=2).encode(), False)
     return entries
 
 
@@ -57,7 +60,7 @@ def write_zip(path, entries):
             archive.writestr(info, data)
 
 
-def build_gradescope(out, exercises=None, hidden_visibility="after_published"):
+def build_gradescope(out, exercises=None, hidden_visibility="after_published", reveal=None):
     """Write ``out/autograder.zip`` and ``out/README.md``; returns the recording (checks and answers)."""
     if hidden_visibility not in VISIBILITIES:
         raise ValueError(f"hidden_visibility must be one of {VISIBILITIES}")
@@ -65,7 +68,7 @@ def build_gradescope(out, exercises=None, hidden_visibility="after_published"):
     check_out(out)
     recording = record(include_hidden=True, exercises=exercises)
     out = prepare_out(out)
-    write_zip(out / "autograder.zip", zip_entries(exercises, recording, hidden_visibility))
+    write_zip(out / "autograder.zip", zip_entries(exercises, recording, hidden_visibility, reveal))
     points = f"{recording.result.max_total:g} ({sum(c.max_points for c in recording.result.checks if c.hidden):g} " \
              f"in hidden checks)"
     (out / "README.md").write_text(_template("gradescope_README.md").format(

@@ -101,14 +101,17 @@ def _sibling_modules(module):
     return files
 
 
-def grade_notebook(module, include_hidden=False, history=None):
-    """The grading result (``SubmissionResult.to_dict()`` plus ``table``) of the notebook's ``module``."""
+def grade_notebook(module, include_hidden=False, history=None, reveal=None):
+    """The grading result (``SubmissionResult.to_dict()`` plus ``table``) of the notebook's ``module``.
+
+    ``reveal``: the feedback levels (autograder/reveal.py), e.g. {"public": "full", "hidden": "concept"}.
+    """
     history = _history() if history is None else history
     files = _sibling_modules(module)
     files[f"{module}.py"], starts = assemble(module, history)
-    key = (module, include_hidden, tuple(sorted(files.items())))
+    key = (module, include_hidden, tuple(sorted((reveal or {}).items())), tuple(sorted(files.items())))
     if key not in _RESULTS:
-        graded = _grade_files(files, module, include_hidden)
+        graded = _grade_files(files, module, include_hidden, reveal)
         # Feedback points at lines of the module put together; a notebook's learner needs the cell.
         graded["table"] = cell_locations(graded["table"], module, starts)
         for found in graded["checks"]:
@@ -119,7 +122,7 @@ def grade_notebook(module, include_hidden=False, history=None):
                                                                                  history, history=True))
 
 
-def _grade_files(files, module, include_hidden):
+def _grade_files(files, module, include_hidden, reveal=None):
     kit_root = Path(__file__).resolve().parents[2]   # the folder holding this `autograder` package
     with tempfile.TemporaryDirectory(prefix="rnn-grade-notebook-") as tmp:
         folder = Path(tmp) / "submission"
@@ -129,6 +132,8 @@ def _grade_files(files, module, include_hidden):
         out = Path(tmp) / "result.json"
         command = [sys.executable, "-m", "autograder.exports.inline", str(folder), "--exercise", module,
                    "--out", str(out)] + (["--hidden"] if include_hidden else [])
+        for side, level in sorted((reveal or {}).items()):
+            command += [f"--reveal-{side}", level]
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(kit_root)] + [p for p in os.environ.get(
             "PYTHONPATH", "").split(os.pathsep) if p]))
         done = subprocess.run(command, cwd=str(kit_root), env=env, capture_output=True, text=True,
@@ -152,14 +157,14 @@ def check(module):
     return graded["total"], graded["max_total"]
 
 
-def require(check_name):
+def require(check_name, reveal=None):
     """Pass silently when the check ``check_name`` passes on this notebook's code, else raise its feedback.
 
     ``check_name`` is our check's name (``ex02_forward_pass.init_hidden_notebook``,
     ``ex02_forward_pass.hidden....``); hidden checks are run where they exist.
     """
     module = check_name.split(".", 1)[0]
-    graded = grade_notebook(module, include_hidden=True)
+    graded = grade_notebook(module, include_hidden=True, reveal=reveal)
     for found in graded["checks"]:
         if found["name"] == check_name:
             break
@@ -179,21 +184,24 @@ def _number(value):
 
 def main(argv=None):
     """Grade a folder for ``_grade_files`` (run in a child process, never in the notebook's kernel)."""
+    from ..reveal import add_arguments as add_reveal_arguments
     parser = argparse.ArgumentParser(prog="python -m autograder.exports.inline")
     parser.add_argument("folder")
     parser.add_argument("--exercise", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--hidden", action="store_true")
+    add_reveal_arguments(parser)
     args = parser.parse_args(argv)
 
     from ..commands.check import default_reference
+    from ..reveal import from_args as reveal_from_args
     from ..paths import HIDDEN_CHECKS
     from ..runner.grade import grade_submission
     from ..runner.results import render_table
 
     include_hidden = args.hidden and HIDDEN_CHECKS.is_dir()
     result = grade_submission(args.folder, default_reference(), include_hidden=include_hidden,
-                              exercises=[args.exercise], student="notebook")
+                              exercises=[args.exercise], student="notebook", reveal=reveal_from_args(args))
     document = dict(result.to_dict(), table=render_table(result))
     Path(args.out).write_text(json.dumps(document), encoding="utf-8")
     return 0

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import nbformat
 
+from ..reveal import DEFAULT, validated
 from .bundle import check_out, prepare_out
 from .notebooks import SETUP_CELL, exercise_parts, intro_markdown, new_notebook, notebook_text, tagged_sources
 from .record import available_exercises, record
@@ -42,9 +43,13 @@ def _metadata(**fields):
     return {"nbgrader": dict(fields, schema_version=3)}
 
 
-def test_cell(check):
-    """The graded cell that runs our check ``check`` (a ``CheckResult`` of the solutions)."""
-    call = f"require({check.name!r})"
+def test_cell(check, reveal=None):
+    """The graded cell that runs our check ``check`` (a ``CheckResult`` of the solutions).
+
+    ``reveal``: the feedback levels (autograder/reveal.py) written into the cell when not the default.
+    """
+    levels = validated(reveal) if reveal else DEFAULT
+    call = f"require({check.name!r})" if levels == DEFAULT else f"require({check.name!r}, reveal={levels!r})"
     if check.hidden:
         source = (f"# A hidden test worth {_number(check.max_points)} points runs here when your instructor "
                   f"grades.\nfrom autograder.exports.inline import require\n\n"
@@ -57,7 +62,7 @@ def test_cell(check):
     return cell
 
 
-def source_notebook(module, checks):
+def source_notebook(module, checks, reveal=None):
     """The nbgrader source notebook of ``module``, with a graded test cell per check in ``checks``."""
     docstring, parts = exercise_parts(module)
     cells = [nbformat.v4.new_markdown_cell(intro_markdown(module, docstring)),
@@ -73,11 +78,11 @@ def source_notebook(module, checks):
     cells.append(nbformat.v4.new_markdown_cell(
         "## Tests\n\nEach cell below runs one check of the grader on the code above; its points are "
         "awarded when it runs without an error."))
-    cells.extend(test_cell(check) for check in checks)
+    cells.extend(test_cell(check, reveal) for check in checks)
     return new_notebook(cells, module)
 
 
-def build_course(out, exercises=None, assignment="rnn"):
+def build_course(out, exercises=None, assignment="rnn", reveal=None):
     """Write the course directory; returns the recording whose checks the test cells run."""
     exercises = list(exercises) if exercises else available_exercises()
     check_out(out)
@@ -86,7 +91,7 @@ def build_course(out, exercises=None, assignment="rnn"):
     folder = out / "source" / assignment
     folder.mkdir(parents=True)
     for module in exercises:
-        text = notebook_text(source_notebook(module, recording.checks_of(module)))
+        text = notebook_text(source_notebook(module, recording.checks_of(module), reveal))
         (folder / f"{module}.ipynb").write_text(text, encoding="utf-8")
     (out / "nbgrader_config.py").write_text((TEMPLATES / "nbgrader_config.py").read_text(encoding="utf-8"),
                                             encoding="utf-8")

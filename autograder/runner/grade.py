@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from ..paths import CHECKS, HIDDEN_CHECKS, PUBLIC_CHECKS, SOLUTIONS
+from ..reveal import load as load_reveal
+from ..reveal import validated
 from .inprocess import InProcessSession
 from .launcher import WorkerLauncher
 from .limits import Limits
@@ -42,8 +44,11 @@ class Grader:
     """Grades submissions one after another with one reference, set of checks, limits and isolation."""
 
     def __init__(self, reference, *, include_hidden=False, exercises=None, limits=None, isolation="auto",
-                 warm_extras=True):
+                 warm_extras=True, reveal=None):
         self.reference = reference
+        # How much feedback reveals, public and hidden checks apart (autograder/reveal.py): the levels
+        # given, else those stored beside the checks (an export writes them), else full.
+        self.reveal = validated(reveal) if reveal else load_reveal()
         self.include_hidden = include_hidden
         self.exercises = list(exercises) if exercises else None
         self.limits = limits or Limits()
@@ -85,7 +90,7 @@ class Grader:
         else:
             staged = self.launcher.stage(submission)
             session = LearnerSession(submission, self.limits, self.launcher, staged)
-        plugin = GradingPlugin(session, self.reference, self.exercises)
+        plugin = GradingPlugin(session, self.reference, self.exercises, reveal=self.reveal)
         try:
             code = run_pytest(PYTEST_ARGS + self.check_paths(), plugin)
         finally:
@@ -98,7 +103,10 @@ class Grader:
                 hidden=False, status="grader_error",
                 feedback=f"pytest ended with {code!r} after {len(plugin.checks)} checks"))
         skipped = staged.skipped if staged else []
-        notes = [f"not graded: {note}" for note in skipped] + list(dict.fromkeys(session.incidents))
+        # An incident a check's feedback already tells (a time-out, a crash) is not told twice.
+        told = [c.feedback for c in plugin.checks]
+        notes = [f"not graded: {note}" for note in skipped] + [
+            incident for incident in dict.fromkeys(session.incidents) if not any(incident in text for text in told)]
         if self.isolation_warning:
             notes.insert(0, self.isolation_warning)
         return SubmissionResult(student=student or submission.name, checks=plugin.checks, notes=notes,
@@ -117,10 +125,10 @@ class Grader:
 
 
 def grade_submission(submission, reference, *, include_hidden=False, exercises=None, limits=None,
-                     student=None, isolation="auto", warm_extras=False):
+                     student=None, isolation="auto", warm_extras=False, reveal=None):
     """Grade one submission folder (see ``Grader``)."""
     with Grader(reference, include_hidden=include_hidden, exercises=exercises, limits=limits,
-                isolation=isolation, warm_extras=warm_extras) as grader:
+                isolation=isolation, warm_extras=warm_extras, reveal=reveal) as grader:
         grader.preflight()  # a machine that cannot grade says so, instead of failing every check
         return grader.grade(submission, student=student)
 

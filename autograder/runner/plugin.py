@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ..exercises import MODULES, exercise_of
-from ..feedback import Feedback
+from ..feedback import Feedback, render_parts
 from ..method_rules import SourceTree, violations
 from ..paths import HIDDEN_CHECKS, KIT_ROOT
 from .answer_form import answers_difference
@@ -21,8 +21,9 @@ from .results import CheckResult
 
 
 class GradingPlugin:
-    def __init__(self, learner, reference, exercises=None):
+    def __init__(self, learner, reference, exercises=None, reveal=None):
         self._learner, self._reference = learner, reference
+        self.reveal = reveal  # {"public": level, "hidden": level} (autograder/reveal.py); None: full
         self.exercises = set(exercises) if exercises else None
         self.checks = []
         self._done = set()
@@ -97,27 +98,32 @@ class GradingPlugin:
             return CheckResult(name, exercise, title, 0, 0, hidden, "grader_error",
                                "this check has no @pytest.mark.points(n) marker")
         max_points = float(marker.args[0])
-        status, text = classify(call.excinfo, self._learner, self._reference)
+        level = (self.reveal or {}).get("hidden" if hidden else "public", "full")
+        status, text = classify(call.excinfo, level, self._learner, self._reference)
         points = max_points if status == "passed" else 0.0
         return CheckResult(name, exercise, title, max_points, points, hidden, status, text)
 
 
-def classify(excinfo, learner=None, reference=None):
+def classify(excinfo, level="full", learner=None, reference=None):
     """(status, feedback text) for a check's exception, or its absence.
 
-    An unexpected exception is the learner's failed check when the learner's answers in
-    that check do not have the form of the reference's (see ``answer_form``); otherwise
-    it is the grader's error. Neither shows the grader's source lines or paths.
+    ``level`` is how much the learner is shown (autograder/reveal.py): a Feedback is
+    rendered from its parts at that level; "none" shows no words at all, only the
+    status and points. An unexpected exception is the learner's failed check when the
+    learner's answers in that check do not have the form of the reference's (see
+    ``answer_form``); otherwise it is the grader's error, always named (it is not the
+    learner's), without the grader's source lines or paths.
     """
     if excinfo is None:
         return "passed", ""
     exc = excinfo.value
     if isinstance(exc, Feedback):
-        return "failed", exc.text()
+        return "failed", render_parts(exc.parts(), level)
     if isinstance(exc, LearnerError):
-        return exc.kind if exc.kind in ("not_implemented", "timeout", "crash", "missing") else "error", exc.message
+        kind = exc.kind if exc.kind in ("not_implemented", "timeout", "crash", "missing") else "error"
+        return kind, "" if level == "none" else exc.message
     if isinstance(exc, AssertionError) and not isinstance(exc, GraderError):
-        return "failed", str(exc) or "a comparison failed"
+        return "failed", "" if level == "none" else (str(exc) or "a comparison failed")
     if learner is not None and reference is not None and not isinstance(exc, GraderError):
         found = answers_difference(getattr(learner, "answers", ()), reference)
         if found:

@@ -7,6 +7,7 @@ else: no pickle, no eval. A worker that hangs, dies or talks nonsense is
 killed with its whole process group and replaced by a fresh one for the next
 call, so one broken function costs only the checks that use it.
 """
+import ast
 import json
 import os
 import select
@@ -53,6 +54,7 @@ class _Worker:
         self.closed = False     # the worker closed its end: it exited or died
         self.status = None      # its exit status once ended, {"exit": n} or {"signal": n}
         self.progress = None    # the last progress line: what the worker was doing
+        self.where = None       # the learner's line it was running just before a time limit, as it says
 
     def send(self, message):
         try:
@@ -183,9 +185,11 @@ class LearnerSession:
                                          f"{self.limits.submission_seconds:.0f} s of grading time")
         worker = self._ensure_worker()
         self._next_id += 1
-        request = {"id": self._next_id, "observer": name, "config": config,
-                   "skip_imports": self._fatal_imports}
         limit = min(seconds or self.limits.call_seconds, remaining)
+        # Just before the limit, the worker says which line of the learner's it is running.
+        request = {"id": self._next_id, "observer": name, "config": config,
+                   "skip_imports": self._fatal_imports, "where_after": round(max(limit - 1.0, limit * 0.8), 3)}
+        worker.where = None
         clock = _CallClock(self.launcher, limit, limit * self.limits.wall_factor, self.deadline)
         worker.send(request)
         # Only the answer to this request is parsed; what else the worker writes is discarded unread.
@@ -204,7 +208,9 @@ class LearnerSession:
                         progress = wire.loads(line)
                     except wire.WireError:
                         continue
-                    if isinstance(progress, dict):
+                    if isinstance(progress, dict) and progress.get("progress") == "where":
+                        worker.where = progress  # checked against the grader's own copy (running_line)
+                    elif isinstance(progress, dict):
                         worker.progress = progress
                     continue
                 if not line.startswith(answer_prefix):
@@ -266,7 +272,7 @@ class LearnerSession:
         # The limits, not the times measured: the same code gets the same words.
         if over == "cpu":
             what = (f"did not finish within {clock.cpu_limit:.0f} s of CPU time (an endless loop, or far "
-                    f"too much work?)")
+                    f"too much work?)") + running_line(worker.where, self.submission_dir)
             kind = "timeout"
         elif over == "wall":
             what = (f"did not finish: it waited {clock.wall_limit:.0f} s without using its "
@@ -389,6 +395,15 @@ def learner_error_from(error, folder=None):
                                            f"by module name)")
         if exc_type == "SyntaxError" and ("codec can't decode" in raw or "Non-UTF-8" in raw):
             location += f". {module}.py is not saved as UTF-8: save it with the UTF-8 encoding"
+        top_level = _module_level_frame(where, module)
+        if top_level is not None and top_level is not where[-1]:
+            # The error is inside a function, called by code at the module's top level (a demo).
+            return LearnerError("import", raised(
+                f"importing {module}.py raised {exc_type}",
+                f", called from module-level code at {module}.py line "
+                f"{learner_text.inline(top_level.get('line'), 20)}: "
+                f"`{learner_text.inline(top_level.get('code', ''), 200)}`. Code at the top level of a module "
+                f"runs on import: keep demos under `if __name__ == \"__main__\":`"))
         return LearnerError("import", raised(f"importing {module}.py raised {exc_type}",
                                              ". Fix it first: nothing in that file can be graded until it imports"))
     if exc_type == "NotImplementedError":
@@ -397,6 +412,46 @@ def learner_error_from(error, folder=None):
     if exc_type == "AttributeError" and "has no attribute" in raw and "module" in raw:
         return LearnerError("missing", f"{call}: {learner_text.inline(raw)}. Keep the function names of the skeleton")
     return LearnerError("error", raised(f"{call} raised {exc_type}"))
+
+
+def running_line(where, submission_dir):
+    """", it was running <file> line N: `code`" for the worker's report of where it hung, else "".
+
+    The worker's report is only a file name and a number: the text shown is read
+    here from the submission itself. Inside a loop the loop's own first line is
+    named, so the same endless loop is reported with the same words every time,
+    whichever line of its body the time limit caught.
+    """
+    if not isinstance(where, dict) or not isinstance(where.get("line"), int) or not isinstance(where.get("file"), str):
+        return ""
+    name, line = where["file"], where["line"]
+    if "/" in name or "\\" in name or not name.endswith(".py") or submission_dir is None:
+        return ""
+    try:
+        path = Path(submission_dir) / name
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > 1_000_000:
+            return ""
+        text = path.read_text(encoding="utf-8", errors="replace")
+        loops = [node for node in ast.walk(ast.parse(text))
+                 if isinstance(node, (ast.For, ast.While, ast.AsyncFor))
+                 and node.lineno <= line <= (node.end_lineno or node.lineno)]
+    except (OSError, SyntaxError, ValueError):
+        return ""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return ""
+    if loops:
+        innermost = max(loops, key=lambda node: node.lineno)
+        return f"; it was in the loop at {name} line {innermost.lineno}: `{lines[innermost.lineno - 1].strip()}`"
+    return f"; it was running {name} line {line}: `{lines[line - 1].strip()}`"
+
+
+def _module_level_frame(where, module):
+    """The frame of ``module``'s own top-level code among a traceback's learner frames, else None."""
+    for frame in where if isinstance(where, list) else []:
+        if isinstance(frame, dict) and frame.get("function") == "<module>" and frame.get("file") == f"{module}.py":
+            return frame
+    return None
 
 
 def missing_module_message(module, staged, shown=12):

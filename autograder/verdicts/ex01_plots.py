@@ -33,7 +33,9 @@ def judge_plot(got, want, call):
                        f"{len(names)} axes with one heat map each ({', '.join(names)})", CONCEPT,
                        "biases are vectors and are not drawn; every weight matrix gets its own axes"
                        if len(heat_maps) > len(names) else None)
-    for name in names:
+    # Non-square matrices first: a transposed image is plain to see there (its shape is swapped),
+    # while on a square one only the values tell, and the learner would look for a shape mistake.
+    for name in sorted(names, key=lambda n: len(set(weights[n].shape)) == 1):
         matrix = weights[name].data
         holders = [ax for ax in heat_maps if name in _title_names(ax["title"], names)]
         if len(holders) != 1:

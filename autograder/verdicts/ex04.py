@@ -27,13 +27,31 @@ HINTS = {
     "only_b_hh": "nn.RNN adds TWO bias vectors, b_ih and b_hh; you added only b_hh",
     "always_tanh": "this rnn uses relu (rnn.nonlinearity == 'relu') but you applied tanh",
     "h0_ignored": "you ignored the h0 you were given and started from zeros",
+    "h0_first_row_only": "every layer and direction started from h0[0]: h0 holds one row per layer and direction, "
+                         "and layer l, direction d starts from h0[l * num_directions + d]",
+    "h0_rows_direction_major": "your layers and directions start from the wrong rows of h0: its rows go layer by "
+                               "layer, each layer's forward row then its backward row, so layer l, direction d "
+                               "starts from h0[l * num_directions + d], not h0[d * num_layers + l]",
     "aliased_outputs": "every step of your output equals the final state: the states you collected are views of one "
                        "tensor that you kept overwriting in place (PyTorch's documentation loop, "
                        "pytorch/pytorch#136926); collect new tensors in a list and torch.stack them",
     "no_activation": "you returned the pre-activation: apply tanh or relu as nonlinearity says",
     "h_prev_ignored": "h_prev @ w_hh.T is missing: the previous state is what makes the layer recurrent",
 }
+MISSING_REVERSE = ("the reverse direction is missing: with bidirectional=True every layer also runs a backward "
+                   "direction (the _reverse parameters) from the last step to the first; output concatenates both "
+                   "directions (2 * hidden_size features) and h_n holds num_layers * 2 rows")
 GRAD_TOLERANCES = {"float32": (1e-3, 1e-4), "float64": (1e-6, 1e-8)}
+
+
+def one_direction_shape(shape, part):
+    """A matcher: the shape of ``part`` (output or h_n) had only the forward direction been computed."""
+    half = list(shape)
+    if part == "output":
+        half[-1] //= 2
+    else:
+        half[0] //= 2
+    return lambda got: hasattr(got, "shape") and list(got.shape) == half
 
 
 def describe_config(cfg):
@@ -90,6 +108,8 @@ def judge_manual(got, want, cfg, violations, *, check_grads=True):
     tolerance = TOLERANCES.get(cfg.get("dtype", "float32"))
     for part in ("output", "h_n"):
         mistakes = [(values_match(v[part].data, tolerance), HINTS[name]) for name, v in variants.items()]
+        if cfg.get("bidirectional"):
+            mistakes.append((one_direction_shape(want[part].shape, part), MISSING_REVERSE))
         expect_tensor(got[part], want[part], call=call, what=part, concept=RECURRENCE, mistakes=mistakes)
     if check_grads:
         judge_gradients(got, want, cfg, call)

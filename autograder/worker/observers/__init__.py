@@ -109,7 +109,7 @@ def describe_exception(exc, phase, label, source_dir):
     for frame in traceback.extract_tb(exc.__traceback__):
         if source_dir and frame.filename.startswith(source_dir):
             frames.append({"file": frame.filename[len(source_dir):].lstrip("/\\"),
-                           "line": frame.lineno, "code": (frame.line or "")[:200]})
+                           "line": frame.lineno, "code": (frame.line or "")[:200], "function": frame.name[:100]})
     if isinstance(exc, SyntaxError) and exc.filename and source_dir and exc.filename.startswith(source_dir):
         frames.append({"file": exc.filename[len(source_dir):].lstrip("/\\"), "line": exc.lineno or 0,
                        "code": (exc.text or "").strip()[:200]})
@@ -117,8 +117,11 @@ def describe_exception(exc, phase, label, source_dir):
         message = str(exc)[:1000]
     except BaseException:
         message = "(the exception's message could not be read)"
+    # The module-level line an import ran (a demo calling forward, say) stays even when the
+    # innermost frames are many: it is the line the learner has to move.
+    top_level = [f for f in frames[:-5] if f["function"] == "<module>"][-1:] if phase == "import" else []
     return {"type": type(exc).__name__[:100], "message": message, "phase": phase,
-            "call": label, "where": frames[-5:]}
+            "call": label, "where": top_level + frames[-5:]}
 
 
 

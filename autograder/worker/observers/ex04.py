@@ -170,6 +170,16 @@ def mistake_variants(rnn, x, h0, given_h0):
         if given_h0:
             output, h_n = mistaken_rnn(rnn, x, torch.zeros_like(h0))
             found["h0_ignored"] = {"output": output, "h_n": h_n}
+            # Per-layer h0 mix-ups: which row of h0 each layer and direction starts from.
+            rows, layers = h0.shape[0], rnn.num_layers
+            mixed_rows = {}
+            if rows > 1:
+                mixed_rows["h0_first_row_only"] = [0] * rows
+            if directions == 2 and layers > 1:
+                mixed_rows["h0_rows_direction_major"] = [d * layers + l for l in range(layers) for d in range(2)]
+            for name, order in mixed_rows.items():
+                output, h_n = mistaken_rnn(rnn, x, h0[order])
+                found[name] = {"output": output, "h_n": h_n}
     return found
 
 

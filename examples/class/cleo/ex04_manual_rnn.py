@@ -1,5 +1,5 @@
-# Generated from solutions/ex04_manual_rnn.py by `rnn-grade generate`: edit the solution, not this file.
-# Replace each `raise NotImplementedError()` with your code, then run `rnn-grade check`.
+# Your exercise: replace each `raise NotImplementedError()` with your code, then run `rnn-grade check`
+# to see what the public checks say about it.
 """Exercise 4 — the recurrence by hand.
 
 ``nn.RNN`` hides a loop over time steps. Here you write that loop yourself,

@@ -1,5 +1,5 @@
-# Generated from solutions/ex06_training.py by `rnn-grade generate`: edit the solution, not this file.
-# Replace each `raise NotImplementedError()` with your code, then run `rnn-grade check`.
+# Your exercise: replace each `raise NotImplementedError()` with your code, then run `rnn-grade check`
+# to see what the public checks say about it.
 """Exercise 6 — teach a recurrent network to remember.
 
 The task: the target at time ``t`` is the input from ``delay`` steps earlier,
