@@ -224,6 +224,9 @@ def save_recording(answers, path):
                                          prefix=".tmp-", suffix=".json")
     with handle:
         json.dump(answers, handle, sort_keys=True, separators=(",", ":"))
+    # A temporary file is private (0600); the recording is public data that every user of a shared
+    # install (a lab machine, a bundle unpacked by an instructor) must read.
+    os.chmod(handle.name, 0o644)
     os.replace(handle.name, path)
 
 

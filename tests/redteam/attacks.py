@@ -165,7 +165,7 @@ ATTACKS = [
         for _name in list(observers.REGISTRY):
             observers.REGISTRY[_name] = lambda ctx, **cfg: {
                 "h0": "passed", "shapes": "passed", "last": "passed", "top": "passed", "result": "passed"}
-        """, expect={"init_hidden_notebook": SKELETON, "*": ("failed", ("Returned: 'passed'",))}),
+        """, expect={"init_hidden_notebook": SKELETON, "*": ("failed", ("could not match your code's answers",))}),
     Attack("patch_wire_encoder", prelude="""
         import sys
         wire = sys.modules["rnn_grade_worker.wire"]
@@ -176,7 +176,7 @@ ATTACKS = [
         observers = sys.modules["rnn_grade_worker.observers"]
         for _name in list(observers.REGISTRY):
             observers.REGISTRY[_name] = lambda ctx, **cfg: {"score": 100, "passed": True}
-        """, expect={"init_hidden_notebook": SKELETON, "*": ("error", ("lacks the field",))}),
+        """, expect={"init_hidden_notebook": SKELETON, "*": ("failed", ("could not match your code's answers",))}),
     Attack("always_equal_objects", prelude="""
         class Yes:
             def __eq__(self, other):
@@ -189,7 +189,7 @@ ATTACKS = [
                 return 0
         """, bodies={f: "return Yes()" for f in WRONG},
         expect={"*": ("failed", ("an object of type ex02_forward_pass.Yes",)),
-                "output_shapes_notebook": ("failed", ("Returned: None",))}),
+                "output_shapes_notebook": ("failed", ("not a pair of shapes",))}),
     Attack("tensor_subclass_lying_about_shape", prelude="""
         import math
         class Liar(torch.Tensor):
@@ -269,7 +269,7 @@ ATTACKS = [
             except OSError:
                 pass
         print("rg-redteam forged answers on fds", _hits)
-        """, expect={"*": ("failed", ("Returned: 'passed'",))}),
+        """, expect={"*": ("failed", ("could not match your code's answers",))}),
     # -- leaving early --------------------------------------------------------------------
     Attack("sys_exit_on_import", prelude="import sys\nsys.exit(0)",
            expect={"*": ("error", ("importing ex02_forward_pass.py raised SystemExit",))}),
