@@ -6,13 +6,21 @@
   c. the Gradescope zip in an emulated /autograder (setup.sh, then run_autograder): solutions 100,
      skeleton 0, and a learner that tries to read the recorded answers and hidden checks reads
      nothing, under bubblewrap and without it;
-  d. workers once as a non-root user (from a venv that user can read) and once without bubblewrap.
+  d. workers once as a non-root user (from a venv that user can read) and once without bubblewrap;
+  e. a uv environment (`uv venv`, `uv pip install`: no pip inside, other links than `python -m venv`):
+     README's batch gives the same gradebook, workers start with the venv's Python in both isolations,
+     solutions full marks and skeleton 0 in auto and plain isolation;
+  f. a conda-style environment: a standalone prefix (sys.prefix == sys.base_prefix) under /tmp, which
+     bubblewrap's private /tmp must not hide, copied from this Python's own prefix; its interpreter finds
+     libpython as conda's does ($ORIGIN/../lib), and once as copied (libpython still in the original
+     prefix): solutions full marks and skeleton 0 under bubblewrap.
 
 Every step prints one line `field: <step>: ok (...)`; the first failure stops with exit 1.
 Run from the kit's root: `python .ci/field_test.py [--keep]`.
 """
 import argparse
 import csv
+import importlib.metadata
 import json
 import os
 import pwd
@@ -100,6 +108,20 @@ def assert_full_and_zero(step, full, zero):
     return f"solutions {got:g}/{most:g}, skeleton 0"
 
 
+def system_grades(work):
+    """README's batch graded by this machine's Python (once; parts a and e compare their gradebooks with it)."""
+    ours = work / "grades-system"
+    if not (ours / "gradebook.csv").exists():
+        run([sys.executable, "-m", "autograder.cli", "batch", "--out", ours], cwd=ROOT)
+    return ours
+
+
+def bwrap_problem():
+    from autograder.runner import sandbox
+
+    return sandbox.bwrap_problem()
+
+
 def world_traversable(path):
     for parent in [Path(path)] + list(Path(path).parents):
         if not os.stat(parent).st_mode & 0o001:
@@ -117,8 +139,7 @@ def readme_in_venv(work):
     grades = work / "grades-venv"
     run(["bash", "-c", f"pip install --quiet torch==2.13.0 -e . && rnn-grade batch --out {grades}"], cwd=ROOT,
         env=env)
-    ours = work / "grades-system"
-    run([sys.executable, "-m", "autograder.cli", "batch", "--out", ours], cwd=ROOT)
+    ours = system_grades(work)
     if gradebook(grades) != gradebook(ours):
         raise Failed(f"the venv's gradebook differs from this Python's:\n{gradebook(grades)}\n{gradebook(ours)}")
     rows = gradebook(grades)[1:]
@@ -231,14 +252,141 @@ def gradescope(work):
                                                             "hidden checks found nothing")
 
 
+# -- e. a uv environment -------------------------------------------------------------------------------
+
+def uv_tool(work):
+    """uv (installed with pip into a venv of its own), its cache inside ``work``, and torch's wheel as this
+    machine's pip gets it: uv reads no pip configuration, and a bare `torch` from PyPI is the CUDA build."""
+    tool = work / "uv-tool"
+    if not (tool / "bin" / "uv").exists():
+        run([sys.executable, "-m", "venv", tool])
+        run([tool / "bin" / "python", "-m", "pip", "install", "--quiet", "uv"])
+    wheels = work / "torch-wheel"
+    if not list(wheels.glob("torch-*.whl")):
+        version = importlib.metadata.version("torch")  # the build this machine grades with (2.13.0+cpu)
+        run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:", "-d", wheels,
+             f"torch=={version}"])
+    wheel, = wheels.glob("torch-*.whl")
+    scratch = work / "uv-tmp"   # uv's lock files, removed with the work folder
+    scratch.mkdir(exist_ok=True)
+    env = dict(os.environ, UV_CACHE_DIR=str(work / "uv-cache"), UV_NO_PROGRESS="1", TMPDIR=str(scratch))
+    return tool / "bin" / "uv", wheel, env
+
+
+def uv_env(work):
+    uv, wheel, uv_env_vars = uv_tool(work)
+    venv = work / "uv-venv"
+    started = time.monotonic()
+    run([uv, "venv", "--quiet", venv, "--python", sys.executable], env=uv_env_vars)
+    # The wheel's path in the same command as the kit: torch is never resolved from PyPI.
+    run([uv, "pip", "install", "--quiet", "--python", venv / "bin" / "python", wheel, "-e", ROOT], env=uv_env_vars)
+    installed = time.monotonic() - started
+    if (venv / "bin" / "pip").exists():
+        raise Failed(f"{venv} has pip: not the uv environment this part means to test")
+    # README's command in the activated environment, as in part a.
+    env = dict(os.environ, PATH=f"{venv / 'bin'}:{os.environ['PATH']}", VIRTUAL_ENV=str(venv))
+    grades = work / "grades-uv"
+    run(["bash", "-c", f"rnn-grade batch --out {grades}"], cwd=ROOT, env=env)
+    ours = system_grades(work)
+    if gradebook(grades) != gradebook(ours):
+        raise Failed(f"the uv venv's gradebook differs from this Python's:\n{gradebook(grades)}\n{gradebook(ours)}")
+    say("e. README in a uv venv", f"installed in {installed:.0f} s, {len(gradebook(grades)) - 1} learners, "
+                                  f"gradebook identical to {sys.executable}'s")
+    rnn_grade = venv / "bin" / "rnn-grade"
+    # The workers run the venv's own interpreter (not the base Python it links to, which may have torch too).
+    doctor = run([rnn_grade, "doctor"], cwd=work, env=env).stdout
+    workers = [line for line in doctor.splitlines() if line[6:].startswith("worker (")]
+    expected = 1 if bwrap_problem() else 2  # worker (plain), and worker (bwrap) where bubblewrap works
+    if len([line for line in workers if line.startswith("ok") and f"({venv / 'bin' / 'python'})" in line]) < expected:
+        raise Failed(f"uv venv: the workers do not start with {venv / 'bin' / 'python'}:\n{doctor}")
+    for isolation in ("auto", "plain"):
+        result = assert_full_and_zero(
+            f"uv {isolation}",
+            check_json([rnn_grade, "check", ROOT / "solutions", "--json", "--isolation", isolation], cwd=work, env=env),
+            check_json([rnn_grade, "check", ROOT / "exercises", "--json", "--isolation", isolation], cwd=work, env=env))
+        say(f"e. uv venv, --isolation {isolation}, root", result)
+
+
+# -- f. a conda-style environment: a standalone prefix under /tmp -----------------------------------------
+
+def standalone_copy(target):
+    """A copy of this Python's own prefix without its site-packages (a standalone prefix, as conda makes).
+
+    Returns (interpreter, interpreter as copied or None): the first finds libpython through $ORIGIN/../lib
+    like conda's; the second, when this Python was built with an absolute RUNPATH, still loads libpython
+    from the original prefix (a prefix copied or moved elsewhere)."""
+    base = Path(sys.base_prefix)
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    stdlib = Path("lib") / f"python{version}"
+
+    def ignore(folder, names):
+        where = Path(folder).relative_to(base)
+        if where == stdlib:
+            return {"site-packages", "test"}
+        if where == Path("bin"):
+            return {name for name in names if not name.startswith("python")}
+        return set()
+
+    shutil.copytree(base, target, symlinks=True, ignore=ignore)
+    (target / stdlib / "site-packages").mkdir()
+    (target / "conda-meta").mkdir(exist_ok=True)
+    (target / "conda-meta" / "history").touch()
+    python = target / "bin" / f"python{version}"
+    data = python.read_bytes()
+    original = str(base / "lib").encode() + b"\0"
+    conda = b"$ORIGIN/../lib"
+    if data.count(original) != 1 or len(original) <= len(conda):
+        return python, None
+    moved = target / "bin" / f"python{version}-moved"
+    shutil.copy2(python, moved)
+    python.write_bytes(data.replace(original, conda + b"\0" * (len(original) - len(conda))))
+    return python, moved
+
+
+def conda_style(work):
+    if sys.base_prefix.startswith(("/usr", "/lib", "/bin")) or sys.base_prefix == "/":
+        say("f. conda-style prefix", f"skipped: {sys.base_prefix} is a system installation, not a prefix to copy")
+        return
+    uv, wheel, uv_env_vars = uv_tool(work)
+    prefix = work / "conda-env"
+    assert str(prefix).startswith("/tmp/"), prefix
+    started = time.monotonic()
+    python, moved = standalone_copy(prefix)
+    run([uv, "pip", "install", "--quiet", "--python", python, wheel, "-e", ROOT], env=uv_env_vars)
+    installed = time.monotonic() - started
+    where = run([python, "-c", "import sys, torch; print(sys.prefix, sys.base_prefix, torch.__file__)"]).stdout.split()
+    if where[:2] != [str(prefix)] * 2 or not where[2].startswith(str(prefix) + "/"):
+        raise Failed(f"the copied Python is not a standalone prefix at {prefix}: {where}")
+    isolation = "plain" if bwrap_problem() else "bwrap"  # explicit: no quiet fall-back to plain
+    env = dict(os.environ, PATH=f"{prefix / 'bin'}:{os.environ['PATH']}")
+    rnn_grade = prefix / "bin" / "rnn-grade"
+    result = assert_full_and_zero(
+        "conda-style",
+        check_json([rnn_grade, "check", ROOT / "solutions", "--json", "--isolation", isolation], cwd=work, env=env),
+        check_json([rnn_grade, "check", ROOT / "exercises", "--json", "--isolation", isolation], cwd=work, env=env))
+    say(f"f. conda-style prefix under /tmp, --isolation {isolation}, root", f"set up in {installed:.0f} s, {result}")
+    if moved is None or isolation != "bwrap":
+        say("f. prefix copied as it is", "skipped: " + ("this Python finds its libpython without an absolute "
+                                                        "RUNPATH" if moved is None else "no bubblewrap here"))
+        return
+    exercise = ["--exercise", "ex02_forward_pass"]
+    result = assert_full_and_zero(
+        "moved prefix",
+        check_json([moved, "-m", "autograder.cli", "check", ROOT / "solutions", *exercise, "--json",
+                    "--isolation", isolation], cwd=work, env=env),
+        check_json([moved, "-m", "autograder.cli", "check", ROOT / "exercises", *exercise, "--json",
+                    "--isolation", isolation], cwd=work, env=env))
+    say(f"f. prefix copied as it is (libpython in {sys.base_prefix}), --isolation {isolation}", result)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
-    parser.add_argument("--only", choices=("a", "b", "c"), action="append", help="run only these parts")
+    parser.add_argument("--only", choices=("a", "b", "c", "e", "f"), action="append", help="run only these parts")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="rnn-grade-field-"))
     os.chmod(work, 0o755)  # a non-root user and the workers' unprivileged uid must reach the venvs
-    parts = {"a": readme_in_venv, "b": bundle_in_venv, "c": gradescope}
+    parts = {"a": readme_in_venv, "b": bundle_in_venv, "c": gradescope, "e": uv_env, "f": conda_style}
     try:
         for name in args.only or sorted(parts):
             parts[name](work)

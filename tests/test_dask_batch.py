@@ -196,3 +196,53 @@ def test_readmes_jobqueue_yaml_gives_slurm_jobs_of_one_thread_per_worker_process
         with SLURMCluster(scheduler_options={"host": "127.0.0.1"}) as cluster:
             script = cluster.job_script()
     assert "#SBATCH -p cpu" in script and "--nthreads 1" in script and "--nworkers 8" in script
+
+
+def test_when_every_worker_dies_the_batch_stops_loudly_and_resume_grades_the_rest(cluster, small_class, tmp_path,
+                                                                                  monkeypatch):
+    # A worker with no nanny (as on a machine that went away): once it dies mid-learner, nothing grades.
+    monkeypatch.setattr(dask_pool, "WORKER_WAIT_SECONDS", 4.0)
+    monkeypatch.setattr(dask_pool, "WORKER_CHECK_SECONDS", 0.5)
+    work = tmp_path / "lone"
+    work.mkdir()
+    scheduler_file = work / "scheduler.json"
+    scheduler = cluster["start"]("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                                 "--scheduler-file", str(scheduler_file))
+    deadline = time.monotonic() + 60
+    while not scheduler_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    address = json.loads(scheduler_file.read_text())["address"]
+    lone = cluster["start"]("worker", address, "--no-nanny", "--nthreads", "1", "--no-dashboard",
+                            "--host", "127.0.0.1")
+    out = tmp_path / "dask"
+    try:
+        with distributed.Client(address, timeout=30) as client:
+            client.wait_for_workers(1, timeout=90)
+        finished = {}
+
+        def batch():
+            try:
+                run_batch(options(small_class, out, scheduler=address))
+            except BaseException as error:  # noqa: BLE001 (what the batch raised is the test's subject)
+                finished["error"] = error
+        thread = threading.Thread(target=batch)
+        thread.start()
+        deadline = time.monotonic() + 120
+        while not list(out.glob("*/results.json")) and thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.killpg(lone.pid, signal.SIGKILL)  # after its first learner, while it grades the next
+        thread.join(timeout=60)
+        assert not thread.is_alive(), "the batch waited for ever for a worker"
+    finally:
+        for process in (lone, scheduler):
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    error = finished.get("error")
+    assert isinstance(error, MachineError) and "not graded" in str(error), finished
+    assert not (out / "gradebook.csv").exists()  # no zeros for the learners nobody graded
+    written = {path.parent.name for path in out.glob("*/results.json")}
+    assert written and written < set(LEARNERS)
+    outcome = run_batch(options(small_class, out, jobs=2, resume=True))  # carries on, here with the local pool
+    assert sorted(outcome.reused) == sorted(written) and sorted(outcome.reused + outcome.graded) == sorted(LEARNERS)

@@ -2,6 +2,8 @@
 
 - workers run with the grader's own interpreter (a venv's, not the base one it links to), under
   bubblewrap and without it, from a venv under /tmp (which bubblewrap's private /tmp must not hide);
+- a prefix copied under /tmp whose interpreter loads libpython from the original prefix runs that very
+  libpython under bubblewrap, not the system's (another build);
 - a machine whose workers cannot import torch is a grader error: `rnn-grade batch` exits 3 and writes
   no grades, `rnn-grade check` exits 3 saying it is the machine; so does a TMPDIR that points nowhere;
 - `rnn-grade doctor` says what this machine can do, one line each;
@@ -13,7 +15,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import venv
 from pathlib import Path
 
@@ -79,6 +80,37 @@ def test_a_venv_under_tmp_is_the_workers_environment(isolation, marked_venv, tmp
     results = json.loads(done.stdout)
     assert results["tests"] and all(t["score"] == t["max_score"] for t in results["tests"]), \
         [t["output"][-300:] for t in results["tests"] if t["score"] < t["max_score"]]
+
+
+MOVED_PREFIX_PROBE = """
+import sys
+from autograder.runner import sandbox
+libraries = sandbox.outside_libraries(sandbox.python_roots())
+print(sandbox.bwrap_problem() or "ok", *libraries)
+"""
+
+
+def test_a_prefix_copied_elsewhere_runs_the_graders_own_libpython_under_bubblewrap(tmp_path):
+    # A standalone prefix under /tmp (conda-style) copied from this Python: built with an absolute RUNPATH,
+    # its interpreter still loads libpython from the original prefix. Hidden from the sandbox, the loader
+    # would take the system's libpython (another build); the sandbox must show the grader's own.
+    if sandbox.bwrap_problem():
+        pytest.skip(sandbox.bwrap_problem())
+    base = Path(sys.base_prefix)
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    original = str(base / "lib").encode() + b"\0"
+    if str(base).startswith(sandbox.SYSTEM_FOLDERS) or original not in (base / "bin" / version).read_bytes():
+        pytest.skip(f"{base}/bin/{version} does not load its libpython through an absolute RUNPATH")
+    prefix = tmp_path / "moved"
+    assert str(prefix).startswith("/tmp/")
+    shutil.copytree(base, prefix, symlinks=True, ignore=lambda folder, names: {"site-packages", "test"} & set(
+        names) if Path(folder) == base / "lib" / version else set())
+    done = subprocess.run([str(prefix / "bin" / version), "-c", MOVED_PREFIX_PROBE], cwd=ROOT, env=clean_env(),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    verdict, *libraries = done.stdout.split()
+    assert verdict == "ok", done.stdout
+    assert any(library.startswith(str(base) + "/") and "libpython" in library for library in libraries), libraries
 
 
 # -- a machine that cannot grade ------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Feedback without dead ends (issue #13): each message a learner could not act on before, asserted."""
 import pytest
 
-from autograder.feedback import Feedback, expect_equal, render_parts
+from autograder.feedback import Feedback, expect_equal
 from conftest import failed_checks
 
 EX02 = "ex02_forward_pass.py"

@@ -285,7 +285,7 @@ def test_graded_attack_loses_exactly_its_entry_points_checks(name, method_grader
     failing = [c for c in result.checks if c.status != "passed"]
     assert failing and all(c.exercise == module and ENTRY_CHECKS[entry] in c.name for c in failing), \
         [(c.name, c.feedback) for c in failing]
-    assert all(fragment in c.feedback and f" line " in c.feedback for c in failing), [c.feedback for c in failing]
+    assert all(fragment in c.feedback and " line " in c.feedback for c in failing), [c.feedback for c in failing]
 
 
 @pytest.mark.parametrize("name", list(MANUAL_STYLES))

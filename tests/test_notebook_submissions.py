@@ -3,16 +3,14 @@ import json
 import shutil
 
 import nbformat
-import pytest
 
 from autograder import notebook_source
 from autograder.batch.intake import find_submissions
 from autograder.batch.runner import BatchOptions, run_batch
 from autograder.cli import main
-from autograder.exports import notebooks
 from autograder.paths import SAMPLE_CLASS, SOLUTIONS
 from autograder.runner.limits import Limits
-from notebook_helpers import code_cell_index, notebook_of, solved_notebook, write_notebook
+from notebook_helpers import code_cell_index, solved_notebook, write_notebook
 
 EX02, EX03, EX06 = "ex02_forward_pass", "ex03_rnnnet", "ex06_training"
 

@@ -35,13 +35,15 @@ except ImportError:  # the command line says what to install before getting here
     Client = as_completed = None
     WorkerPlugin = object
 
-from ..runner.errors import MachineError
+from ..runner.errors import GradingStopped, MachineError
 from .intake import InstructorError
 
 logger = logging.getLogger("rnn-grade")
 
 CONNECT_SECONDS = 30        # to reach the scheduler
 WORKER_WAIT_SECONDS = 120   # for the first worker (a job queue may take a while to start one)
+POLL_SECONDS = 0.05         # between looks at the results that arrived
+WORKER_CHECK_SECONDS = 2.0  # between asking the scheduler whether any worker still grades
 TASK_RETRIES = 1            # a task that raised (the grader's own code never should) is tried once more
 
 # This worker process's grading state, per batch token: {"grader", "problem"}.
@@ -238,17 +240,54 @@ def grade_on_cluster(address, pending, settings, finish, before_grading, failure
                                    key=f"rnn-grade-{token}-{len(futures)}", pure=False, retries=TASK_RETRIES,
                                    resources={resource_name(token): 1})
             futures[future] = (submission, content_hash)
-        for future in as_completed(list(futures), loop=client.loop):
-            submission, content_hash = futures.pop(future)
-            try:
-                data = future.result()
-            except Exception as error:  # lost on too many workers (KilledWorker) or failed twice
-                data = failure(submission.label, error)
-            finish(submission, content_hash, data)
+        collect(client, token, futures, finish, failure, address)
     finally:
         if plugin is not None:
             _unregister(client, plugin.name)
         client.close()
+
+
+def collect(client, token, futures, finish, failure, address):
+    """``finish`` each learner as its result arrives; stop if no worker grades for WORKER_WAIT_SECONDS.
+
+    The scheduler keeps a learner whose worker died until another worker with the batch's resource
+    can take it: when every such worker is gone (their machines or the job queue's jobs ended) it
+    would wait for ever. A worker restarted by its nanny sets its grader up again and counts.
+    Learners already finished are written, so ``--resume`` carries on once the cluster is back.
+    """
+    remaining = as_completed(list(futures), loop=client.loop)
+    checked, alone_since = 0.0, None
+    while not remaining.is_empty():
+        if remaining.has_ready():
+            for future in remaining.next_batch(block=False):
+                submission, content_hash = futures.pop(future)
+                try:
+                    data = future.result()
+                except Exception as error:  # lost on too many workers (KilledWorker) or failed twice
+                    data = failure(submission.label, error)
+                finish(submission, content_hash, data)
+            continue
+        time.sleep(POLL_SECONDS)
+        if time.monotonic() - checked < WORKER_CHECK_SECONDS:
+            continue
+        checked = time.monotonic()
+        if grading_workers(client, token):
+            alone_since = None
+        elif alone_since is None:
+            alone_since = checked
+        elif checked - alone_since > WORKER_WAIT_SECONDS:
+            raise GradingStopped(f"no worker of the Dask cluster at {address} could grade for "
+                                 f"{WORKER_WAIT_SECONDS:.0f} s (all of them left or died): {len(futures)} "
+                                 "learner(s) not graded")
+
+
+def grading_workers(client, token):
+    """Addresses of the workers that hold this batch's resource now (set up, preflighted, alive)."""
+    try:
+        workers = client.scheduler_info(n_workers=-1).get("workers", {})
+    except Exception:  # the scheduler itself is unreachable: no worker grades
+        return []
+    return [address for address, info in workers.items() if info.get("resources", {}).get(resource_name(token))]
 
 
 def _unregister(client, name):

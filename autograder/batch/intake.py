@@ -28,6 +28,7 @@ from pathlib import Path, PurePosixPath
 from ..exercises import MODULES
 from ..notebook_source import NOTEBOOK_FILES
 from .notebooks import add_notebook_modules, explained
+from .reading import read_entry
 
 MAX_MODULE_BYTES = 1024 * 1024            # one exercise module; real ones are a few kB
 MAX_ARCHIVE_ENTRIES = 20_000              # entries in one archive (the class zip included)
@@ -228,23 +229,8 @@ def _collect_modules(submission, entries, exercises):
 
 def _read_module(submission, entry):
     """The module's bytes, or None (with a note) when it cannot be used."""
-    if entry.symlink:
-        submission.notes.append(f"{entry.display} is a symbolic link; it was not used")
-        return None
-    if not entry.regular:
-        submission.notes.append(f"{entry.display} is not a regular file (a named pipe, a device or a socket); "
-                                f"it was not used")
-        return None
-    if entry.size > MAX_MODULE_BYTES:
-        submission.notes.append(_too_big(entry.display, entry.size))
-        return None
-    try:
-        data = entry.read(MAX_MODULE_BYTES)
-    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError, EOFError, NotImplementedError) as error:
-        submission.notes.append(f"{entry.display} could not be read ({error}); it was not used")
-        return None
-    if len(data) > MAX_MODULE_BYTES:
-        submission.notes.append(_too_big(entry.display, len(data)))
+    data = read_entry(submission, entry, MAX_MODULE_BYTES, _too_big)
+    if data is None:
         return None
     if not data.strip():
         submission.notes.append(f"{entry.display} is empty")

@@ -6,9 +6,9 @@ grading cell and the Gradescope autograder. A ``.py`` file of the same exercise
 wins (``notebook_source.PRECEDENCE_RULE``); notebooks named after an exercise
 come first, then the shallowest. What cannot be read is a note, never a crash.
 """
-import zipfile
 
 from ..notebook_source import NOTEBOOK_FILES, notebook_modules
+from .reading import read_entry
 
 # A saved notebook carries its outputs (plots as base64): allow more than for a module.
 MAX_NOTEBOOK_BYTES = 16 * 1024 * 1024
@@ -42,21 +42,7 @@ def explained(module, notes):
 
 
 def _read(submission, entry):
-    if entry.symlink:
-        submission.notes.append(f"{entry.display} is a symbolic link; it was not used")
-        return None
-    if entry.size > MAX_NOTEBOOK_BYTES:
-        submission.notes.append(_too_big(entry.display, entry.size))
-        return None
-    try:
-        data = entry.read(MAX_NOTEBOOK_BYTES)
-    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError, EOFError, NotImplementedError) as error:
-        submission.notes.append(f"{entry.display} could not be read ({error}); it was not used")
-        return None
-    if len(data) > MAX_NOTEBOOK_BYTES:
-        submission.notes.append(_too_big(entry.display, len(data)))
-        return None
-    return data
+    return read_entry(submission, entry, MAX_NOTEBOOK_BYTES, _too_big)
 
 
 def _too_big(name, size):

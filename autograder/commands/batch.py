@@ -53,7 +53,7 @@ def run(args):
     from ..batch.intake import InstructorError
     from ..batch.config_file import apply_config
     from ..batch.runner import BatchOptions, run_batch
-    from ..runner.errors import MachineError
+    from ..runner.errors import GradingStopped, MachineError
 
     try:
         apply_config(args, getattr(args, "batch_defaults", {}))
@@ -93,6 +93,10 @@ def run(args):
     except InstructorError as error:
         print(f"rnn-grade batch: {error}", file=sys.stderr)
         return EXIT_INSTRUCTOR_ERROR
+    except GradingStopped as error:
+        print(f"rnn-grade batch: grading stopped part-way. {error}. The learners finished so far are written "
+              "(no gradebook yet): run the same command with --resume once it can grade again.", file=sys.stderr)
+        return EXIT_GRADER_ERROR
     except MachineError as error:
         where = "the Dask cluster cannot grade" if options.scheduler else "this machine cannot grade"
         print(f"rnn-grade batch: {where}, so no learner was graded and no gradebook was "

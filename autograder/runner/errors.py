@@ -22,3 +22,8 @@ class GraderError(Exception):
 class MachineError(GraderError):
     """This machine cannot grade anyone (the worker's Python cannot start or import torch, the
     sandbox asked for is missing): said before any learner is graded, never a learner's zero."""
+
+
+class GradingStopped(MachineError):
+    """The machines stopped grading part-way (every Dask worker gone): the learners finished so far
+    are written, the others are not graded (never zeros), and ``--resume`` carries on."""

@@ -62,6 +62,8 @@ class GradingPlugin:
                                   _is_hidden(it)))
         if dropped:
             config.hook.pytest_deselected(items=dropped)
+        for item in kept:
+            item.repr_failure = _exception_line
         items[:] = kept
 
     def pytest_collectreport(self, report):
@@ -102,6 +104,13 @@ class GradingPlugin:
         status, text = classify(call.excinfo, level, self._learner, self._reference)
         points = max_points if status == "passed" else 0.0
         return CheckResult(name, exercise, title, max_points, points, hidden, status, text)
+
+
+def _exception_line(excinfo):
+    """A failed check's report text. The feedback is built from the exception itself (``classify``);
+    pytest's own rendering parses every file of the traceback with ast (measured: ~0.2 s of the
+    grader's CPU per failed check, seconds for a learner who fails many) for a terminal there is none of."""
+    return excinfo.exconly()[:2000]
 
 
 def classify(excinfo, level="full", learner=None, reference=None):

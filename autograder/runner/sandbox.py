@@ -111,6 +111,33 @@ def python_roots():
     return kept
 
 
+def outside_libraries(roots):
+    """Shared libraries the grader's own process runs on that lie outside ``roots`` and the system folders.
+
+    Usually none. But an interpreter may load its libpython from elsewhere (a Python built with
+    ``--enable-shared`` and an absolute RUNPATH, then copied or moved: a conda-style prefix made
+    from another installation); hidden from the sandbox, the dynamic loader would quietly take
+    another Python's libpython (the system's) and the workers would not run the grader's Python.
+    Each such file is shown read-only at its own path, nothing else of its folder.
+    """
+    kit = os.path.realpath(KIT_ROOT)
+    inside = tuple(r.rstrip("/") + "/" for r in roots) + tuple(s + "/" for s in SYSTEM_FOLDERS) + (kit + "/",)
+    found = []
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                fields = line.split(None, 5)
+                path = fields[5].strip() if len(fields) == 6 else ""
+                if not path.startswith("/") or path.startswith(inside) or path in found:
+                    continue
+                name = os.path.basename(path)
+                if (name.endswith(".so") or ".so." in name) and os.path.isfile(path):
+                    found.append(path)
+    except OSError:
+        pass
+    return found
+
+
 def grader_copies():
     """Folders a learner must never see that may lie inside the Python installation: the grader's own
     package, the solutions, and any other installed copy of the grader (say, a Gradescope image's
@@ -149,16 +176,22 @@ def bwrap_view(stage_root):
     args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
     made = {"/tmp"}
     roots = python_roots()
-    for root in roots:
+
+    def bind(source, target):
         # Parents are created world-traversable (bubblewrap's default is 0700,
         # which the unprivileged uid could not enter).
-        parts = root.strip("/").split("/")[:-1]
+        parts = target.strip("/").split("/")[:-1]
         for depth in range(1, len(parts) + 1):
             parent = "/" + "/".join(parts[:depth])
             if parent not in made and not parent.startswith(SYSTEM_FOLDERS):
-                args += ["--perms", "0755", "--dir", parent]
+                args.extend(["--perms", "0755", "--dir", parent])
                 made.add(parent)
-        args += ["--ro-bind", os.path.realpath(root), root]
+        args.extend(["--ro-bind", source, target])
+
+    for root in roots:
+        bind(os.path.realpath(root), root)
+    for library in outside_libraries(roots):
+        bind(library, library)
     for secret in grader_copies():
         # An installed kit lives inside site-packages: cover the grader's package (hidden
         # checks) and the solutions with an empty folder wherever a bound root shows them.
@@ -178,7 +211,7 @@ def bwrap_view(stage_root):
 
 @functools.lru_cache(maxsize=None)
 def bwrap_problem():
-    """None when bubblewrap can start Python here, else a short reason."""
+    """None when bubblewrap can start the grader's Python here, else a short reason."""
     if not sys.platform.startswith("linux"):
         return "bubblewrap needs Linux"
     if shutil.which("bwrap") is None:
@@ -187,8 +220,9 @@ def bwrap_problem():
 
     with tempfile.TemporaryDirectory() as stage:
         os.chmod(stage, 0o755)
-        # The same view must run a trivial script with the worker's interpreter.
-        cmd = bwrap_view(stage) + [worker_python(), "-s", "-P", "-c", "import os"]
+        # The same view must start the worker's interpreter, and it must be the grader's build of
+        # Python (not another libpython that the dynamic loader found instead of a hidden one).
+        cmd = bwrap_view(stage) + [worker_python(), "-s", "-P", "-c", IDENTITY]
         try:
             done = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
         except (OSError, subprocess.TimeoutExpired) as exc:
@@ -197,7 +231,14 @@ def bwrap_problem():
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
         return "bubblewrap cannot create its sandbox here (" + (reason[-1] if reason else
                                                                 f"exit {done.returncode}") + ")"
+    theirs = done.stdout.decode("utf-8", "replace").strip()
+    if theirs != repr(sys.version):
+        return (f"inside the sandbox {worker_python()} runs another build of Python ({theirs[:200]}), not the "
+                f"grader's ({sys.version!r})")
     return None
+
+
+IDENTITY = "import sys; print(repr(sys.version))"
 
 
 def world_readable(path):

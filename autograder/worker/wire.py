@@ -196,6 +196,9 @@ def decode(raw, _depth=0):
     return {str(k): decode(v, _depth + 1) for k, v in raw.items()}
 
 
+_NUMBER_TYPES = frozenset((int, float, bool))
+
+
 def _decode_array(record):
     if type(record) is not dict:
         raise WireError("bad array record")
@@ -207,13 +210,16 @@ def _decode_array(record):
     count = math.prod(shape)
     if count > MAX_ARRAY_ELEMENTS or type(data) is not list or len(data) != count:
         raise WireError("array data does not match its shape")
-    values = []
-    for v in data:
-        if type(v) is dict:
-            v = decode(v)
-        if type(v) not in (int, float, bool):
-            raise WireError("array data must be numbers")
-        values.append(v)
+    if set(map(type, data)) <= _NUMBER_TYPES:
+        values = data  # the common case, checked at C speed: plain numbers only
+    else:
+        values = []
+        for v in data:
+            if type(v) is dict:
+                v = decode(v)  # a non-finite float
+            if type(v) not in _NUMBER_TYPES:
+                raise WireError("array data must be numbers")
+            values.append(v)
     np_dtype = "float32" if dtype == "bfloat16" else dtype
     array = np.array(values, dtype=np_dtype).reshape(shape)
     return Array(array, dtype, tuple(shape), str(record.get("kind", "Tensor"))[:40],
