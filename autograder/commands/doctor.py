@@ -24,7 +24,7 @@ def add_parser(sub):
 
 
 def python_line():
-    from ..runner.machine import grader_torch_version
+    from ..runner.machine import grader_torch_version, installer
 
     kind = "virtual environment" if sys.prefix != sys.base_prefix else "base installation"
     if os.path.exists(os.path.join(sys.prefix, "conda-meta")):
@@ -32,7 +32,7 @@ def python_line():
     torch = grader_torch_version()
     if torch is None:
         return "FAIL", "python", f"{sys.executable} ({kind}, {sys.prefix}) has no torch: " \
-                                 f"`{sys.executable} -m pip install torch==2.13.0`"
+                                 f"`{installer()} torch==2.13.0`"
     return "ok", "python", f"{sys.executable} ({kind}, {sys.prefix}), torch {torch}"
 
 

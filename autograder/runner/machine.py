@@ -19,7 +19,17 @@ import time
 
 from .errors import LearnerError, MachineError
 
-INSTALL_TORCH = "python -m pip install torch==2.13.0"
+
+
+def installer(python=None):
+    """How to install into the grader's environment: its pip, or uv's for an environment without pip
+    (`uv venv` makes none)."""
+    python = python or sys.executable
+    import importlib.util
+
+    if importlib.util.find_spec("pip") is None:
+        return f"uv pip install --python {python}"
+    return f"{python} -m pip install"
 
 
 def advice(problem):
@@ -28,9 +38,9 @@ def advice(problem):
     missing = re.search(r"No module named '?([\w.]+)'?", problem)
     if missing:
         return (f"The module {missing[1]} cannot be imported by {python}, the Python the grader runs in (workers "
-                f"see only that installation: not PYTHONPATH, not user site-packages). Fix: `{python} -m pip "
-                f"install torch==2.13.0` (the CPU build), then the kit into the same environment "
-                f"(`{python} -m pip install -e .` in the kit), then `rnn-grade doctor`.")
+                f"see only that installation: not PYTHONPATH, not user site-packages). Fix: `{installer(python)} "
+                f"torch==2.13.0` (the CPU build), then the kit into the same environment "
+                f"(`{installer(python)} -e .` in the kit), then `rnn-grade doctor`.")
     if "bubblewrap" in problem or "bwrap" in problem:
         return "Fix: install bubblewrap (`apt-get install bubblewrap`), or grade with `--isolation plain`; " \
                "`rnn-grade doctor` shows what works here."
@@ -53,8 +63,8 @@ def preflight(launcher, seconds=None):
     if theirs and ours and theirs.split("+")[0] != ours.split("+")[0]:
         raise MachineError(f"the workers import torch {theirs} but the grader's environment has torch {ours} "
                            f"installed: the reference and the learners would not compute alike. Fix: run the "
-                           f"grader with the Python that has the torch you mean ({sys.executable} -m pip "
-                           f"install torch=={ours.split('+')[0]}).")
+                           f"grader with the Python that has the torch you mean ({installer()} "
+                           f"torch=={ours.split('+')[0]}).")
     with tempfile.TemporaryDirectory(prefix="rnn-grade-preflight-") as empty:
         staged = launcher.stage(empty)
         try:
