@@ -76,27 +76,6 @@ def make_delay_task(n_sequences, seq_len, delay, seed=0):
     X, Y = _CACHE[key]
     return X.clone(), Y.clone()
 """
-# Stateful: the first call on a net trains right; a later call on an identical net goes on with the
-# Adam state (moments, step count) of the first.
-KEPT_OPTIMIZER = """
-_ADAM = {}
-
-
-def train(net, X, Y, epochs=300, lr=0.01, seed=0):
-    torch.manual_seed(seed)
-    optimizer = torch.optim.Adam(net.parameters(), lr=lr)
-    if lr in _ADAM:
-        optimizer.load_state_dict(_ADAM[lr].state_dict())
-    _ADAM[lr] = optimizer
-    losses = []
-    for _ in range(epochs):
-        optimizer.zero_grad()
-        loss = nn.functional.mse_loss(net(X)[0], Y)
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
-    return losses
-"""
 BUGS = {
     "train sets the weights by hand for the default run": ({"train": HAND_SET_WEIGHTS},
                                                           "reached by the reference loop's own steps"),
@@ -122,7 +101,13 @@ BUGS = {
     "loss of the last step only": ({"edit": [("nn.functional.mse_loss(predictions, Y)",
                                               "nn.functional.mse_loss(predictions[-1], Y[-1])")]},
                                    "your first loss is not the untrained net's loss"),
-    "one optimizer kept across calls": ({"train": KEPT_OPTIMIZER}, "the same losses"),
+    # Stateful: a later call on an identical net goes on with the Adam state (moments, steps) of the first.
+    "one optimizer kept across calls": ({"edit": [
+        ("def train(", "_ADAM = {}\n\n\ndef train("),
+        ("    optimizer = torch.optim.Adam(net.parameters(), lr=lr)\n",
+         "    optimizer = torch.optim.Adam(net.parameters(), lr=lr)\n    if lr in _ADAM:\n"
+         "        optimizer.load_state_dict(_ADAM[lr].state_dict())\n    _ADAM[lr] = optimizer\n")]},
+        "the same losses"),
 }
 STYLES = {
     "sequence_mse from ex03, net.zero_grad after the step, float(loss)": {"train": OTHER_LOOP},

@@ -403,18 +403,10 @@ def _class_level(entries):
 def _learner_from_nested_zip(entry, label, exercises):
     shown = f"{label}:{entry.display}"
     submission = Submission(name=PurePosixPath(entry.name).stem, origin=shown)
-    if entry.size > MAX_NESTED_ZIP_BYTES:
-        submission.notes.append(f"{entry.display} is larger than {MAX_NESTED_ZIP_BYTES // 1024 ** 2} MB; "
-                                f"it was not read")
-        return submission
-    try:
-        data = entry.read(MAX_NESTED_ZIP_BYTES)
-    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError, EOFError, NotImplementedError) as error:
-        submission.notes.append(f"{entry.display} could not be read ({error})")
-        return submission
-    if len(data) > MAX_NESTED_ZIP_BYTES:
-        submission.notes.append(f"{entry.display} is larger than {MAX_NESTED_ZIP_BYTES // 1024 ** 2} MB; "
-                                f"it was not read")
+    data = read_entry(submission, entry, MAX_NESTED_ZIP_BYTES,
+                      lambda name, size: f"{name} is larger than {MAX_NESTED_ZIP_BYTES // 1024 ** 2} MB; "
+                                         f"it was not read")
+    if data is None:
         return submission
     archive = _open_zip(io.BytesIO(data), entry.display, submission.notes)
     if archive is not None:
