@@ -168,6 +168,13 @@ def test_the_command_line_reads_the_scheduler_from_a_config_file(cluster, tmp_pa
     assert "on the Dask cluster at " + cluster["address"] in capsys.readouterr().err
     assert (tmp_path / "out" / "gradebook.csv").read_text().splitlines()[1].startswith("ada,17,17,")
 
+    def profiling(dask_worker):  # nested: sent to the workers by value
+        return "profile" in dask_worker.periodic_callbacks
+
+    # Every worker that graded stopped Dask's task profiler (it cost throughput; see dask_pool).
+    with distributed.Client(cluster["address"], timeout=30) as client:
+        assert not any(client.run(profiling).values())
+
 
 def test_the_slurm_example_is_a_cluster_dask_jobqueue_accepts_with_one_thread_per_worker_process():
     pytest.importorskip("dask_jobqueue", reason="dask-jobqueue is not installed (.ci/run installs it)")
@@ -181,6 +188,7 @@ def test_the_slurm_example_is_a_cluster_dask_jobqueue_accepts_with_one_thread_pe
     assert "#SBATCH -p cpu" in script and f"--cpus-per-task={example.PROCESSES}" in script
     assert "--nthreads 1" in script and f"--nworkers {example.PROCESSES}" in script
     assert "distributed.cli.dask_worker" in script
+    assert "export DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False" in script
 
 
 def test_readmes_jobqueue_yaml_gives_slurm_jobs_of_one_thread_per_worker_process():
@@ -196,6 +204,7 @@ def test_readmes_jobqueue_yaml_gives_slurm_jobs_of_one_thread_per_worker_process
         with SLURMCluster(scheduler_options={"host": "127.0.0.1"}) as cluster:
             script = cluster.job_script()
     assert "#SBATCH -p cpu" in script and "--nthreads 1" in script and "--nworkers 8" in script
+    assert "export DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False" in script
 
 
 def test_when_every_worker_dies_the_batch_stops_loudly_and_resume_grades_the_rest(cluster, small_class, tmp_path,

@@ -83,6 +83,7 @@ class GraderPlugin(WorkerPlugin):
         self.name = f"rnn-grade-{token}"
 
     async def setup(self, worker):
+        _stop_task_profiler(worker)
         # Building a Grader waits seconds for its fork server: not on the worker's event loop.
         loop = asyncio.get_running_loop()
         try:
@@ -100,6 +101,24 @@ class GraderPlugin(WorkerPlugin):
         state = _WORKER_STATE.pop(self.token, None)
         if state and state.get("grader") is not None:
             await asyncio.get_running_loop().run_in_executor(None, state["grader"].close)
+
+
+def _stop_task_profiler(worker):
+    """Stop the worker's statistical profiler of running tasks (``distributed.worker.profile``).
+
+    Every 10 ms it walks the grading thread's stack (pytest's, some 80 frames deep) holding the
+    GIL, while that thread mostly waits for the learner's worker process: the profile it builds says
+    nothing the grader's own feedback does not, and cost grading throughput. Workers started with
+    ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`` never run it.
+    """
+    callbacks = getattr(worker, "periodic_callbacks", None) or {}
+    for name in ("profile", "profile-cycle"):
+        callback = callbacks.pop(name, None)
+        if callback is not None:
+            try:
+                callback.stop()
+            except Exception:  # a distributed of another shape: the profiler only costs time
+                pass
 
 
 def resource_name(token):

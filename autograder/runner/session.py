@@ -116,9 +116,9 @@ class _CallClock:
 
     POLL_SECONDS = 0.2   # how often the tree's CPU time is read while the worker computes
 
-    def __init__(self, launcher, cpu_limit, wall_limit, submission_deadline):
+    def __init__(self, launcher, cpu_limit, wall_limit, submission_deadline, since=None):
         self.cpu_limit, self.wall_limit, self.deadline = cpu_limit, wall_limit, submission_deadline
-        self.tree = cputime.TreeClock(launcher.server_pid() if hasattr(launcher, "server_pid") else None)
+        self.tree = cputime.TreeClock(launcher.server_pid() if hasattr(launcher, "server_pid") else None, since)
         self.polled = time.monotonic()
         self.over = None
 
@@ -142,8 +142,13 @@ class _CallClock:
 
     def finish(self):
         """The CPU seconds the call used, read once more at its end."""
-        self.tree.poll()
+        self.tree.read_cpu()
         return self.tree.cpu()
+
+    @property
+    def mark(self):
+        """The tree's CPU total at the last reading, and when: where the next call's clock starts."""
+        return self.tree.mark
 
 
 class LearnerSession:
@@ -157,6 +162,7 @@ class LearnerSession:
         # CPU seconds are the budget; the wall clock is a backstop several times longer.
         self.deadline = time.monotonic() + self.limits.submission_seconds * self.limits.wall_factor
         self.cpu_spent = 0.0       # CPU seconds of the learner's process trees, all calls so far
+        self._cpu_mark = None      # (the tree's CPU total, when read) as the last call ended: the next starts there
         self._worker = None
         self._next_id = 0
         self._fatal_imports = {}   # module -> message: importing it killed or hung a worker
@@ -190,7 +196,9 @@ class LearnerSession:
         request = {"id": self._next_id, "observer": name, "config": config,
                    "skip_imports": self._fatal_imports, "where_after": round(max(limit - 1.0, limit * 0.8), 3)}
         worker.where = None
-        clock = _CallClock(self.launcher, limit, limit * self.limits.wall_factor, self.deadline)
+        # The fork server reaps every worker and orphan, so the tree's total carries on across workers:
+        # what a new worker's start costs counts towards the call it serves.
+        clock = _CallClock(self.launcher, limit, limit * self.limits.wall_factor, self.deadline, self._cpu_mark)
         worker.send(request)
         # Only the answer to this request is parsed; what else the worker writes is discarded unread.
         answer_prefix = b'{"id":%d,' % self._next_id
@@ -209,7 +217,8 @@ class LearnerSession:
                     except wire.WireError:
                         continue
                     if isinstance(progress, dict) and progress.get("progress") == "where":
-                        worker.where = progress  # checked against the grader's own copy (running_line)
+                        if progress.get("id") == self._next_id:  # a late report of an earlier request is stale
+                            worker.where = progress  # checked against the grader's own copy (running_line)
                     elif isinstance(progress, dict):
                         worker.progress = progress
                     continue
@@ -227,6 +236,7 @@ class LearnerSession:
                 return self._unwrap(name, message, config)
         finally:
             self.cpu_spent += clock.finish()
+            self._cpu_mark = clock.mark
 
     def observe_fresh(self, name, config, seconds=None):
         """``observe`` in a new worker process, so nothing the learner's code kept in memory (a cache, a

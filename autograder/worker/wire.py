@@ -2,12 +2,17 @@
 
 A message is one line of JSON. Values are JSON scalars, lists and dicts with
 string keys; tensors and arrays travel as
-``{"__array__": {"dtype": "float32", "shape": [2, 3], "data": [...], "kind": "Tensor"}}``
-with the flat data in C order. The trusted side decodes with ``json.loads``
-and ``decode`` (which rebuilds numpy arrays from lists of numbers and checks
-every field); nothing is unpickled or evaluated, so a hostile worker can at
-worst send wrong data, which then simply fails the comparison.
+``{"__array__": {"dtype": "float32", "shape": [2, 3], "b64": "...", "kind": "Tensor", ...}}``:
+the values' bytes in C order and little-endian, base64-encoded (``LAYOUTS`` says
+which layout each dtype has; an older form with the flat values as a JSON list,
+``"data": [...]``, is still read). The trusted side decodes with ``json.loads``
+and ``decode``, which checks every field (the dtype is one of a fixed list, the
+byte count is the shape's) and rebuilds numpy arrays from bytes with
+``numpy.frombuffer``; nothing is unpickled or evaluated, so a hostile worker can
+at worst send wrong data, which then simply fails the comparison.
 """
+import base64
+import binascii
 import json
 import math
 import re
@@ -17,6 +22,10 @@ import numpy as np
 # dtypes a learner's tensor may legitimately have; anything else is reported by name only.
 ARRAY_DTYPES = ("float16", "bfloat16", "float32", "float64", "int8", "int16", "int32", "int64",
                 "uint8", "bool")
+# The byte layout of each dtype's values on the wire (numpy has no bfloat16: it travels as float32,
+# exactly; bool as one byte each, any non-zero byte read as True).
+LAYOUTS = {"float16": "<f2", "bfloat16": "<f4", "float32": "<f4", "float64": "<f8", "int8": "i1",
+           "int16": "<i2", "int32": "<i4", "int64": "<i8", "uint8": "u1", "bool": "u1"}
 # Bounds on one message, checked on its bytes before it is parsed, so that what a worker
 # writes can never cost the grader more than a few hundred MB or a fraction of a second.
 # Measured (solutions, every check): the largest answer is 130 kB with 7,000 values.
@@ -81,29 +90,33 @@ def _as_numpy(value):
         # them to misreport its data (it can only misreport to itself).
         base = torch.Tensor.as_subclass(value, torch.Tensor)
         dtype = str(base.dtype).replace("torch.", "")
-        shape = list(base.shape)
         if base.numel() > MAX_ARRAY_ELEMENTS:
             return {"__object__": f"tensor too large ({base.numel()} elements)"}
-        flat = base.detach().to("cpu")
-        if dtype == "bfloat16":
-            flat = flat.float()
-        data = flat.reshape(-1).tolist()
-        return {"__array__": {"dtype": dtype, "shape": shape, "data": [_scalar(v) for v in data],
-                              "kind": "Tensor", "requires_grad": bool(base.requires_grad),
-                              "device": str(base.device)}}
+        if dtype not in ARRAY_DTYPES:
+            return {"__object__": f"torch.Tensor of dtype {dtype}"}
+        try:
+            flat = base.detach().to("cpu").resolve_conj().resolve_neg()
+            if dtype == "bfloat16":
+                flat = flat.float()
+            array = flat.contiguous().numpy()
+        except Exception as exc:  # sparse, meta, or otherwise unreadable storage
+            return {"__object__": f"torch.Tensor that cannot be read ({type(exc).__name__})"}
+        return _array_record(array, dtype, list(base.shape), "Tensor", bool(base.requires_grad), str(base.device))
     if isinstance(value, np.ndarray):
         # As for tensors: the base class's view, whatever a subclass says its shape or data are.
         value = np.ndarray.view(value, np.ndarray)
         if value.size > MAX_ARRAY_ELEMENTS:
             return {"__object__": f"array too large ({value.size} elements)"}
-        return {"__array__": {"dtype": str(value.dtype), "shape": list(value.shape),
-                              "data": [_scalar(v) for v in value.reshape(-1).tolist()],
-                              "kind": "ndarray", "requires_grad": False, "device": "cpu"}}
+        if value.dtype.name not in ARRAY_DTYPES:
+            return {"__object__": f"numpy.ndarray of dtype {value.dtype}"}
+        return _array_record(value, value.dtype.name, list(value.shape), "ndarray", False, "cpu")
     return None
 
 
-def _scalar(v):
-    return _float(v) if type(v) is float else v
+def _array_record(array, dtype, shape, kind, requires_grad, device):
+    data = np.ascontiguousarray(array, dtype=LAYOUTS[dtype]).tobytes()
+    return {"__array__": {"dtype": dtype, "shape": shape, "b64": base64.b64encode(data).decode("ascii"),
+                          "kind": kind, "requires_grad": requires_grad, "device": device}}
 
 
 def dumps(message):
@@ -202,13 +215,39 @@ _NUMBER_TYPES = frozenset((int, float, bool))
 def _decode_array(record):
     if type(record) is not dict:
         raise WireError("bad array record")
-    dtype, shape, data = record.get("dtype"), record.get("shape"), record.get("data")
+    dtype, shape = record.get("dtype"), record.get("shape")
     if dtype not in ARRAY_DTYPES:
         raise WireError(f"array dtype {dtype!r} not allowed")
     if type(shape) is not list or not all(type(n) is int and 0 <= n for n in shape):
         raise WireError("bad array shape")
     count = math.prod(shape)
-    if count > MAX_ARRAY_ELEMENTS or type(data) is not list or len(data) != count:
+    if count > MAX_ARRAY_ELEMENTS:
+        raise WireError("array data does not match its shape")
+    if ("b64" in record) == ("data" in record):
+        raise WireError("an array record needs exactly one of b64 and data")
+    array = _from_bytes(record["b64"], dtype, count) if "b64" in record else _from_list(record["data"], dtype, count)
+    return Array(array.reshape(shape), dtype, tuple(shape), str(record.get("kind", "Tensor"))[:40],
+                 bool(record.get("requires_grad", False)), str(record.get("device", "cpu"))[:40])
+
+
+def _from_bytes(text, dtype, count):
+    layout = np.dtype(LAYOUTS[dtype])
+    if type(text) is not str or len(text) > 2 * MAX_LINE_BYTES:
+        raise WireError("array bytes must be a base64 string")
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise WireError("array bytes are not base64") from None
+    if len(raw) != count * layout.itemsize:
+        raise WireError("array data does not match its shape")
+    values = np.frombuffer(raw, dtype=layout)
+    if dtype == "bool":
+        return values != 0
+    return values.astype(layout.newbyteorder("="))  # a writable copy in this machine's byte order
+
+
+def _from_list(data, dtype, count):
+    if type(data) is not list or len(data) != count:
         raise WireError("array data does not match its shape")
     if set(map(type, data)) <= _NUMBER_TYPES:
         values = data  # the common case, checked at C speed: plain numbers only
@@ -220,7 +259,4 @@ def _decode_array(record):
             if type(v) not in _NUMBER_TYPES:
                 raise WireError("array data must be numbers")
             values.append(v)
-    np_dtype = "float32" if dtype == "bfloat16" else dtype
-    array = np.array(values, dtype=np_dtype).reshape(shape)
-    return Array(array, dtype, tuple(shape), str(record.get("kind", "Tensor"))[:40],
-                 bool(record.get("requires_grad", False)), str(record.get("device", "cpu"))[:40])
+    return np.array(values, dtype="float32" if dtype == "bfloat16" else dtype)

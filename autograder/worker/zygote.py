@@ -15,6 +15,7 @@ A worker never returns into this loop: it runs the learner's requests, then
 from the same clean state; nothing one learner did can reach the next one.
 """
 import ctypes
+import gc
 import json
 import os
 import resource
@@ -105,6 +106,11 @@ class ForkServer:
         self.send({"ready": True, "torch": torch.__version__, "python": sys.executable})
         if self.warm_extras:
             warm_up_extras()
+        # Every object alive now (torch, matplotlib: ~330k) moves out of the collector's reach. Without
+        # this, each full collection in a worker walks them all and writes to each one's header, so the
+        # fork copies their pages: measured, half the CPU of a plot-and-train workload in a fresh fork.
+        gc.collect()
+        gc.freeze()
         while True:
             try:
                 data, fds, _, _ = socket.recv_fds(self.sock, 65536, 3)
@@ -295,15 +301,15 @@ def serve(requests_fd, responses_fd, folder):
     send({"ready": True})
     import importlib
 
+    reporter = WhereReporter(folder, send)
     for line in requests:
         request = json.loads(line)  # the grader's own message
-        reporter = report_where_after(request.get("where_after"), folder, send)
+        reporter.arm(request["id"], request.get("where_after"))
         try:
             response = observers.run(request["observer"], request["config"], importlib.import_module,
                                      folder, notify=send, skip_imports=request.get("skip_imports"))
         finally:
-            if reporter is not None:
-                reporter.cancel()
+            reporter.disarm()
         send({"id": request["id"], **response})  # the id first: the grader reads it before parsing the rest
 
 
@@ -322,30 +328,50 @@ def _reap_any():
             return
 
 
-def report_where_after(seconds, folder, send):
+class WhereReporter(threading.Thread):
     """Just before the grader's time limit, report the learner's line the main thread is running.
 
-    An endless loop is then named by its line (``{"progress": "where", "file", "line"}``,
-    plain data that the grader checks against its own copy of the files). A timer thread
-    reads the main thread's frame, rather than a signal handler: a handler could run in the
-    middle of ``send`` and garble the line it was writing. Returns the timer (to cancel).
+    An endless loop is then named by its line (``{"progress": "where", "id", "file", "line"}``,
+    plain data that the grader checks against its own copy of the files). This thread reads the
+    main thread's frame, rather than a signal handler: a handler could run in the middle of
+    ``send`` and garble the line it was writing. One thread serves every request of the worker
+    (a timer thread per request cost more than many of the requests themselves); the request's
+    id goes with the report, so a report that races with the answer is not taken for the next one.
     """
-    if not seconds:
-        return None
-    prefix = folder.rstrip("/") + "/"
-    main = threading.main_thread().ident
 
-    def where():
-        frame = sys._current_frames().get(main)  # noqa: SLF001
-        while frame is not None and not frame.f_code.co_filename.startswith(prefix):
+    def __init__(self, folder, send):
+        super().__init__(daemon=True)
+        self.prefix = folder.rstrip("/") + "/"
+        self.send = send
+        self.main = threading.main_thread().ident
+        self.armed = threading.Condition()
+        self.request = None     # (id, monotonic deadline) of the request being answered, if it wants a report
+        self.start()
+
+    def arm(self, request_id, seconds):
+        with self.armed:
+            self.request = (request_id, time.monotonic() + float(seconds)) if seconds else None
+            self.armed.notify()
+
+    def disarm(self):
+        with self.armed:
+            self.request = None  # no wake-up needed: at the old deadline the thread finds nothing to do
+
+    def run(self):
+        while True:
+            with self.armed:
+                while self.request is None or time.monotonic() < self.request[1]:
+                    self.armed.wait(None if self.request is None else self.request[1] - time.monotonic())
+                request_id, self.request = self.request[0], None
+            self.report(request_id)
+
+    def report(self, request_id):
+        frame = sys._current_frames().get(self.main)  # noqa: SLF001
+        while frame is not None and not frame.f_code.co_filename.startswith(self.prefix):
             frame = frame.f_back
         if frame is not None:
-            send({"progress": "where", "file": frame.f_code.co_filename[len(prefix):], "line": frame.f_lineno})
-
-    timer = threading.Timer(float(seconds), where)
-    timer.daemon = True
-    timer.start()
-    return timer
+            self.send({"progress": "where", "id": request_id, "file": frame.f_code.co_filename[len(self.prefix):],
+                       "line": frame.f_lineno})
 
 
 def serve_forever(control_fd, wipe_tmp=False, worker_uid=None, warm_extras=True):
