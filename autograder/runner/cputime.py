@@ -75,23 +75,23 @@ def tree(root):
 def sample(root):
     """(CPU seconds used by ``root``, everything below it and every child they reaped,
     {pid: seconds it was runnable but waiting for a CPU}) of the tree below ``root``."""
+    return _read_tree(root, with_waits=True)
+
+
+def cpu_seconds(root):
+    """The CPU part of ``sample`` alone: what every call's start and end need, at half the reads."""
+    return _read_tree(root, with_waits=False)[0]
+
+
+def _read_tree(root, with_waits):
     ticks, waits = 0, {}
     for pid in tree(root):
         fields = _stat_fields(pid)
         if fields and len(fields) > 14:
             ticks += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
-            waits[pid] = run_delay_seconds(pid)
+            if with_waits:
+                waits[pid] = run_delay_seconds(pid)
     return ticks / TICK, waits
-
-
-def cpu_seconds(root):
-    """The CPU part of ``sample`` alone: what every call's start and end need, at half the reads."""
-    ticks = 0
-    for pid in tree(root):
-        fields = _stat_fields(pid)
-        if fields and len(fields) > 14:
-            ticks += sum(int(f) for f in fields[11:15])
-    return ticks / TICK
 
 
 def run_delay_seconds(pid):
@@ -119,9 +119,13 @@ class TreeClock:
     def __init__(self, root, since=None):
         self.root = root
         self.started = time.monotonic()
-        # (the tree's CPU total, when it was read): the ``mark`` of the call before, or read now.
-        self.cpu_start, self.read_at = since if since is not None else \
-            (cpu_seconds(root) if root else 0.0, self.started)
+        # (root, the tree's CPU total, when it was read): the ``mark`` of the call before, used only
+        # if it was read from the same root. A fork server started afresh (a learner's process may
+        # kill it) has a total of its own: an old server's larger total would make every call free.
+        if since is not None and since[0] == root:
+            self.cpu_start, self.read_at = since[1], since[2]
+        else:
+            self.cpu_start, self.read_at = (cpu_seconds(root) if root else 0.0), self.started
         self.wait_start = None    # pid -> its wait for a CPU at the first poll
         self.waits = {}           # pid -> the latest wait seen (kept when the process ends)
         self.cpu_now = self.cpu_start
@@ -151,7 +155,7 @@ class TreeClock:
     @property
     def mark(self):
         """Where the next call's clock starts: ``since`` for it."""
-        return self.cpu_now, self.read_at
+        return self.root, self.cpu_now, self.read_at
 
     def cpu(self):
         return max(0.0, self.cpu_now - self.cpu_start)

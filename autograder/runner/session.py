@@ -147,7 +147,7 @@ class _CallClock:
 
     @property
     def mark(self):
-        """The tree's CPU total at the last reading, and when: where the next call's clock starts."""
+        """The tree's root, its CPU total at the last reading, and when: where the next call's clock starts."""
         return self.tree.mark
 
 
@@ -162,7 +162,7 @@ class LearnerSession:
         # CPU seconds are the budget; the wall clock is a backstop several times longer.
         self.deadline = time.monotonic() + self.limits.submission_seconds * self.limits.wall_factor
         self.cpu_spent = 0.0       # CPU seconds of the learner's process trees, all calls so far
-        self._cpu_mark = None      # (the tree's CPU total, when read) as the last call ended: the next starts there
+        self._cpu_mark = None      # (root, CPU total, when read) as the last call ended: the next one starts there
         self._worker = None
         self._next_id = 0
         self._fatal_imports = {}   # module -> message: importing it killed or hung a worker
