@@ -67,3 +67,21 @@ def test_an_endless_loop_is_named_by_its_line_and_reported_once(make_submission,
     assert f"it was in the loop at ex01_rnn_layer.py line {line}: `while step < num_layers:`" in check.feedback
     told = [c.feedback for c in result.checks] + result.notes
     assert sum("did not finish within" in text for text in told) == 1, told
+
+
+def test_close_values_is_numpys_isclose_with_equal_nan():
+    """expect_tensor's comparison: the same verdict as numpy.isclose(equal_nan=True), value by value."""
+    import numpy as np
+
+    from autograder.feedback import close_values
+
+    special = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1e-300, 1e308, -1e308, 1.0, 1.0 + 1e-5, 1e-6, -3.5])
+    got, expected = (grid.ravel() for grid in np.meshgrid(special, special))  # every pair of special values
+    rng = np.random.default_rng(0)
+    noisy = rng.normal(size=400)
+    got = np.concatenate([got, noisy, noisy])
+    expected = np.concatenate([expected, noisy + rng.choice([0, 1e-9, 1e-6, 1e-4, 1e-2], 400), noisy * (1 + 1e-6)])
+    for rtol, atol in [(1e-7, 1e-9), (1e-4, 1e-5), (1e-2, 1e-3), (0.0, 0.0)]:
+        with np.errstate(all="ignore"):
+            want = np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
+        assert np.array_equal(close_values(got, expected, rtol, atol), want), (rtol, atol)

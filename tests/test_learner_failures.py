@@ -64,7 +64,8 @@ EXPECTED_FAILURES = {
                                             "`while true:`"],
                        "make_rnn": ["not finish", "`while true:`"]},
     "ex02_forward_pass": {"to_batch_first": ["exit"], "last_output": ["memory"], "output_shapes": ["memory"]},
-    "ex03_rnnnet": {"sequence_mse": ["exited"]},
+    # A process that dies cannot answer: the call is named from the worker's progress board.
+    "ex03_rnnnet": {"sequence_mse": ["sequence_mse(net, x with shape", "exited"]},
 }
 
 

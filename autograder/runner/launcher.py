@@ -5,9 +5,10 @@
 1. ``stage(folder)`` copies the learner's files (regular files only, size-capped)
    into a fresh folder under a private staging root; workers only ever see that copy.
 2. ``spawn(staged)`` asks the fork server (started once, ``runner/sandbox.py`` says
-   how) for a fresh worker on three new pipes: requests, responses, output.
-3. ``end(pid)`` has the server kill the worker's process group and everything it
-   left behind, and returns the worker's exit status.
+   how) for a fresh worker on three new pipes (requests, responses, output) and a
+   progress board (``worker/board.py``).
+3. ``end(pid)`` has the server kill the worker's process group and everything else
+   below the server, and returns the worker's exit status.
 4. ``unstage(staged)`` deletes the copy before the next learner is staged.
 
 Everything the server sends is parsed as JSON and type-checked; a server that
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..exercises import MODULES
+from ..worker import board
 from ..worker.cleanup import remove_tree
 from . import sandbox
 from .errors import LearnerError, MachineError
@@ -47,6 +49,7 @@ class WorkerProcess:
     requests: int      # fd the grader writes requests to
     responses: int     # fd the grader reads answers from
     output: int        # fd carrying the learner's stdout and stderr
+    board: int         # fd of its progress board (worker/board.py): read only when the worker is lost
 
 
 class WorkerLauncher:
@@ -219,6 +222,7 @@ class WorkerLauncher:
         req_read, req_write = os.pipe()
         resp_read, resp_write = os.pipe()
         out_read, out_write = os.pipe()
+        progress = board.create()
         limits = {"memory_bytes": self.limits.memory_bytes, "cpu_seconds": self.limits.cpu_seconds,
                   "processes": self.limits.processes, "open_files": self.limits.open_files,
                   "file_bytes": self.limits.file_bytes}
@@ -226,9 +230,9 @@ class WorkerLauncher:
             self._ensure_ready()  # first, since bubblewrap may fall back to plain and change the paths
             folder, tmp = self.worker_paths(staged)
             reply = self._request({"op": "spawn", "dir": folder, "tmp": tmp, "limits": limits},
-                                  fds=(req_read, resp_write, out_write))
+                                  fds=(req_read, resp_write, out_write, progress))
         except (LearnerError, MachineError):
-            for fd in (req_write, resp_read, out_read):
+            for fd in (req_write, resp_read, out_read, progress):
                 os.close(fd)
             raise
         finally:
@@ -236,14 +240,16 @@ class WorkerLauncher:
                 os.close(fd)
         pid = reply.get("pid")
         if type(pid) is not int or pid <= 0:
-            for fd in (req_write, resp_read, out_read):
+            for fd in (req_write, resp_read, out_read, progress):
                 os.close(fd)
             raise LearnerError("crash", f"the grading worker could not start ({reply.get('error', reply)})")
-        return WorkerProcess(pid, req_write, resp_read, out_read)
+        return WorkerProcess(pid, req_write, resp_read, out_read, progress)
 
     def end(self, worker):
-        """Kill ``worker`` and everything it started; its exit status as ``{"exit"|"signal": n}`` or None."""
-        for fd in (worker.requests, worker.responses):
+        """Kill ``worker`` and everything it started; its exit status as ``{"exit"|"signal": n}`` or None.
+
+        The server then kills every process left below it, so any other worker it forked ends too."""
+        for fd in (worker.requests, worker.responses, worker.board):
             try:
                 os.close(fd)
             except OSError:

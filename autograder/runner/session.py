@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from .. import learner_text
-from ..worker import wire
+from ..worker import board, wire
 from . import cputime
 from .errors import LearnerError
 
@@ -53,7 +53,6 @@ class _Worker:
         self.buffer = bytearray()
         self.closed = False     # the worker closed its end: it exited or died
         self.status = None      # its exit status once ended, {"exit": n} or {"signal": n}
-        self.progress = None    # the last progress line: what the worker was doing
         self.where = None       # the learner's line it was running just before a time limit, as it says
 
     def send(self, message):
@@ -88,6 +87,17 @@ class _Worker:
                 self.closed = True
                 return None
             self.buffer += chunk
+
+    def progress(self, request_id):
+        """What the worker said it was doing for request ``request_id`` (its board), or {}."""
+        record = board.read(self.process.board)
+        try:
+            progress = wire.loads(record) if record else None
+        except wire.WireError:
+            return {}
+        if not isinstance(progress, dict) or progress.get("id") != request_id:
+            return {}  # nothing yet for this request, or a record left from an earlier one
+        return progress
 
     def kill(self):
         if self.status is None:
@@ -163,7 +173,8 @@ class LearnerSession:
         self.deadline = time.monotonic() + self.limits.submission_seconds * self.limits.wall_factor
         self.cpu_spent = 0.0       # CPU seconds of the learner's process trees, all calls so far
         self._cpu_mark = None      # (root, CPU total, when read) as the last call ended: the next one starts there
-        self._worker = None
+        self._worker = None        # the worker of the ordinary observations
+        self._fresh = None         # the worker of observe_fresh's observations only (see there)
         self._next_id = 0
         self._fatal_imports = {}   # module -> message: importing it killed or hung a worker
         self._strikes = {}         # observer -> (count, message, kind): calls that killed or hung a worker
@@ -180,6 +191,26 @@ class LearnerSession:
         default per-call limit. Limits are CPU seconds of the worker's whole process
         tree; the wall clock is only a generous backstop (see ``cputime``).
         """
+        return self._observe(name, config, seconds, fresh=False)
+
+    def observe_fresh(self, name, config, seconds=None):
+        """``observe`` in a worker process that has run none of the ordinary observations, so nothing
+        the learner's code kept in memory during them (a cache, a generator's state) carries over.
+
+        That worker serves every ``observe_fresh`` of the submission and nothing else: one process
+        started for them all, not one per call (each new process costs tens of ms of CPU as it
+        first touches torch's memory). A check comparing with a fresh process moves the random state
+        by a different amount each time (``perturb``), so what an earlier fresh call left there
+        cannot make wrong code look right. A new process pays torch's first-use costs again: the
+        call gets twice the limit."""
+        return self._observe(name, config, seconds or 2 * self.limits.call_seconds, fresh=True)
+
+    def close(self):
+        self._discard_workers()
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _observe(self, name, config, seconds, fresh):
         count, message, kind = self._strikes.get(name, (0, None, None))
         if count >= 2 or kind == "timeout":
             # A hang costs the whole call limit: once is enough. A crash may depend on
@@ -189,7 +220,7 @@ class LearnerSession:
         if remaining <= 0 or time.monotonic() >= self.deadline:
             raise LearnerError("budget", f"not run: this submission used up its "
                                          f"{self.limits.submission_seconds:.0f} s of grading time")
-        worker = self._ensure_worker()
+        worker = self._ensure_worker(fresh)
         self._next_id += 1
         limit = min(seconds or self.limits.call_seconds, remaining)
         # Just before the limit, the worker says which line of the learner's it is running.
@@ -207,78 +238,83 @@ class LearnerSession:
                 try:
                     line = worker.read_line(clock)
                 except LearnerError:
-                    self._discard_worker()
+                    self._discard_workers()
                     raise
                 if line is None:
                     return self._worker_lost(name, worker, clock)
-                if line.startswith(b'{"progress":') and len(line) <= 4096:
-                    try:
-                        progress = wire.loads(line)
-                    except wire.WireError:
-                        continue
-                    if isinstance(progress, dict) and progress.get("progress") == "where":
-                        if progress.get("id") == self._next_id:  # a late report of an earlier request is stale
-                            worker.where = progress  # checked against the grader's own copy (running_line)
-                    elif isinstance(progress, dict):
-                        worker.progress = progress
+                if line.startswith(b'{"progress":'):
+                    # What the worker is doing is on its board; the one report the pipe carries is the
+                    # learner's line just before the time limit.
+                    if line.startswith(b'{"progress":"where",') and len(line) <= 4096:
+                        try:
+                            where = wire.loads(line)
+                        except wire.WireError:
+                            continue
+                        if isinstance(where, dict) and where.get("id") == self._next_id:  # else stale
+                            worker.where = where  # checked against the grader's own copy (running_line)
                     continue
                 if not line.startswith(answer_prefix):
                     continue  # a stale or forged line: only the answer to this request counts
                 try:
                     message = wire.loads(line)
                 except wire.WireError as exc:
-                    self._discard_worker()
+                    self._discard_workers()
                     raise LearnerError("protocol", f"the worker answered with something that is not "
                                                    f"plain data ({exc}); nothing it sent was used") from None
                 if not isinstance(message, dict) or message.get("id") != self._next_id:
                     continue
-                worker.progress = None
                 return self._unwrap(name, message, config)
         finally:
             self.cpu_spent += clock.finish()
             self._cpu_mark = clock.mark
 
-    def observe_fresh(self, name, config, seconds=None):
-        """``observe`` in a new worker process, so nothing the learner's code kept in memory (a cache, a
-        generator's state) carries over; later observations go on in that new worker. A new process pays
-        torch's first-use costs (the optimizer's lazy imports) again: it gets twice the call limit."""
-        self._discard_worker()
-        return self.observe(name, config, seconds or 2 * self.limits.call_seconds)
+    def _ensure_worker(self, fresh=False):
+        current = self._fresh if fresh else self._worker
+        if current is not None and not current.closed:
+            return current
+        if current is not None:
+            self._discard_workers()  # (ending a worker ends every process of the fork server: launcher.end)
+        other = self._worker if fresh else self._fresh
+        try:
+            worker = self._start_worker()
+        except LearnerError:
+            if other is None:
+                raise
+            # The other worker was ended with it; what the learner left running there (its processes
+            # count towards the same per-uid limits) may be what stopped this one: once more, alone.
+            self._discard_workers()
+            worker = self._start_worker()
+        if fresh:
+            self._fresh = worker
+        else:
+            self._worker = worker
+        return worker
 
-    def close(self):
-        self._discard_worker()
-
-    # -- internals -------------------------------------------------------------------------
-
-    def _ensure_worker(self):
-        if self._worker is not None and not self._worker.closed:
-            return self._worker
-        self._discard_worker()
+    def _start_worker(self):
         worker = _Worker(self.launcher, self.staged, self.limits)
         clock = _CallClock(self.launcher, self.limits.startup_seconds, self.limits.startup_seconds,
                            time.monotonic() + self.limits.startup_seconds)
         line = worker.read_line(clock)
-        ready = line == b'{"ready":true}'
-        if not ready:
+        if line != b'{"ready":true}':
             self.output += worker.tail.text()
             worker.kill()
             raise LearnerError("crash", "the grading worker could not start (" + worker.exit_description()
                                + "); this is usually a problem of the grading machine, not of your code")
-        self._worker = worker
         return worker
 
-    def _discard_worker(self):
-        if self._worker is not None:
-            self._worker.kill()
-            self.output += self._worker.tail.text()
-            self.output = self.output[-self.limits.output_bytes:]
-            self._worker = None
+    def _discard_workers(self):
+        for worker in (self._worker, self._fresh):
+            if worker is not None:
+                worker.kill()
+                self.output += worker.tail.text()
+        self.output = self.output[-self.limits.output_bytes:]
+        self._worker = self._fresh = None
 
     def _worker_lost(self, name, worker, clock):
         """The worker hung or died while serving ``name``: kill it and say what happened."""
         over = None if worker.closed else clock.out_of_time()
-        progress = worker.progress or {}
-        self._discard_worker()
+        progress = worker.progress(self._next_id)
+        self._discard_workers()
         # The limits, not the times measured: the same code gets the same words.
         if over == "cpu":
             what = (f"did not finish within {clock.cpu_limit:.0f} s of CPU time (an endless loop, or far "

@@ -13,7 +13,7 @@ TRAJECTORY_TOLERANCE = (1e-3, 1e-6)
 # does not train (weights set by hand, invented losses) is off by far more.
 LEARN_TOLERANCE = (2e-2, 1e-5)
 SEPARATE = ("seeded by its argument alone, the result must not depend on anything else the process did before: "
-            "run again in a fresh process (the grader starts a new one) it must be the same")
+            "run again in a fresh process (one of the grader's that ran none of your other calls) it must be the same")
 
 
 def judge_delay_task(got, cfg):

@@ -2,9 +2,11 @@
 
 The grader starts ``python -s -P main.py --zygote --control FD [--worker-uid N] [--wipe-tmp]``,
 possibly inside bubblewrap. That process, the *zygote*, imports torch and the
-observers once and then forks one fresh worker per learner on request
-(``zygote.py``); each worker answers observation requests, one JSON line each,
-on its own pipe pair (stdout/stderr carry the learner's prints only).
+observers once and then forks fresh workers on request (``zygote.py``: one for
+a learner's observations, one more for those that must run in a process of their
+own); each worker answers observation requests, one JSON line each, on its own
+pipe pair (stdout/stderr carry the learner's prints only), and names what it is
+doing on its progress board (``board.py``).
 
 Nothing these processes say is trusted: the grader parses the responses as
 plain JSON data and compares them with the reference's.

@@ -4,10 +4,12 @@ Importing torch costs seconds; forking a process that already has it costs
 milliseconds. The grader talks to this process over a Unix socket (datagram-like
 SOCK_SEQPACKET, one JSON message each, pipe ends attached as SCM_RIGHTS):
 
-* ``{"op": "spawn", "dir": D, "tmp": T, "limits": {...}}`` + fds [requests, responses, output]:
+* ``{"op": "spawn", "dir": D, "tmp": T, "limits": {...}}`` + fds [requests, responses, output,
+  progress board (``board.py``)]:
   fork a worker that runs the learner's code in folder ``D``; answers ``{"pid": n}``.
 * ``{"op": "end", "pid": n}``: kill that worker's process group and every other
-  process it left behind (this process is their subreaper), empty the private
+  process below this one (what it left behind, of which this process is the
+  subreaper, and the learner's other worker if one is alive), empty the private
   /tmp when it owns one, and answer ``{"status": {"exit": code} | {"signal": n} | null}``.
 
 A worker never returns into this loop: it runs the learner's requests, then
@@ -92,7 +94,8 @@ class ForkServer:
         self.wipe_tmp = wipe_tmp
         self.worker_uid = worker_uid
         self.statuses = {}  # pid -> exit status of workers reaped so far
-        self.ipc_before = {}  # the SysV IPC objects there were when the current worker was forked
+        self.live = set()     # workers forked and not yet ended (a learner's session may hold two)
+        self.ipc_before = {}  # the SysV IPC objects there were when the first of them was forked
 
     def send(self, message):
         self.sock.send(json.dumps(message).encode())
@@ -113,7 +116,7 @@ class ForkServer:
         gc.freeze()
         while True:
             try:
-                data, fds, _, _ = socket.recv_fds(self.sock, 65536, 3)
+                data, fds, _, _ = socket.recv_fds(self.sock, 65536, 4)
             except OSError:
                 return
             if not data:
@@ -131,14 +134,15 @@ class ForkServer:
                 self.send({"error": f"unknown op {op!r}"})
 
     def spawn(self, request, fds):
-        if len(fds) != 3:
+        if len(fds) != 4:
             for fd in fds:
                 os.close(fd)
-            self.send({"error": "spawn needs three pipe ends"})
+            self.send({"error": "spawn needs three pipe ends and a progress board"})
             return
         sys.stdout.flush()
         sys.stderr.flush()
-        self.ipc_before = cleanup.ipc_objects()
+        if not self.live:  # with a worker alive, objects its learner made since are not "before"
+            self.ipc_before = cleanup.ipc_objects()
         pid = os.fork()
         if pid == 0:
             code = 1
@@ -149,6 +153,7 @@ class ForkServer:
                 os._exit(code)
         for fd in fds:
             os.close(fd)
+        self.live.add(pid)
         self.send({"pid": pid})
 
     def become_worker(self, request, fds):
@@ -167,7 +172,7 @@ class ForkServer:
         _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # after setuid, which clears it
         for signum in (signal.SIGCHLD, signal.SIGPIPE, signal.SIGTERM):
             signal.signal(signum, signal.SIG_DFL)
-        requests_fd, responses_fd, output_fd = fds
+        requests_fd, responses_fd, output_fd, board_fd = fds
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
         os.dup2(output_fd, 1)
@@ -193,7 +198,7 @@ class ForkServer:
         tempfile.tempdir = None  # this process may have cached the shared /tmp before the fork
         os.chdir(folder)
         sys.path.insert(0, folder)  # exercise modules import each other by name (CURRICULUM.md)
-        serve(requests_fd, responses_fd, folder)
+        serve(requests_fd, responses_fd, folder, board_fd)
 
     def reap(self):
         while True:
@@ -225,7 +230,8 @@ class ForkServer:
         except (ProcessLookupError, PermissionError):
             pass
         self.wait_for(pid)
-        sweep(self.reap)
+        sweep(self.reap)  # every process below this one: the other live worker, if any, too
+        self.live.clear()
         # Every process of the learner is gone: remove what it left where the next one could find it.
         uid = self.worker_uid if self.worker_uid is not None else os.getuid()
         cleanup.remove_ipc_objects(self.ipc_before, uid)
@@ -284,9 +290,9 @@ def sweep(reap, rounds=200):
     return not descendants(os.getpid())
 
 
-def serve(requests_fd, responses_fd, folder):
+def serve(requests_fd, responses_fd, folder, board_fd):
     """Answer the grader's observation requests until it closes the pipe."""
-    from . import wire
+    from . import board, wire
 
     requests = os.fdopen(requests_fd, "r", encoding="utf-8")
     responses = os.fdopen(responses_fd, "w", encoding="utf-8")
@@ -298,16 +304,22 @@ def serve(requests_fd, responses_fd, folder):
             responses.write(wire.dumps(message) + "\n")
             responses.flush()
 
-    send({"ready": True})
     import importlib
 
+    # Ready only once its own thread runs: a worker that cannot start one (the learner's other worker
+    # holding every process the uid may have) fails to start, and the grader starts it again alone.
     reporter = WhereReporter(folder, send)
+    progress = board.Writer(board_fd)
+    send({"ready": True})
     for line in requests:
         request = json.loads(line)  # the grader's own message
         reporter.arm(request["id"], request.get("where_after"))
+        request_id = request["id"]
         try:
-            response = observers.run(request["observer"], request["config"], importlib.import_module,
-                                     folder, notify=send, skip_imports=request.get("skip_imports"))
+            # What the learner's code is about to do goes on the board, with the request it serves.
+            response = observers.run(request["observer"], request["config"], importlib.import_module, folder,
+                                     notify=lambda message: progress.write(dict(message, id=request_id)),
+                                     skip_imports=request.get("skip_imports"))
         finally:
             reporter.disarm()
         send({"id": request["id"], **response})  # the id first: the grader reads it before parsing the rest

@@ -4,8 +4,9 @@ import pytest
 from autograder.runner.errors import GraderError
 from autograder.verdicts.ex06 import judge_delay_task, judge_learns, judge_loop, judge_same_in_fresh_process
 
-# The one run with the defaults (300 epochs): short sequences, since its cost is per epoch and per time step.
-LEARNS = dict(hidden=16, layers=1, n_sequences=16, seq_len=10, delay=2, init_seed=3, data_seed=4, defaults=True)
+# The one run with the defaults (300 epochs): short sequences, since its cost is per epoch and per time step
+# (6 steps: 0.21 s per learner against 0.26 s for 10, and the net still ends below 1/1000 of its untrained loss).
+LEARNS = dict(hidden=16, layers=1, n_sequences=16, seq_len=6, delay=2, init_seed=3, data_seed=4, defaults=True)
 
 
 @pytest.mark.points(2)
