@@ -19,6 +19,7 @@ Every step prints one line `field: <step>: ok (...)`; the first failure stops wi
 Run from the kit's root: `python .ci/field_test.py [--keep]`.
 """
 import argparse
+import contextlib
 import csv
 import importlib.metadata
 import json
@@ -181,13 +182,49 @@ def bundle_in_venv(work):
     shutil.chown(home, USER)
     env = dict(os.environ, HOME=str(home), PATH=f"{python.parent}:/usr/bin:/bin")
     as_user = ["setpriv", f"--reuid={USER}", f"--regid={USER}", "--init-groups", "--"]
-    for isolation in ("auto", "plain"):
+    # A desktop user runs hundreds of threads (browser, editor), and RLIMIT_NPROC counts them all:
+    # the workers, which run as that same user, must still grade. With user namespaces a worker counts
+    # only its own namespace's tasks; without them (Ubuntu 24.04 refuses them to unprivileged users by
+    # default, and bubblewrap with them) it counts every thread of the user's.
+    others = [subprocess.Popen(as_user + ["sleep", "900"]) for _ in range(100)]
+    try:
+        _grade_as_user(as_user, rnn_grade, mine, bundle, home, env, ("auto", "plain"), "")
+        with user_namespaces_refused() as refused:
+            if refused:
+                _grade_as_user(as_user, rnn_grade, mine, bundle, home, env, ("auto",), ", no user namespaces")
+            else:
+                say("d. as a non-root user without user namespaces", "skipped: /proc/sys/user cannot be written")
+    finally:
+        for process in others:
+            process.kill()
+            process.wait()
+
+
+def _grade_as_user(as_user, rnn_grade, mine, bundle, home, env, isolations, setting):
+    for isolation in isolations:
         result = assert_full_and_zero(
-            f"user {isolation}",
+            f"user {isolation}{setting}",
             check_json(as_user + [rnn_grade, "check", mine, "--json", "--isolation", isolation], cwd=home, env=env),
             check_json(as_user + [rnn_grade, "check", bundle / "exercises", "--json", "--isolation", isolation],
                        cwd=home, env=env))
-        say(f"d. learner bundle as user {USER}, --isolation {isolation}", result)
+        say(f"d. learner bundle as user {USER} (running 100 other processes{setting}), --isolation {isolation}",
+            result)
+
+
+@contextlib.contextmanager
+def user_namespaces_refused():
+    """No new user namespaces on this machine while inside (True), or unchanged when that cannot be set."""
+    knob = Path("/proc/sys/user/max_user_namespaces")
+    try:
+        before = knob.read_text()
+        knob.write_text("0\n")
+    except OSError:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        knob.write_text(before)
 
 
 # -- c. the Gradescope zip in an emulated /autograder ------------------------------------------------

@@ -84,3 +84,24 @@ def test_a_busy_neighbour_costs_an_honest_learner_nothing(reference, tmp_path):
     assert hostile.total == 0 and not outcome.grader_errors
     stopped = next(c for c in hostile.checks if c.name == f"{EXERCISE}.init_hidden_notebook")
     assert stopped.status == "timeout" and "did not finish within 3 s of CPU time" in stopped.feedback
+
+
+def test_process_limit_headroom_counts_every_thread_of_the_user():
+    # RLIMIT_NPROC counts the threads of all the user's processes: a worker running as the grader's own
+    # user gets its limit above what that user already runs, and tasks_of must see at least our threads.
+    import os
+    import threading
+
+    from autograder.worker.zygote import tasks_of
+
+    ready, stop = threading.Event(), threading.Event()
+    extra = [threading.Thread(target=lambda: (ready.set(), stop.wait())) for _ in range(5)]
+    for thread in extra:
+        thread.start()
+    try:
+        ready.wait(5)
+        assert tasks_of(os.getuid()) >= threading.active_count()
+    finally:
+        stop.set()
+        for thread in extra:
+            thread.join()

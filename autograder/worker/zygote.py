@@ -183,7 +183,13 @@ class ForkServer:
             # Unbuffered: the worker may be killed at any moment, and what the learner
             # printed up to then is the best clue to what went wrong.
             stream.reconfigure(line_buffering=True, write_through=True)
-        for name, value in request.get("limits", {}).items():
+        limits = dict(request.get("limits", {}))
+        if self.worker_uid is None and type(limits.get("processes")) is int:
+            # The worker runs as the grader's own user, and RLIMIT_NPROC counts every thread of that
+            # user: on a desktop the browser and editor alone hold hundreds, and a limit of 64 would
+            # leave the worker unable to start even its own thread. The limit is headroom above them.
+            limits["processes"] += tasks_of(os.getuid())
+        for name, value in limits.items():
             if name in LIMITS and type(value) is int and value > 0:
                 try:
                     resource.setrlimit(LIMITS[name], (value, value))
@@ -247,6 +253,30 @@ class ForkServer:
         if os.WIFSIGNALED(status):
             return {"signal": os.WTERMSIG(status)}
         return {"exit": os.waitstatus_to_exitcode(status)}
+
+
+def tasks_of(uid):
+    """Threads of every process of ``uid`` in sight (what RLIMIT_NPROC counts); 0 without /proc."""
+    total = 0
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return 0
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status", "rb") as handle:
+                status = handle.read()
+        except OSError:
+            continue
+        fields = dict(line.split(b":", 1) for line in status.splitlines() if b":" in line)
+        try:
+            if int(fields[b"Uid"].split()[0]) == uid:
+                total += int(fields[b"Threads"])
+        except (KeyError, ValueError, IndexError):
+            continue
+    return total
 
 
 def descendants(root):
