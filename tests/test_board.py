@@ -36,6 +36,14 @@ def test_a_record_left_half_written_or_scribbled_over_is_not_read(shared):
     assert board.read(fd) is None
 
 
+def test_a_record_too_large_for_the_board_leaves_none(shared):
+    fd, writer = shared
+    writer.write({"progress": "call", "call": "f()", "id": 5})
+    escaped = "\x01" * board.LABEL_CHARS  # 6 bytes each in JSON: two such labels outgrow the board
+    writer.write({"progress": "call", "call": escaped, "module": escaped, "id": 5})
+    assert board.read(fd) is None  # not f()'s record, which names another call of request 5
+
+
 def test_long_and_non_ascii_labels_fit_whole(shared):
     fd, writer = shared
     writer.write({"progress": "call", "call": "\U0001f600" * 5000, "id": 2})

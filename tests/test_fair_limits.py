@@ -101,6 +101,7 @@ def test_process_limit_headroom_counts_every_thread_of_the_user():
     try:
         ready.wait(5)
         assert tasks_of(os.getuid()) >= threading.active_count()
+        assert tasks_of(4_000_000_000) == 0  # a uid nobody runs as: only that uid's threads count
     finally:
         stop.set()
         for thread in extra:

@@ -222,7 +222,12 @@ class WorkerLauncher:
         req_read, req_write = os.pipe()
         resp_read, resp_write = os.pipe()
         out_read, out_write = os.pipe()
-        progress = board.create()
+        try:
+            progress = board.create()
+        except OSError as exc:
+            for fd in (req_read, req_write, resp_read, resp_write, out_read, out_write):
+                os.close(fd)
+            raise MachineError(f"no progress board for a grading worker could be made ({exc})") from None
         limits = {"memory_bytes": self.limits.memory_bytes, "cpu_seconds": self.limits.cpu_seconds,
                   "processes": self.limits.processes, "open_files": self.limits.open_files,
                   "file_bytes": self.limits.file_bytes}

@@ -60,9 +60,12 @@ class Writer:
             if isinstance(message.get(key), str) and len(message[key]) > LABEL_CHARS:
                 message = dict(message, **{key: message[key][:LABEL_CHARS] + "..."})
         data = json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
-        if len(data) > SIZE - HEADER:
-            return  # (cannot happen with labels cut as above) the previous record stays: never a cut one
         memory = self.memory
+        if len(data) > SIZE - HEADER:
+            # Labels of escaped characters can outgrow the board even cut. No record then: the previous
+            # one may carry this same request's id and name another call; never show a cut one either.
+            memory[0] = 1
+            return
         memory[0] = 1
         memory[HEADER:HEADER + len(data)] = data
         memory[4:8] = len(data).to_bytes(4, "little")

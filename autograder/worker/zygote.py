@@ -184,10 +184,11 @@ class ForkServer:
             # printed up to then is the best clue to what went wrong.
             stream.reconfigure(line_buffering=True, write_through=True)
         limits = dict(request.get("limits", {}))
-        if self.worker_uid is None and type(limits.get("processes")) is int:
+        if self.worker_uid is None and type(limits.get("processes")) is int and limits["processes"] > 0:
             # The worker runs as the grader's own user, and RLIMIT_NPROC counts every thread of that
             # user: on a desktop the browser and editor alone hold hundreds, and a limit of 64 would
-            # leave the worker unable to start even its own thread. The limit is headroom above them.
+            # leave the worker unable to start even its own thread. The limit is headroom above them
+            # (a private user namespace counts only its own tasks on recent kernels, not on older ones).
             limits["processes"] += tasks_of(os.getuid())
         for name, value in limits.items():
             if name in LIMITS and type(value) is int and value > 0:
