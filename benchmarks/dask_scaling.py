@@ -6,14 +6,16 @@ Builds a class of N learners from the sample class (``grade_class.build_class``,
 leaving out the learner whose endless loop only measures the time limit), then, in
 ONE run so that the machine's load is shared alike:
 
-1. ``rnn-grade batch CLASS --jobs J`` (the local pool);
+1. ``rnn-grade batch CLASS --jobs J`` (the local pool), and with ``--jobs 1``: how much a
+   second process gains on this machine when nothing but the pool runs, the ceiling for
+   Dask's own gain from a second worker process;
 2. for each K of ``--workers``: ``dask scheduler`` and ``dask worker --nworkers K
    --nthreads 1`` on loopback, then ``rnn-grade batch CLASS --scheduler ADDRESS``.
 
 Each batch is timed from its command's start to its end (so the pool's process
 start and the Dask workers' Grader start are both counted; the cluster itself is
-started before). Prints learners per second, the ratio to the local pool and
-whether every gradebook is the local one. Needs ``distributed`` (pip install -e '.[dask]').
+started before). Prints learners per second, the ratio to the local pool, the
+gain from 1 to K processes on both sides, and whether every gradebook is the local one. Needs ``distributed`` (pip install -e '.[dask]').
 """
 import argparse
 import json
@@ -113,6 +115,9 @@ def main():
         runs = {}
         runs[f"local pool, --jobs {args.jobs}"] = timed(
             CLI + ["batch", str(cls), "--out", str(work / "local"), "--jobs", str(args.jobs)])
+        if args.jobs > 1:
+            runs["local pool, --jobs 1"] = timed(
+                CLI + ["batch", str(cls), "--out", str(work / "local-1"), "--jobs", "1"])
         gradebooks = {}
         for count in [int(k) for k in args.workers.split(",")]:
             with LocalCluster(work, count) as cluster:
@@ -128,8 +133,20 @@ def main():
         for name, (seconds, steady) in runs.items():
             print(f"{name:32s} {seconds:8.1f} {N / seconds:11.3f} {local / seconds:9.2f} "
                   f"{(N - 1) / steady:11.3f} {local_steady / steady:9.2f}")
-        same = all(text == (work / "local" / "gradebook.csv").read_text() for text in gradebooks.values())
-        print(f"every Dask gradebook is the local pool's: {'yes' if same else 'NO'}")
+        if args.jobs > 1 and "Dask, 1 worker process" in runs:
+            # Near-linear is judged against what the machine itself allows: the local pool's own gain.
+            one, one_steady = runs["local pool, --jobs 1"]
+            dask_one, dask_one_steady = runs["Dask, 1 worker process"]
+            print(f"\ngain from 1 process:  local pool --jobs {args.jobs}: {one / local:.2f} x "
+                  f"(steady {one_steady / local_steady:.2f} x)")
+            for name, (seconds, steady) in runs.items():
+                if name.startswith("Dask") and name != "Dask, 1 worker process":
+                    print(f"{'':22s}{name}: {dask_one / seconds:.2f} x (steady {dask_one_steady / steady:.2f} x)")
+        others = list(gradebooks.values())
+        if (work / "local-1").exists():
+            others.append((work / "local-1" / "gradebook.csv").read_text())
+        same = all(text == (work / "local" / "gradebook.csv").read_text() for text in others)
+        print(f"every other gradebook (Dask, --jobs 1) is the local pool's: {'yes' if same else 'NO'}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
