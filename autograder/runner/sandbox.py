@@ -15,6 +15,7 @@ Two modes (``--isolation``):
            bubblewrap is missing or cannot create namespaces here (then every
            output carries ``reduced_isolation_warning``).
 """
+import fcntl
 import functools
 import os
 import shutil
@@ -22,8 +23,10 @@ import stat
 import subprocess
 import sys
 import sysconfig
+import tempfile
 
 from ..paths import KIT_ROOT, PACKAGE, SOLUTIONS, WORKER_MAIN
+from ..worker.tasks import tasks_of
 from .errors import MachineError
 
 MODES = ("auto", "bwrap", "plain")
@@ -70,12 +73,64 @@ def python_command(worker_main, control_fd, worker_uid=None, wipe_tmp=False, war
 def unprivileged_uid():
     """A uid for learner code when the grader runs as root (None otherwise).
 
-    Distinct per grader process, so a fork storm in one parallel job cannot use
-    up the process limit of another job's learners.
+    Claimed by this grader process for its whole life (``claim_uid``): no two graders
+    on the machine at once (the pool's jobs, Dask worker processes, another batch)
+    give learners the same uid. One learner's code could otherwise signal another's
+    processes, use up their process limit (the kernel counts it per uid) or see its
+    /tmp files removed by the other grader's clean-up, which deletes that uid's files.
     """
     if os.geteuid() != 0:
         return None
-    return 61000 + os.getpid() % 4000
+    claim = _CLAIMED.get(os.getpid())  # keyed by pid: a forked pool process claims its own
+    if claim is None:
+        claim = _CLAIMED[os.getpid()] = claim_uid(os.getpid())
+    return claim[0]
+
+
+UID_FIRST, UID_COUNT = 61000, 4000    # the uids learner code may run as
+UID_LOCK_FOLDERS = ("/run/rnn-grade-uids", os.path.join(tempfile.gettempdir(), "rnn-grade-uids"))
+_CLAIMED = {}                         # pid -> (uid, the open lock file that holds it)
+
+
+def claim_uid(start, folders=UID_LOCK_FOLDERS):
+    """(uid, fd): the first uid from ``start`` on (modulo the range) that no one else holds or runs as.
+
+    Held by an exclusive ``flock`` on a file named after the uid, in a folder only this
+    user can write; the kernel drops the lock when the holder dies, so a killed grader
+    frees its uid. A uid some process still runs as (left by a grader killed before
+    its workers, or used by anything else) is passed over too.
+    """
+    folder = _lock_folder(folders)
+    for offset in range(UID_COUNT):
+        uid = UID_FIRST + (start + offset) % UID_COUNT
+        fd = os.open(os.path.join(folder, str(uid)), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue
+        if tasks_of(uid):
+            os.close(fd)
+            continue
+        return uid, fd
+    raise MachineError(f"no uid for learner code is free: all {UID_COUNT} of {UID_FIRST}-{UID_FIRST + UID_COUNT - 1} "
+                       f"are held by other graders or run processes (lock files in {folder})")
+
+
+def _lock_folder(folders):
+    """The first of ``folders`` that is, or can be made, a real folder of this user's that no one else can write."""
+    refused = []
+    for folder in folders:
+        try:
+            os.makedirs(folder, mode=0o700, exist_ok=True)
+            info = os.lstat(folder)
+        except OSError as error:
+            refused.append(f"{folder}: {error.strerror}")
+            continue
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid() and not info.st_mode & 0o022:
+            return folder
+        refused.append(f"{folder}: not a folder of uid {os.geteuid()} closed to others")
+    raise MachineError("no folder to hold the claims on learners' uids: " + "; ".join(refused))
 
 
 def python_roots():

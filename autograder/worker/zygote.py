@@ -28,6 +28,7 @@ import threading
 import time
 
 from . import cleanup, observers
+from .tasks import tasks_of
 
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 1, 4, 36
 LIMITS = {"memory_bytes": resource.RLIMIT_AS, "cpu_seconds": resource.RLIMIT_CPU,
@@ -254,30 +255,6 @@ class ForkServer:
         if os.WIFSIGNALED(status):
             return {"signal": os.WTERMSIG(status)}
         return {"exit": os.waitstatus_to_exitcode(status)}
-
-
-def tasks_of(uid):
-    """Threads of every process of ``uid`` in sight (what RLIMIT_NPROC counts); 0 without /proc."""
-    total = 0
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
-        return 0
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/status", "rb") as handle:
-                status = handle.read()
-        except OSError:
-            continue
-        fields = dict(line.split(b":", 1) for line in status.splitlines() if b":" in line)
-        try:
-            if int(fields[b"Uid"].split()[0]) == uid:
-                total += int(fields[b"Threads"])
-        except (KeyError, ValueError, IndexError):
-            continue
-    return total
 
 
 def descendants(root):
