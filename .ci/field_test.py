@@ -12,8 +12,10 @@
      solutions full marks and skeleton 0 in auto and plain isolation;
   f. a conda-style environment: a standalone prefix (sys.prefix == sys.base_prefix) under /tmp, which
      bubblewrap's private /tmp must not hide, copied from this Python's own prefix; its interpreter finds
-     libpython as conda's does ($ORIGIN/../lib), and once as copied (libpython still in the original
-     prefix): solutions full marks and skeleton 0 under bubblewrap.
+     libpython as conda's does ($ORIGIN/../lib), once as copied (libpython still in the original
+     prefix), and once as an environment module's (Lmod, EasyBuild: found only through LD_LIBRARY_PATH,
+     while the system has a libpython of its own that the loader would take instead): solutions full
+     marks and skeleton 0 under bubblewrap.
 
 Every step prints one line `field: <step>: ok (...)`; the first failure stops with exit 1.
 Run from the kit's root: `python .ci/field_test.py [--keep]`.
@@ -349,9 +351,10 @@ def uv_env(work):
 def standalone_copy(target):
     """A copy of this Python's own prefix without its site-packages (a standalone prefix, as conda makes).
 
-    Returns (interpreter, interpreter as copied or None): the first finds libpython through $ORIGIN/../lib
-    like conda's; the second, when this Python was built with an absolute RUNPATH, still loads libpython
-    from the original prefix (a prefix copied or moved elsewhere)."""
+    Returns (interpreter, interpreter as copied or None, interpreter of a module or None): the first finds
+    libpython through $ORIGIN/../lib like conda's; the second, when this Python was built with an absolute
+    RUNPATH, still loads libpython from the original prefix (a prefix copied or moved elsewhere); the third
+    has no usable RUNPATH and finds the prefix's libpython only through LD_LIBRARY_PATH."""
     base = Path(sys.base_prefix)
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
     stdlib = Path("lib") / f"python{version}"
@@ -373,11 +376,15 @@ def standalone_copy(target):
     original = str(base / "lib").encode() + b"\0"
     conda = b"$ORIGIN/../lib"
     if data.count(original) != 1 or len(original) <= len(conda):
-        return python, None
+        return python, None, None
     moved = target / "bin" / f"python{version}-moved"
     shutil.copy2(python, moved)
+    module = target / "bin" / f"python{version}-module"
+    shutil.copy2(python, module)
+    nowhere = b"/nonexistent"
+    module.write_bytes(data.replace(original, nowhere + b"\0" * (len(original) - len(nowhere))))
     python.write_bytes(data.replace(original, conda + b"\0" * (len(original) - len(conda))))
-    return python, moved
+    return python, moved, module
 
 
 def conda_style(work):
@@ -388,7 +395,7 @@ def conda_style(work):
     prefix = work / "conda-env"
     assert str(prefix).startswith("/tmp/"), prefix
     started = time.monotonic()
-    python, moved = standalone_copy(prefix)
+    python, moved, module = standalone_copy(prefix)
     run([uv, "pip", "install", "--quiet", "--python", python, wheel, "-e", ROOT], env=uv_env_vars)
     installed = time.monotonic() - started
     where = run([python, "-c", "import sys, torch; print(sys.prefix, sys.base_prefix, torch.__file__)"]).stdout.split()
@@ -414,6 +421,28 @@ def conda_style(work):
         check_json([moved, "-m", "autograder.cli", "check", ROOT / "exercises", *exercise, "--json",
                     "--isolation", isolation], cwd=work, env=env))
     say(f"f. prefix copied as it is (libpython in {sys.base_prefix}), --isolation {isolation}", result)
+    module_style(work, prefix, module, env, exercise)
+
+
+def module_style(work, prefix, module, env, exercise):
+    """An environment module's Python: its libpython is found through LD_LIBRARY_PATH alone."""
+    probe = [module, "-c", "import sys; print(sys.version)"]
+    bare = subprocess.run(probe, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+    if bare.returncode == 0 and bare.stdout.strip() == sys.version:
+        raise Failed(f"{module} finds its own libpython without LD_LIBRARY_PATH: nothing to test")
+    env = dict(env, LD_LIBRARY_PATH=f"{prefix / 'lib'}::relative")  # an empty and a relative entry: dropped
+    if run(probe, env=env).stdout.strip() != sys.version:
+        raise Failed(f"{module} with LD_LIBRARY_PATH={env['LD_LIBRARY_PATH']} does not run this Python")
+    without = ("another libpython (" + bare.stdout.split()[0] + ")" if bare.returncode == 0 else "no libpython")
+    for isolation in ("bwrap", "plain"):
+        result = assert_full_and_zero(
+            f"module {isolation}",
+            check_json([module, "-m", "autograder.cli", "check", ROOT / "solutions", *exercise, "--json",
+                        "--isolation", isolation], cwd=work, env=env),
+            check_json([module, "-m", "autograder.cli", "check", ROOT / "exercises", *exercise, "--json",
+                        "--isolation", isolation], cwd=work, env=env))
+        say(f"f. environment-module Python (libpython through LD_LIBRARY_PATH only; without it the loader finds "
+            f"{without}), --isolation {isolation}", result)
 
 
 def main():

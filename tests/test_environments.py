@@ -3,7 +3,8 @@
 - workers run with the grader's own interpreter (a venv's, not the base one it links to), under
   bubblewrap and without it, from a venv under /tmp (which bubblewrap's private /tmp must not hide);
 - a prefix copied under /tmp whose interpreter loads libpython from the original prefix runs that very
-  libpython under bubblewrap, not the system's (another build);
+  libpython under bubblewrap, not the system's (another build); one that finds it only through
+  LD_LIBRARY_PATH (an environment module's) runs it in the workers too;
 - a machine whose workers cannot import torch is a grader error: `rnn-grade batch` exits 3 and writes
   no grades, `rnn-grade check` exits 3 saying it is the machine; so does a TMPDIR that points nowhere;
 - `rnn-grade doctor` says what this machine can do, one line each;
@@ -96,21 +97,54 @@ def test_a_prefix_copied_elsewhere_runs_the_graders_own_libpython_under_bubblewr
     # would take the system's libpython (another build); the sandbox must show the grader's own.
     if sandbox.bwrap_problem():
         pytest.skip(sandbox.bwrap_problem())
+    python = copied_prefix(tmp_path / "moved")
+    done = subprocess.run([str(python), "-c", MOVED_PREFIX_PROBE], cwd=ROOT, env=clean_env(),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    verdict, *libraries = done.stdout.split()
+    assert verdict == "ok", done.stdout
+    base = Path(sys.base_prefix)
+    assert any(library.startswith(str(base) + "/") and "libpython" in library for library in libraries), libraries
+
+
+MODULE_PYTHON_PROBE = """
+import sys
+from autograder.runner import machine, sandbox
+print(machine.workers_python_version() == sys.version, sandbox.bwrap_problem() or "ok")
+"""
+
+
+def test_a_python_that_finds_its_libpython_only_through_ld_library_path_runs_the_workers_too(tmp_path):
+    # An environment module's Python (Lmod, EasyBuild on a cluster): no usable RUNPATH, its lib folder in
+    # LD_LIBRARY_PATH. Workers whose environment lacked it would load another libpython (the system's,
+    # which then looks for its standard library and torch in the system's folders) or none.
+    nowhere = b"/nonexistent"
+    prefix = tmp_path / "module"
+    python = copied_prefix(prefix)
+    python.write_bytes(python.read_bytes().replace(str(Path(sys.base_prefix) / "lib").encode() + b"\0",
+                                                   nowhere + b"\0" * (len(str(Path(sys.base_prefix) / "lib")) + 1
+                                                                      - len(nowhere))))
+    env = dict(clean_env(), LD_LIBRARY_PATH=f"{prefix / 'lib'}::relative")  # an empty and a relative entry too
+    done = subprocess.run([str(python), "-c", MODULE_PYTHON_PROBE], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    same, bwrap = done.stdout.split(maxsplit=1)
+    assert same == "True", done.stdout
+    assert bwrap.strip() == "ok" or not bwrap.startswith("inside the sandbox"), bwrap
+
+
+def copied_prefix(prefix):
+    """This Python's prefix copied to ``prefix`` (no site-packages), its interpreter still loading libpython
+    through the absolute RUNPATH of the original; skips where this Python is not built that way."""
     base = Path(sys.base_prefix)
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     original = str(base / "lib").encode() + b"\0"
     if str(base).startswith(sandbox.SYSTEM_FOLDERS) or original not in (base / "bin" / version).read_bytes():
         pytest.skip(f"{base}/bin/{version} does not load its libpython through an absolute RUNPATH")
-    prefix = tmp_path / "moved"
     assert str(prefix).startswith("/tmp/")
     shutil.copytree(base, prefix, symlinks=True, ignore=lambda folder, names: {"site-packages", "test"} & set(
         names) if Path(folder) == base / "lib" / version else set())
-    done = subprocess.run([str(prefix / "bin" / version), "-c", MOVED_PREFIX_PROBE], cwd=ROOT, env=clean_env(),
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    verdict, *libraries = done.stdout.split()
-    assert verdict == "ok", done.stdout
-    assert any(library.startswith(str(base) + "/") and "libpython" in library for library in libraries), libraries
+    return prefix / "bin" / version
 
 
 # -- a machine that cannot grade ------------------------------------------------------------------------
@@ -151,6 +185,40 @@ def test_doctor_fails_when_workers_cannot_import_torch(workers_without_torch, ca
     assert main(["doctor"]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert any(line.startswith("FAIL") and "worker (plain)" in line and "torch" in line for line in lines)
+
+
+def test_workers_get_the_absolute_folders_of_the_graders_loader_path_only(monkeypatch):
+    monkeypatch.setenv("LD_LIBRARY_PATH", "/opt/python/lib::relative/lib:/opt/gcc/lib64:/opt/python/lib")
+    assert sandbox.worker_environment()["LD_LIBRARY_PATH"] == "/opt/python/lib:/opt/gcc/lib64"
+    monkeypatch.setenv("LD_LIBRARY_PATH", ":relative")
+    assert "LD_LIBRARY_PATH" not in sandbox.worker_environment()
+    monkeypatch.delenv("LD_LIBRARY_PATH")
+    assert "LD_LIBRARY_PATH" not in sandbox.worker_environment()
+
+
+def test_workers_that_run_another_python_build_are_the_machines_problem_named_as_such(monkeypatch):
+    from autograder.runner import machine
+    from autograder.runner.limits import Limits
+
+    other = "3.11.2 (main, Apr 28 2025, 14:11:48) [GCC 12.2.0]"
+
+    class ReadyServer:  # a fork server that started, from the loader's other libpython
+        limits = Limits()
+        server_info = {"torch": machine.grader_torch_version(), "version": other}
+
+        def _ensure_ready(self):
+            pass
+
+    with pytest.raises(machine.MachineError, match="another libpython") as raised:
+        machine.preflight(ReadyServer())
+    assert other in str(raised.value) and sys.version in str(raised.value)
+    # A fork server that died at start-up (say, of a missing module): the advice names the cause, not pip.
+    monkeypatch.setattr(machine, "workers_python_version", lambda: other)
+    assert "LD_LIBRARY_PATH" in machine.advice("No module named 'numpy'")
+    monkeypatch.setattr(machine, "workers_python_version", lambda: sys.version)
+    assert "pip install" in machine.advice("No module named 'numpy'")
+    monkeypatch.undo()
+    assert machine.workers_python_version() == sys.version  # this machine's workers: the grader's Python
 
 
 def test_a_tmpdir_that_points_nowhere_is_named(monkeypatch, tmp_path, capsys):

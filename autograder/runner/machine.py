@@ -13,6 +13,7 @@ import json
 import os
 import re
 import select
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +35,9 @@ def installer(python=None):
 
 def advice(problem):
     """The fix for a machine problem, as one sentence for an instructor."""
+    other = workers_python_version()
+    if other != sys.version:  # then no fix of the installation helps: the workers run another Python
+        return another_libpython(other)
     python = sys.executable
     missing = re.search(r"No module named '?([\w.]+)'?", problem)
     if missing:
@@ -45,6 +49,29 @@ def advice(problem):
         return "Fix: install bubblewrap (`apt-get install bubblewrap`), or grade with `--isolation plain`; " \
                "`rnn-grade doctor` shows what works here."
     return "This is the grading machine's problem, not a learner's; `rnn-grade doctor` shows what works here."
+
+
+def workers_python_version():
+    """``sys.version`` of the grader's interpreter started as a worker is (its environment, no site
+    folder of the user), None if it does not start. Asked only when something already went wrong."""
+    from . import sandbox
+
+    try:
+        done = subprocess.run([sandbox.worker_python(), "-s", "-P", "-c", "import sys; print(sys.version)"],
+                              env=sandbox.worker_environment(), capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def another_libpython(version):
+    """Why the workers do not run the grader's Python, and the fix, for a worker's ``sys.version``."""
+    found = f"Python {version}" if version else "no Python at all"
+    return (f"{sys.executable}, started the way workers are, runs {found}, not the grader's Python "
+            f"{sys.version}: the dynamic loader gives it another libpython than the grader's (or none). The "
+            f"workers get only the absolute folders of the grader's LD_LIBRARY_PATH. Fix: put the folder of "
+            f"the grader's libpython in LD_LIBRARY_PATH (load its environment module), or grade from a Python "
+            f"that finds its own libpython (a venv, conda, uv); then `rnn-grade doctor`.")
 
 
 def grader_torch_version():
@@ -65,6 +92,9 @@ def preflight(launcher, seconds=None):
                            f"installed: the reference and the learners would not compute alike. Fix: run the "
                            f"grader with the Python that has the torch you mean ({installer()} "
                            f"torch=={ours.split('+')[0]}).")
+    version = launcher.server_info.get("version")
+    if version and version != sys.version:
+        raise MachineError(f"the workers' Python is not the grader's: {another_libpython(version)}")
     with tempfile.TemporaryDirectory(prefix="rnn-grade-preflight-") as empty:
         staged = launcher.stage(empty)
         try:

@@ -40,10 +40,28 @@ class SandboxUnavailable(MachineError):
 
 
 def worker_environment():
-    # Only what Python and torch need; nothing of the grader's environment leaks in.
-    return {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp",
-            "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "0",
-            "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg", "TMPDIR": "/tmp"}
+    # Only what Python and torch need; nothing else of the grader's environment leaks in.
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp",
+           "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "0",
+           "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg", "TMPDIR": "/tmp"}
+    library_path = loader_path()
+    if library_path:
+        env["LD_LIBRARY_PATH"] = library_path
+    return env
+
+
+def loader_path():
+    """The grader's LD_LIBRARY_PATH, its absolute folders only ("" when it has none).
+
+    A Python loaded from an environment module (Lmod or EasyBuild on a cluster) finds its
+    libpython, and torch its libraries, only through the folders the module put there:
+    without them a worker would load another Python's libpython (the system's, which then
+    looks for its standard library and torch in the system's folders) or none at all.
+    An empty or relative entry would mean the worker's current folder, the learner's staged
+    copy: those are dropped.
+    """
+    folders = [f for f in os.environ.get("LD_LIBRARY_PATH", "").split(":") if os.path.isabs(f)]
+    return ":".join(dict.fromkeys(folders))
 
 
 def worker_python():

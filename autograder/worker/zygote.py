@@ -107,7 +107,7 @@ class ForkServer:
         import torch
 
         # What the grader's preflight compares with its own environment.
-        self.send({"ready": True, "torch": torch.__version__, "python": sys.executable})
+        self.send({"ready": True, "torch": torch.__version__, "python": sys.executable, "version": sys.version})
         if self.warm_extras:
             warm_up_extras()
         # Every object alive now (torch, matplotlib: ~330k) moves out of the collector's reach. Without
