@@ -19,7 +19,7 @@ from pathlib import Path
 from .. import learner_text
 from ..worker import board, wire
 from . import cputime
-from .errors import LearnerError
+from .errors import LearnerError, MachineError
 
 
 class _OutputTail(threading.Thread):
@@ -175,6 +175,7 @@ class LearnerSession:
         self._cpu_mark = None      # (root, CPU total, when read) as the last call ended: the next one starts there
         self._worker = None        # the worker of the ordinary observations
         self._fresh = None         # the worker of observe_fresh's observations only (see there)
+        self._machine_failure = None  # why no worker could start for this learner (the machine's fault)
         self._next_id = 0
         self._fatal_imports = {}   # module -> message: importing it killed or hung a worker
         self._strikes = {}         # observer -> (count, message, kind): calls that killed or hung a worker
@@ -274,16 +275,22 @@ class LearnerSession:
             return current
         if current is not None:
             self._discard_workers()  # (ending a worker ends every process of the fork server: launcher.end)
-        other = self._worker if fresh else self._fresh
+        if self._machine_failure:  # the rest of this learner's checks would each wait for the same failure
+            raise MachineError(self._machine_failure)
         try:
             worker = self._start_worker()
         except LearnerError:
-            if other is None:
-                raise
-            # The other worker was ended with it; what the learner left running there (its processes
-            # count towards the same per-uid limits) may be what stopped this one: once more, alone.
+            # What the learner left running in the other worker (its processes count towards the same
+            # per-uid limits) may be what stopped this one, or a busy machine's moment: once more, alone.
             self._discard_workers()
-            worker = self._start_worker()
+            try:
+                worker = self._start_worker()
+            except LearnerError as again:
+                # Alone, with none of the learner's code running anywhere, a worker that cannot start is
+                # the grading machine's failure: the grader's error (``--resume`` grades the learner
+                # again), never the learner's crash and zero.
+                self._machine_failure = f"{again.message}, twice, with none of the learner's code running"
+                raise MachineError(self._machine_failure) from None
         if fresh:
             self._fresh = worker
         else:
@@ -298,8 +305,7 @@ class LearnerSession:
         if line != b'{"ready":true}':
             self.output += worker.tail.text()
             worker.kill()
-            raise LearnerError("crash", "the grading worker could not start (" + worker.exit_description()
-                               + "); this is usually a problem of the grading machine, not of your code")
+            raise LearnerError("crash", "the grading worker could not start (" + worker.exit_description() + ")")
         return worker
 
     def _discard_workers(self):
