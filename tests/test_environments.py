@@ -110,7 +110,7 @@ def test_a_prefix_copied_elsewhere_runs_the_graders_own_libpython_under_bubblewr
 MODULE_PYTHON_PROBE = """
 import sys
 from autograder.runner import machine, sandbox
-print(machine.workers_python_version() == sys.version, sandbox.bwrap_problem() or "ok")
+print(machine.workers_python_problem() is None, sandbox.bwrap_problem() or "ok")
 """
 
 
@@ -187,9 +187,15 @@ def test_doctor_fails_when_workers_cannot_import_torch(workers_without_torch, ca
     assert any(line.startswith("FAIL") and "worker (plain)" in line and "torch" in line for line in lines)
 
 
-def test_workers_get_the_absolute_folders_of_the_graders_loader_path_only(monkeypatch):
-    monkeypatch.setenv("LD_LIBRARY_PATH", "/opt/python/lib::relative/lib:/opt/gcc/lib64:/opt/python/lib")
-    assert sandbox.worker_environment()["LD_LIBRARY_PATH"] == "/opt/python/lib:/opt/gcc/lib64"
+def test_workers_get_the_absolute_folders_of_the_graders_loader_path_only(monkeypatch, tmp_path):
+    python_lib, gcc_lib, open_lib = tmp_path / "python-lib", tmp_path / "gcc-lib64", tmp_path / "open"
+    for folder in (python_lib, gcc_lib, open_lib):
+        folder.mkdir()
+        folder.chmod(0o755)
+    open_lib.chmod(0o777)  # anyone could put a library there: never the workers' loader path
+    monkeypatch.setenv("LD_LIBRARY_PATH", f"{python_lib}::relative/lib:{gcc_lib}:{open_lib}:{tmp_path}/gone:"
+                                          f"{python_lib}")
+    assert sandbox.worker_environment()["LD_LIBRARY_PATH"] == f"{python_lib}:{gcc_lib}"
     monkeypatch.setenv("LD_LIBRARY_PATH", ":relative")
     assert "LD_LIBRARY_PATH" not in sandbox.worker_environment()
     monkeypatch.delenv("LD_LIBRARY_PATH")
@@ -213,12 +219,13 @@ def test_workers_that_run_another_python_build_are_the_machines_problem_named_as
         machine.preflight(ReadyServer())
     assert other in str(raised.value) and sys.version in str(raised.value)
     # A fork server that died at start-up (say, of a missing module): the advice names the cause, not pip.
-    monkeypatch.setattr(machine, "workers_python_version", lambda: other)
+    monkeypatch.setattr(sandbox, "worker_python", lambda: "/bin/sh")  # starts, but is not this Python
     assert "LD_LIBRARY_PATH" in machine.advice("No module named 'numpy'")
-    monkeypatch.setattr(machine, "workers_python_version", lambda: sys.version)
+    monkeypatch.setattr(sandbox, "worker_python", lambda: "/nonexistent/python")  # cannot be told: pip's advice
     assert "pip install" in machine.advice("No module named 'numpy'")
     monkeypatch.undo()
-    assert machine.workers_python_version() == sys.version  # this machine's workers: the grader's Python
+    assert machine.workers_python_problem() is None  # this machine's workers: the grader's Python
+    assert "pip install" in machine.advice("No module named 'numpy'")
 
 
 def test_a_tmpdir_that_points_nowhere_is_named(monkeypatch, tmp_path, capsys):

@@ -35,9 +35,9 @@ def installer(python=None):
 
 def advice(problem):
     """The fix for a machine problem, as one sentence for an instructor."""
-    other = workers_python_version()
-    if other != sys.version:  # then no fix of the installation helps: the workers run another Python
-        return another_libpython(other)
+    other = workers_python_problem()
+    if other:  # then no fix of the installation helps: the workers run another Python
+        return other
     python = sys.executable
     missing = re.search(r"No module named '?([\w.]+)'?", problem)
     if missing:
@@ -51,9 +51,11 @@ def advice(problem):
     return "This is the grading machine's problem, not a learner's; `rnn-grade doctor` shows what works here."
 
 
-def workers_python_version():
-    """``sys.version`` of the grader's interpreter started as a worker is (its environment, no site
-    folder of the user), None if it does not start. Asked only when something already went wrong."""
+def workers_python_problem():
+    """Why the grader's interpreter, started the way workers are (their environment, no user site
+    folder), is not the grader's Python; None when it is, or when that cannot be told (the probe
+    could not even be started: a machine out of processes has other causes). Asked only when
+    something already went wrong."""
     from . import sandbox
 
     try:
@@ -61,17 +63,21 @@ def workers_python_version():
                               env=sandbox.worker_environment(), capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.SubprocessError):
         return None
-    return done.stdout.strip() if done.returncode == 0 else None
+    if done.returncode == 0:
+        found = done.stdout.strip()
+        return None if found == sys.version else another_libpython(f"runs Python {found}")
+    last = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+    return another_libpython(f"does not start ({last[:200]})")
 
 
-def another_libpython(version):
-    """Why the workers do not run the grader's Python, and the fix, for a worker's ``sys.version``."""
-    found = f"Python {version}" if version else "no Python at all"
-    return (f"{sys.executable}, started the way workers are, runs {found}, not the grader's Python "
+def another_libpython(found):
+    """Why the workers do not run the grader's Python, and the fix; ``found`` says what they run."""
+    return (f"{sys.executable}, started the way workers are, {found}, not the grader's Python "
             f"{sys.version}: the dynamic loader gives it another libpython than the grader's (or none). The "
-            f"workers get only the absolute folders of the grader's LD_LIBRARY_PATH. Fix: put the folder of "
-            f"the grader's libpython in LD_LIBRARY_PATH (load its environment module), or grade from a Python "
-            f"that finds its own libpython (a venv, conda, uv); then `rnn-grade doctor`.")
+            f"workers get only the absolute folders of the grader's LD_LIBRARY_PATH that no other user can "
+            f"write. Fix: put the folder of the grader's libpython in LD_LIBRARY_PATH (load its environment "
+            f"module), or grade from a Python that finds its own libpython (a venv, conda, uv); then "
+            f"`rnn-grade doctor`.")
 
 
 def grader_torch_version():
@@ -94,7 +100,7 @@ def preflight(launcher, seconds=None):
                            f"torch=={ours.split('+')[0]}).")
     version = launcher.server_info.get("version")
     if version and version != sys.version:
-        raise MachineError(f"the workers' Python is not the grader's: {another_libpython(version)}")
+        raise MachineError(f"the workers' Python is not the grader's: {another_libpython(f'runs Python {version}')}")
     with tempfile.TemporaryDirectory(prefix="rnn-grade-preflight-") as empty:
         staged = launcher.stage(empty)
         try:

@@ -57,11 +57,21 @@ def loader_path():
     libpython, and torch its libraries, only through the folders the module put there:
     without them a worker would load another Python's libpython (the system's, which then
     looks for its standard library and torch in the system's folders) or none at all.
-    An empty or relative entry would mean the worker's current folder, the learner's staged
-    copy: those are dropped.
+    Dropped: an empty or relative entry (it would mean the worker's current folder, the
+    learner's staged copy), and a folder that is missing or that other users can write (a
+    learner's code could leave a library there that the next fork server, started as the
+    grader's user, would load).
     """
-    folders = [f for f in os.environ.get("LD_LIBRARY_PATH", "").split(":") if os.path.isabs(f)]
+    folders = [f for f in os.environ.get("LD_LIBRARY_PATH", "").split(":") if os.path.isabs(f) and _closed_folder(f)]
     return ":".join(dict.fromkeys(folders))
+
+
+def _closed_folder(path):
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and not info.st_mode & 0o022
 
 
 def worker_python():
