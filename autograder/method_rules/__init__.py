@@ -8,19 +8,24 @@ Three exercises make the method part of the task (CURRICULUM.md):
 * ex05 ``run_packed``: uses packing (a packing and an unpacking function of torch.nn.utils.rnn).
 
 ``violations(sources, module, entry)`` lists, for one entry point, every place
-where the code it can reach (in any module of the submission) leaves the
-allowlist of ``allowlist.py``, or cannot be read at all. Fail-closed: what the
-analysis cannot follow is refused, with the file, the line and the rule.
+where the code it can reach (in any module of the submission), or code that runs
+in the same worker and could change it, uses a capability the exercise rules out
+(``allowlist.py``: torch's RNN machinery, doors to unread code), with the file,
+the line and the rule. What the grader cannot decide is listed too, marked
+``undecided``: the check is then withheld for an instructor's review, never
+called wrong.
 """
+import hashlib
+
 from .analysis import Analysis, Policy, Violation
+from .flow import RNN as RNN_MARK
+from .flow import UNPACKED, PackingFlow
 from .sources import SourceTree
 
-__all__ = ["RULES", "SourceTree", "Violation", "violations"]
+__all__ = ["RULES", "SourceTree", "Violation", "source_hash", "violations"]
 
 
 def _ex04_refuses(dotted):
-    if dotted == "torch.nn.RNN":
-        return "uses nn.RNN itself, whose forward is PyTorch's own implementation of the recurrence"
     if dotted.startswith("torch.nn.utils"):
         return "uses torch.nn.utils.rnn (packing), which hands the sequence to PyTorch's own RNN"
     return None
@@ -47,28 +52,45 @@ RULES = {
 }
 
 
-def violations(sources, module, entry):
-    """Sorted ``Violation``s for ``module.entry`` in the submission ``sources`` (a ``SourceTree``)."""
-    cache = sources._parsed.setdefault(("rules", module), {})
+def violations(sources, module, entry, allowed=frozenset()):
+    """Sorted ``Violation``s for ``module.entry`` in the submission ``sources`` (a ``SourceTree``).
+
+    A violation with ``undecided`` set is one the grader could not decide (a person reviews it);
+    the others are rules broken. ``allowed``: dotted names the instructor allows (batch config)."""
+    allowed = frozenset(allowed)
+    cache = sources._parsed.setdefault(("rules", module, allowed), {})
     if not cache:
         try:
-            cache.update(_analyse(sources, module))
-        except RecursionError:   # nesting deeper than any reader follows: refused, like what cannot be read
-            refused = [Violation(f"{module}.py", 0, "", "is nested too deeply for the grader to follow")]
-            cache.update({entry: refused for entry in RULES[module]})
+            cache.update(_analyse(sources, module, allowed))
+        except RecursionError:   # nesting deeper than the grader follows: a person decides
+            undecided = [Violation(f"{module}.py", 0, "", "is nested too deeply for the grader to verify", True)]
+            cache.update({entry: undecided for entry in RULES[module]})
     return cache.get(entry, [])
 
 
-def _analyse(sources, module):
+def source_hash(sources):
+    """A hash of every file the rules read: a reviewed verdict holds only for the very same code."""
+    digest = hashlib.sha256()
+    for name in sorted(sources.files):
+        data = sources.files[name]
+        digest.update(name.encode() + b"\0" + (data if data is not None else b"<unread>") + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _analyse(sources, module, allowed):
     found = {}
-    analysis = Analysis(sources, module)
+    analysis = Analysis(sources, module, allowed)
     info = analysis.info(module)
     if info is None:
         return {entry: [] for entry in RULES[module]}   # missing: the checks say so on their own
     if info.module.problem:
         problem = [Violation(info.module.file, 0, "", info.module.problem)]
         return {entry: problem for entry in RULES[module]}
-    analysis.run_module_layer(module)
+    # Every module staged beside the exercise runs in the worker that grades it: all of them are read.
+    for name in sorted(set(sources.module_names()) | set(analysis.infos)):
+        found_info = analysis.info(name)
+        if found_info is not None and (found_info.module.tree is not None or name in sources.module_names()):
+            analysis.run_module_layer(name)
     shared = analysis.violations.get("module", set())
     for entry, (policy, requirements) in RULES[module].items():
         analysis.run_entry(policy, entry)
@@ -79,5 +101,20 @@ def _analyse(sources, module):
             for names, missing in requirements:
                 if not names & called:
                     mine.add(Violation(info.module.file, defined[0].lineno, f"def {entry}(...)", f"{entry} {missing}"))
+            if requirements and not mine:
+                mine |= _answer_not_from_packing(analysis, policy, info, defined[0], entry)
         found[entry] = sorted(mine)
     return found
+
+
+def _answer_not_from_packing(analysis, policy, info, function, entry):
+    """A violation when packing and unpacking are called but the returned answer does not come from them."""
+    flow = PackingFlow(analysis, policy, PACKERS, UNPACKERS)
+    params = [a.arg for a in function.args.posonlyargs + function.args.args]
+    marks = flow.returned(info, function, {params[0]: frozenset({RNN_MARK})} if params else {})
+    if UNPACKED in marks:
+        return set()
+    return {Violation(info.module.file, function.lineno, f"def {entry}(...)",
+                      f"{entry} calls the packing functions, but the grader could not verify that the answer it "
+                      f"returns comes from them (the rnn run on the packed sequences, its output unpacked, on "
+                      f"every path to the return)", True)}

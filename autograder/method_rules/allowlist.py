@@ -1,48 +1,158 @@
-"""What code in a rule-bound module may name: modules, their members, builtins, and the rnn's attributes.
+"""What code a rule-bound function reaches may use: judged by capability, on the objects names denote.
 
-Everything not listed here is refused: the rules say what is allowed, not what
-is forbidden. ``member(module, name)`` answers for one step of an attribute
-chain (``torch`` -> ``torch.nn`` -> ``torch.nn.functional.linear``).
+``resolve(dotted)`` looks a dotted name up on the real torch/numpy/matplotlib/standard-library
+modules in the trusted grader (never importing learner code) and judges the object it finds: refused
+when it is (or is reached through) torch's RNN machinery or a door through which unread code could
+run; allowed when it is a public member of an allowed package; "unknown" (the grader cannot tell,
+so a person reviews it) when it cannot be found. Builtins and the rnn's attributes are listed.
 """
 import re
 
 from .names import OBJECT_ATTRIBUTES  # noqa: F401  (re-exported)
-from .names import FUNCTIONAL, MODULE_ATTRIBUTES, OBJECT_ATTRIBUTES, TORCH_FUNCTIONS
+from .names import MODULE_ATTRIBUTES, OBJECT_ATTRIBUTES
 
-# Modules code may import and reach through, and which of their members it may use.
-# A member that is itself a module here is followed further; any other member is a value.
-NN_CLASSES = frozenset("""Module Linear Parameter ModuleList ParameterList ModuleDict ParameterDict Sequential
-    Identity Tanh ReLU Sigmoid Softmax LogSoftmax Dropout Flatten RNN""".split())
-PACKING = frozenset("""pack_padded_sequence pack_sequence pad_packed_sequence pad_sequence unpack_sequence
-    unpad_sequence PackedSequence invert_permutation""".split())
-NUMPY = frozenset("""int8 int16 int32 int64 uint8 float16 float32 float64 bool_ ndarray array asarray zeros ones
-    empty full arange linspace prod sum cumsum mean std var min max abs sqrt exp log tanh maximum minimum
-    allclose array_equal isclose isfinite isnan where concatenate stack transpose reshape dot matmul einsum
-    zeros_like ones_like full_like empty_like pi e inf nan integer floating number dtype shape size ndim""".split())
-MODULES = {
-    "torch": TORCH_FUNCTIONS | {"nn"},
-    "torch.nn": NN_CLASSES | {"functional", "utils", "init"},
-    "torch.nn.functional": FUNCTIONAL,
-    "torch.nn.utils": frozenset({"rnn"}),
-    "torch.nn.utils.rnn": PACKING,
-    "torch.nn.init": frozenset("""uniform_ normal_ zeros_ ones_ constant_ xavier_uniform_ xavier_normal_
-        kaiming_uniform_ kaiming_normal_ orthogonal_ eye_ calculate_gain""".split()),
-    "numpy": NUMPY,
-    "math": None,                # every public name: pure functions and constants
-    "typing": None,
-    "__future__": frozenset({"annotations"}),
-    "collections": frozenset({"namedtuple", "OrderedDict", "defaultdict", "deque", "Counter"}),
-    "dataclasses": frozenset({"dataclass", "field"}),
-    "functools": frozenset({"reduce", "lru_cache", "cache", "wraps"}),
-    "itertools": None,
-    "operator": frozenset("""add sub mul truediv floordiv neg matmul itemgetter""".split()),
-    "copy": frozenset({"copy", "deepcopy"}),
-    "warnings": frozenset({"warn"}),
-    "matplotlib": frozenset({"pyplot"}),     # plot_weights (ex01) lives beside the rule-bound functions
-    "matplotlib.pyplot": None,
+# Where code may reach, judged by the OBJECT a dotted name denotes (``resolve``), not by its spelling:
+# the public members of these packages, minus what defeats the exercises (``DENIED``, ``RNN_MACHINERY``)
+# and the doors through which unread code could run (``DOOR_MODULES``, ``DOOR_BUILTINS``).
+ALLOWED_ROOTS = frozenset("""torch numpy matplotlib math cmath typing collections dataclasses functools itertools
+    operator copy warnings statistics numbers fractions decimal enum abc string textwrap heapq bisect random re
+    time contextlib pprint __future__""".split())
+FUSED = "is one of PyTorch's own RNN implementations, which compute the recurrence for you"
+DOOR = "opens a door through which code the grader cannot read could run"
+DENIED = {
+    "torch.ops": f"is the operator registry (every kernel by name, torch's fused RNN among them): it {DOOR}",
+    "torch.library": f"registers and looks up operators by name: it {DOOR}",
+    "torch.classes": f"looks up registered classes by name: it {DOOR}",
+    "torch.overrides": "lists torch's functions (the fused RNN among them) to be looked up by name",
+    "torch.jit": f"loads or compiles code: it {DOOR}", "torch.load": f"unpickles objects: it {DOOR}",
+    "torch.serialization": f"unpickles objects: it {DOOR}", "torch.hub": f"loads code: it {DOOR}",
+    "torch.package": f"loads code: it {DOOR}", "torch.compile": f"compiles code: it {DOOR}",
+    "torch.fx": f"rewrites code: it {DOOR}", "torch.export": f"exports and loads code: it {DOOR}",
+    "torch.onnx": f"exports code: it {DOOR}", "torch.utils.cpp_extension": f"compiles native code: it {DOOR}",
+    "torch.utils.model_zoo": f"loads files: it {DOOR}", "torch.multiprocessing": f"runs code elsewhere: it {DOOR}",
+    "torch.distributed": f"runs code elsewhere: it {DOOR}",
+    "torch.func.functional_call": "runs a module's forward (it would run nn.RNN's)",
+    "torch.nn.utils.stateless": "runs a module's forward (it would run nn.RNN's)",
+    "torch.nn.modules.rnn": f"is the module of nn.RNN's implementation: it {FUSED}",
+    "torch.backends.cudnn.rnn": FUSED,
+    "numpy.load": f"unpickles objects: it {DOOR}", "numpy.lib.format": f"unpickles objects: it {DOOR}",
+    "numpy.lib.npyio": f"unpickles objects: it {DOOR}", "numpy.ctypeslib": f"loads native code: it {DOOR}",
+    "numpy.f2py": f"compiles native code: it {DOOR}",
+    "typing.get_type_hints": f"evaluates text as code: it {DOOR}",
+    "operator.attrgetter": "reads attributes by a name built at run time",
+    "operator.methodcaller": "calls methods by a name built at run time",
 }
-SUBMODULES = {name for name in MODULES} | {f"{m}.{n}" for m, ns in MODULES.items() if ns for n in ns
-                                           if f"{m}.{n}" in MODULES}
+MACHINERY = frozenset({"torch.func.functional_call", "torch.nn.utils.stateless", "torch.nn.modules.rnn",
+                       "torch.backends.cudnn.rnn"})
+MACHINERY_REASONS = frozenset({FUSED} | {DENIED[m] for m in MACHINERY})
+# torch's recurrent machinery, by the name of the function or of any class in a class's ancestry:
+# rnn_tanh, rnn_relu_cell, lstm, quantized_gru ..., nn.RNN, RNNBase, RNNCell, LSTM, GRUCell ...
+RNN_MACHINERY = re.compile(r"(?:^|_)(?:rnn|lstm|gru)(?:_|$)|RNN|LSTM|GRU")
+# Modules that open Python's internals (loading, importing, patching, native code), reached however.
+DOOR_MODULES = frozenset("""builtins os sys subprocess importlib pickle marshal ctypes types inspect gc runpy code
+    codeop shutil socket pickletools copyreg dill cloudpickle joblib imp pkgutil zipimport multiprocessing
+    threading ast dis""".split())
+DOOR_BUILTINS = frozenset("""eval exec compile __import__ vars globals locals getattr setattr delattr open
+    breakpoint input memoryview""".split())
+
+
+class Resolution:
+    """What a dotted name denotes in the trusted grader: ``kind`` module | class | value, or why it is refused
+    (``refused``) or cannot be told (``unknown``)."""
+
+    def __init__(self, kind=None, refused=None, unknown=None, obj=None, machinery=False):
+        self.kind, self.refused, self.unknown, self.obj = kind, refused, unknown, obj
+        self.machinery = machinery   # refused as RNN machinery (allowed outside the method rules: ex05, ex06)
+
+
+_RESOLVED = {}
+
+
+def resolve(dotted, allowed=frozenset()):
+    """Resolve ``dotted`` on the REAL modules (imported here, in the grader; never learner code) and judge it."""
+    key = (dotted, allowed)
+    if key not in _RESOLVED:
+        if len(_RESOLVED) > 20_000:
+            _RESOLVED.clear()
+        _RESOLVED[key] = _resolve(dotted, allowed)
+    return _RESOLVED[key]
+
+
+def _is_allowed_by_config(dotted, allowed):
+    return any(dotted == a or dotted.startswith(a + ".") for a in allowed)
+
+
+def _resolve(dotted, allowed):
+    import importlib
+    import inspect
+
+    parts = dotted.split(".")
+    by_config = _is_allowed_by_config(dotted, allowed)
+    if parts[0] in DOOR_MODULES and not by_config:
+        return Resolution(refused=f"uses {dotted}: the module {parts[0]} {DOOR}")
+    if parts[0] not in ALLOWED_ROOTS and not by_config:
+        return Resolution(unknown=f"uses {dotted}, from a library the grader does not judge")
+    private = next((p for p in parts[1:] if p.startswith("_")), None) or \
+        (parts[0] if parts[0].startswith("_") and parts[0] != "__future__" else None)
+    if private and not by_config:
+        return Resolution(refused=f"uses {dotted}: {private} is private (not part of the library's public API)")
+    for end in range(1, len(parts) + 1):
+        prefix = ".".join(parts[:end])
+        if prefix in DENIED and not by_config:
+            return Resolution(refused=f"uses {dotted}, which {DENIED[prefix]}", machinery=prefix in MACHINERY)
+    try:
+        obj = importlib.import_module(parts[0])
+    except Exception:
+        return Resolution(unknown=f"uses {dotted}, but {parts[0]} is not installed where the grader runs")
+    for end in range(1, len(parts)):
+        name = ".".join(parts[:end + 1])
+        parent = obj
+        try:
+            obj = getattr(parent, parts[end])
+        except Exception:
+            obj = None
+            if inspect.ismodule(parent):   # a submodule not imported yet (matplotlib.ticker)
+                try:
+                    obj = importlib.import_module(name)
+                except Exception:
+                    obj = None
+            if obj is None:
+                return Resolution(unknown=f"uses {dotted}, which the installed {parts[0]} does not have")
+        if by_config:
+            continue
+        reason = _judge(obj, name)
+        if reason:
+            return Resolution(refused=f"uses {dotted}, which {reason}", machinery=reason in MACHINERY_REASONS)
+    kind = "module" if inspect.ismodule(obj) else "class" if isinstance(obj, type) else "value"
+    return Resolution(kind, obj=obj)
+
+
+def _judge(obj, name):
+    """Why the object reached as ``name`` is refused, or None."""
+    import inspect
+
+    if inspect.ismodule(obj):
+        root = obj.__name__.split(".")[0]
+        if root not in ALLOWED_ROOTS:
+            return f"is the module {obj.__name__}, which {DOOR}" if root in DOOR_MODULES else \
+                f"is the module {obj.__name__}, which is not among those these exercises use"
+        for prefix, why in DENIED.items():
+            if obj.__name__ == prefix or obj.__name__.startswith(prefix + "."):
+                return why
+        return None
+    if isinstance(obj, type):
+        if any(RNN_MACHINERY.search(getattr(c, "__name__", "")) for c in obj.__mro__):
+            return FUSED
+    elif callable(obj) and RNN_MACHINERY.search(str(getattr(obj, "__name__", "") or "")):
+        return FUSED
+    module = getattr(obj, "__module__", None)
+    root = module.split(".")[0] if isinstance(module, str) else None
+    if root == "builtins" and getattr(obj, "__name__", None) in DOOR_BUILTINS:
+        return f"is {obj.__name__}, which {DOOR}"
+    if root in DOOR_MODULES - {"builtins"}:
+        return f"comes from {module}, which {DOOR}"
+    return None
+
 
 # Builtins code may call or name. Not here, so refused: getattr/setattr/delattr with a computed name
 # (handled apart), vars, globals, locals, dir, eval, exec, compile, __import__, open, input, breakpoint,
@@ -54,25 +164,20 @@ BUILTINS = frozenset("""abs all any bool dict divmod enumerate filter float form
     Exception ValueError TypeError RuntimeError KeyError IndexError AssertionError NotImplementedError
     AttributeError ArithmeticError ZeroDivisionError StopIteration LookupError Warning UserWarning""".split())
 # Builtins that may be handed the rnn itself: they only look at it.
-LOOKS_ONLY = frozenset({"isinstance", "hasattr", "print", "repr", "str", "id", "callable"})
+LOOKS_ONLY = frozenset({"isinstance", "hasattr", "print", "repr", "str", "id", "callable", "len"})
+# Builtins that only carry what they are given (a list, a zip...): handed the rnn, they give back a holder of it.
+CARRIERS = frozenset({"list", "tuple", "dict", "set", "frozenset", "enumerate", "zip", "reversed", "iter",
+                      "next", "sorted"})
+# Methods of lists and dicts: on a container holding the rnn they give back what it holds (never run it).
+CONTAINER_METHODS = frozenset("""get pop popitem items values keys copy index count append extend insert
+    setdefault remove clear update sort reverse add appendleft""".split())
+FILLERS = frozenset({"append", "extend", "insert", "setdefault", "update", "add", "appendleft"})
 
 # What manual_rnn may read from the rnn it is given (ex04): its parameters by name, its settings, and the
 # documented ways to list parameters. Not its forward, __call__, private state or conversions.
 RNN_PARAMETER = re.compile(r"(weight|bias)_(ih|hh|hr)_l\d+(_reverse)?$")
 RNN_ATTRIBUTES = frozenset("""input_size hidden_size num_layers nonlinearity bias batch_first dropout bidirectional
     proj_size mode training all_weights parameters named_parameters state_dict get_parameter""".split())
-
-
-def member(module, name):
-    """``"module"``/``"value"`` when ``module.name`` may be used, else None."""
-    allowed = MODULES.get(module, frozenset())
-    if name.startswith("_") or (allowed is not None and name not in allowed):
-        return None
-    return "module" if f"{module}.{name}" in MODULES else "value"
-
-
-def module_allowed(dotted):
-    return dotted in MODULES
 
 
 def rnn_attribute(name):
@@ -85,7 +190,3 @@ def object_attribute(name, own_names):
         return False
     return name in OBJECT_ATTRIBUTES or name in MODULE_ATTRIBUTES or name in own_names
 
-
-def module_class(dotted):
-    """torch.nn classes: they may be built (where the rule allows) but their attributes are never read."""
-    return dotted.startswith("torch.nn.") and dotted.rsplit(".", 1)[-1] in NN_CLASSES

@@ -48,6 +48,7 @@ class Violation:
     line: int
     snippet: str
     why: str
+    undecided: bool = False   # the grader could not tell (needs a person's review), not a rule broken
 
 
 def _join_taint(*values):
@@ -61,8 +62,18 @@ def is_main_guard(statement):
         isinstance(test.left, ast.Name) and test.left.id == "__name__"
 
 
+# Statements that evaluate nothing. Every other statement type is handled by name in Walker.statement;
+# one it does not know (newer Python syntax) is not guessed at: the grader says it could not verify it.
+NO_OPS = (ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal)
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+# Expressions evaluated from their parts by the generic rule of Walker.expr (the others have their own).
+OPERATIONS = (ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.Slice)
+
+
+def _parameters(arguments):
+    return [a.arg for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs +
+            [x for x in (arguments.vararg, arguments.kwarg) if x is not None]]
 
 
 def _walk_same_scope(node):
@@ -93,7 +104,14 @@ class ModuleInfo:
         self.statements = [s for s in (module.tree.body if module.tree else []) if not is_main_guard(s)]
         self.bindings = {}    # name -> [(top-level statement, node that binds it)]
         self.writers = {}     # name -> [top-level definitions holding `global name`]
+        self.mentions = {}    # name -> [top-level statements (not definitions) that mention it]
+        self.mentioned = {}   # id(statement) -> names it mentions
         for statement in self.statements:
+            if not isinstance(statement, DEFS):
+                names = {n.id for n in ast.walk(statement) if isinstance(n, ast.Name)}
+                self.mentioned[id(statement)] = names
+                for name in names:
+                    self.mentions.setdefault(name, []).append(statement)
             nodes = [statement] if isinstance(statement, DEFS) else [statement, *_walk_same_scope(statement)]
             for node in nodes:
                 for name in self._bound_by(node):
@@ -139,9 +157,10 @@ MODULE_LAYER = Policy("module")
 class Analysis:
     """One submission's rule check for one exercise module."""
 
-    def __init__(self, sources, module_name):
+    def __init__(self, sources, module_name, allowed=frozenset()):
         self.sources = sources
         self.module_name = module_name
+        self.allowed = frozenset(allowed)   # dotted names the instructor allows (batch config ``allow``)
         self.infos = {}
         self.violations = {}      # layer name -> set of Violation
         self.called = {}          # layer name -> set of external dotted names called
@@ -149,6 +168,8 @@ class Analysis:
         self._done = {}           # unit key -> return taint
         self._module_layer_done = set()
         self._discover(module_name)
+        for name in sources.module_names():   # every module staged beside it can run in the same worker
+            self._discover(name)
 
     # -- modules -----------------------------------------------------------------------------
 
@@ -186,12 +207,12 @@ class Analysis:
         # A learner's own attribute names never open Python's internals.
         self.own_names = {n for n in self.own_names if not n.startswith("__")}
 
-    def flag(self, layer, module, node, why):
+    def flag(self, layer, module, node, why, undecided=False):
         text = ast.get_source_segment(module.text, node) if module.text and hasattr(node, "lineno") else ""
         snippet = " ".join((text or "").split())
         snippet = snippet if len(snippet) <= 60 else snippet[:57] + "..."
         self.violations.setdefault(layer.name, set()).add(
-            Violation(module.file, getattr(node, "lineno", 0), snippet, why))
+            Violation(module.file, getattr(node, "lineno", 0), snippet, why, undecided))
 
     def module_problem(self, layer, module):
         self.violations.setdefault(layer.name, set()).add(Violation(module.file, 0, "", module.problem))
@@ -199,7 +220,9 @@ class Analysis:
     # -- layers ------------------------------------------------------------------------------
 
     def run_module_layer(self, name):
-        """The top-level code of ``name`` (and what it reaches) under the shared allowlist."""
+        """The code of ``name`` that runs in the worker however the checks call it: its top level and every
+        function and class in it, read for what could change what the methods run (doors, writes into
+        modules, rebinding of functions), without the exercises' method-specific refusals."""
         if name in self._module_layer_done:
             return
         self._module_layer_done.add(name)
@@ -211,13 +234,24 @@ class Analysis:
             return
         for statement in info.statements:
             Walker(self, info, MODULE_LAYER, statement, import_time=True).run()
+            for node in [statement] + (statement.body if isinstance(statement, ast.ClassDef) else []):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    self.reach_def(MODULE_LAYER, info, node, {})
+        for name, writers in info.writers.items():
+            if any(isinstance(b, DEFS) for _, b in info.bindings.get(name, [])):
+                for writer in writers:
+                    self.flag(MODULE_LAYER, info.module, writer, f"rebinds the function {name} at run time "
+                              f"(`global {name}`): what runs is then not the function written")
 
     def run_entry(self, policy, entry):
         """The method layer from ``entry`` (a function of the exercise module)."""
         info = self.info(self.module_name)
         if info is None or info.module.problem:
             return
-        for _, node in info.bindings.get(entry, []):
+        for statement, node in info.bindings.get(entry, []):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or statement is not node:
+                self.flag(policy, info.module, node, f"binds {entry} to something else than the function "
+                                                     f"written (what is graded would not be that function)")
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 taints = {}
                 if policy.tainted_parameter is not None:
@@ -284,8 +318,12 @@ class Walker:
                 names.add(node.name)
         return names - declared, declared
 
-    def flag(self, node, why):
-        self.analysis.flag(self.policy, self.module, node, why)
+    def flag(self, node, why, undecided=False):
+        self.analysis.flag(self.policy, self.module, node, why, undecided)
+
+    @property
+    def module_layer(self):
+        return self.policy is MODULE_LAYER
 
     def run(self):
         for _ in range(6):   # flow-insensitive: repeat until what names hold stops changing
@@ -311,11 +349,10 @@ class Walker:
     def bind_target(self, target, value, node):
         if isinstance(target, ast.Name):
             if value.taint == "rnn" and target.id not in self.locals:
-                self.flag(node, "keeps the rnn in a module-level name, where the rules cannot follow it")
+                self.flag(node, "keeps the rnn in a module-level name; the grader could not verify where it "
+                                "goes from there", undecided=True)
             self.bind(target.id, value)
         elif isinstance(target, (ast.Tuple, ast.List)):
-            if value.taint == "rnn":
-                self.flag(node, "unpacks the rnn, which the rules cannot follow")
             element = Value("data", taint=value.taint if value.kind == "data" else None)
             for item in target.elts:
                 self.bind_target(item, element, node)
@@ -329,16 +366,21 @@ class Walker:
 
     def store_into(self, base_node, target, value, what):
         base = self.expr(base_node)
-        if base.kind in ("module", "external", "submodule"):
-            self.flag(target, f"changes {base.name}{what}: code may not modify torch, Python or other modules")
-        elif base.taint == "rnn":
+        local = isinstance(base_node, ast.Name) and base_node.id in self.locals
+        if base.kind in ("module", "submodule", "refused", "opaque") or \
+                (base.kind in ("external", "def") and (isinstance(target, ast.Attribute) or base.kind == "def")):
+            if base.kind != "def" or isinstance(base.node[1], ast.ClassDef) or what.startswith(".__"):
+                self.flag(target, f"changes {base.name or 'one of your definitions'}{what}: code that changes "
+                                  f"modules, classes or functions at run time changes what the methods run")
+        elif base.taint == "rnn" and value.taint != "rnn":
             self.flag(target, "changes the rnn it was given")
-        elif value.taint == "rnn":
-            self.flag(target, "stores the rnn inside another object, where the rules cannot follow it")
+        elif value.taint == "rnn" and not local:
+            self.flag(target, "keeps the rnn inside an object's attribute; the grader could not verify where it "
+                              "goes from there", undecided=True)
         elif isinstance(target, ast.Attribute) and target.attr.startswith("__"):
-            self.flag(target, f"sets {target.attr}, a door into Python's internals")
-        if value.taint == "attr" and isinstance(base_node, ast.Name):
-            self.bind(base_node.id, ATTR)
+            self.flag(target, f"sets {target.attr}, which opens Python's internals")
+        if value.taint in ("attr", "rnn") and local:
+            self.bind(base_node.id, Value("data", taint=value.taint))   # the container now holds it
 
     # -- statements ------------------------------------------------------------------------
 
@@ -365,8 +407,6 @@ class Walker:
                 self.expr(node.target)
         elif isinstance(node, (ast.For, ast.AsyncFor)):
             iterated = self.expr(node.iter)
-            if iterated.taint == "rnn":
-                self.flag(node.iter, "iterates over the rnn itself")
             self.bind_target(node.target, Value("data", taint=iterated.taint if iterated.kind == "data" else None),
                              node)
             self.body(node.body)
@@ -396,10 +436,8 @@ class Walker:
         elif isinstance(node, ast.Return):
             if node.value is not None:
                 value = self.expr(node.value)
-                if value.taint == "rnn":
-                    self.flag(node, "returns the rnn, which the rules cannot follow")
-                elif "attr" in (value.taint, value.returns):
-                    self.returned = "attr"
+                self.returned = _join_taint(Value("data", taint=self.returned), value,
+                                            Value("data", taint=value.returns))
         elif isinstance(node, ast.Expr):
             self.expr(node.value)
         elif isinstance(node, (ast.Raise,)):
@@ -417,10 +455,58 @@ class Walker:
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             self.import_statement(node)
         elif isinstance(node, ast.Match):
-            self.expr(node.subject)
+            subject = self.expr(node.subject)
             for case in node.cases:
+                self.pattern(case.pattern, subject)
+                if case.guard is not None:
+                    self.expr(case.guard)
                 self.body(case.body)
-        # Pass, Break, Continue, Global, Nonlocal: nothing to evaluate
+        elif not isinstance(node, NO_OPS):
+            self.flag(node, f"uses Python syntax the grader does not know ({type(node).__name__}), so it could "
+                            f"not verify what it does", undecided=True)
+
+    def pattern(self, node, subject):
+        """A ``case`` pattern: names it captures hold (a part of) the subject."""
+        part = Value("data", taint=subject.taint if subject.kind == "data" else None)
+        if isinstance(node, ast.MatchAs):
+            if node.pattern is not None:
+                self.pattern(node.pattern, subject)
+            if node.name:
+                self.bind_target(ast.Name(id=node.name, ctx=ast.Store()), subject if node.pattern is None
+                                 else part, node)
+        elif isinstance(node, ast.MatchOr):
+            for option in node.patterns:
+                self.pattern(option, subject)
+        elif isinstance(node, ast.MatchSequence):
+            for element in node.patterns:
+                self.pattern(element, part)
+        elif isinstance(node, ast.MatchStar):
+            if node.name:
+                self.bind_target(ast.Name(id=node.name, ctx=ast.Store()), part, node)
+        elif isinstance(node, ast.MatchMapping):
+            for key in node.keys:
+                self.expr(key)
+            for value in node.patterns:
+                self.pattern(value, part)
+            if node.rest:
+                self.bind_target(ast.Name(id=node.rest, ctx=ast.Store()), part, node)
+        elif isinstance(node, ast.MatchClass):
+            self.isinstance_depth += 1
+            try:
+                self.expr(node.cls)
+            finally:
+                self.isinstance_depth -= 1
+            if subject.taint == "rnn" and node.patterns:
+                self.flag(node, "matches the rnn by position, which reads attributes the grader cannot name")
+            for attr in node.kwd_attrs:
+                if subject.taint == "rnn" and not allowlist.rnn_attribute(attr):
+                    self.flag(node, f"reads rnn.{attr}: only the rnn's parameters and settings may be read")
+            for inner in node.patterns + node.kwd_patterns:
+                self.pattern(inner, DATA if subject.taint == "rnn" else part)
+        elif isinstance(node, ast.MatchValue):
+            self.expr(node.value)
+        elif not isinstance(node, ast.MatchSingleton):
+            self.flag(node, f"uses a pattern the grader does not know ({type(node).__name__})", undecided=True)
 
     def definition(self, node):
         """A def or class: what runs when it is defined, and (unless only import time is read) its body."""
@@ -432,22 +518,42 @@ class Walker:
         elif not self.import_time:
             self.body(node.body)
             if node is not self.unit:   # a nested def: calling it gives what the unit's returns may hold
-                self.bind(node.name, Value("data", returns=self.returned))
+                self.bind(node.name, Value("data", returns=self.returned, node=node))
 
     def definition_header(self, node):
         """Decorators, defaults and annotations: evaluated when the definition runs."""
         for decorator in node.decorator_list:
-            self.expr(decorator)
+            called = decorator.func if isinstance(decorator, ast.Call) else decorator
+            value = self.expr(decorator)
+            maker = self.expr(called, quiet=True)
+            if maker.kind not in ("external", "module") and not self.module_layer:
+                self.flag(decorator, "is replaced by what this decorator returns, which the grader could not "
+                                     "verify", undecided=True)
+            elif value.taint == "rnn":
+                self.flag(decorator, "hands the rnn to a decorator")
         if isinstance(node, ast.ClassDef):
             return
+        self.defaults(node.args)
         arguments = node.args
-        for default in arguments.defaults + [d for d in arguments.kw_defaults if d is not None]:
-            self.expr(default)
         every = arguments.posonlyargs + arguments.args + arguments.kwonlyargs + \
             [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
-        for annotation in [a.annotation for a in every] + [node.returns]:
-            if annotation is not None:
-                self.expr(annotation)
+        self.isinstance_depth += 1   # an annotation only names a type
+        try:
+            for annotation in [a.annotation for a in every] + [node.returns]:
+                if annotation is not None:
+                    self.expr(annotation)
+        finally:
+            self.isinstance_depth -= 1
+
+    def defaults(self, arguments):
+        """Default values: a parameter holds its default when the caller passes nothing (``layer=rnn``)."""
+        positional = arguments.posonlyargs + arguments.args
+        pairs = list(zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults)) + \
+            [(a, d) for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults) if d is not None]
+        for parameter, default in pairs:
+            value = self.expr(default)
+            if parameter.arg in self.locals:
+                self.bind(parameter.arg, value if value.kind == "data" else Value("data"))
 
     def import_statement(self, node):
         if isinstance(node, ast.ImportFrom) and (node.level or any(a.name == "*" for a in node.names)):
@@ -466,10 +572,8 @@ class Walker:
             target = alias.name if alias.asname else alias.name.split(".")[0]
             if analysis.sources.resolve(alias.name.split(".")[0]) is not None:
                 return Value("submodule", target) if self.submodule(alias.name, node) else None
-            if not allowlist.module_allowed(alias.name):
-                self.flag(node, f"imports {alias.name}, which is not among the modules these exercises may use")
-                return None
-            return Value("module", target)
+            found = self.external(alias.name, node)
+            return found if found.kind in ("refused", "opaque") else Value("module", target)
         module = node.module
         if analysis.sources.resolve(module.split(".")[0]) is not None:
             if not self.submodule(module, node):
@@ -479,9 +583,9 @@ class Walker:
                 sub = f"{module}.{alias.name}"
                 return Value("submodule", sub) if self.submodule(sub, node) else None
             return self.global_value(module, alias.name, node)
-        if not allowlist.module_allowed(module):
-            self.flag(node, f"imports from {module}, which is not among the modules these exercises may use")
-            return None
+        found = self.external(module, node)
+        if found.kind in ("refused", "opaque"):
+            return Value(found.kind, f"{module}.{alias.name}")
         return self.member(Value("module", module), alias.name, node)
 
     def submodule(self, name, node):
@@ -508,8 +612,10 @@ class Walker:
             if modules and len(values) == 1:
                 return next(iter(modules))
             if modules:
-                self.flag(node, f"`{name}` holds a module only some of the time, which the rules cannot follow")
-            return Value("data", taint=self.taints.get(name), returns=self.returns.get(name))
+                self.flag(node, f"`{name}` holds a module only some of the time", undecided=True)
+            nodes = {v.node for v in values if v.kind == "data" and v.node is not None}
+            return Value("data", taint=self.taints.get(name), returns=self.returns.get(name),
+                         node=nodes.pop() if len(nodes) == 1 else None)
         value = self.global_value(self.module.name, name, node)
         if value.kind == "external" and value.name in GETATTR_FAMILY and node is not self.callee_node:
             self.flag(node, f"uses {name} as a value: the rules follow it only when it is called directly")
@@ -539,8 +645,9 @@ class Walker:
         if name == "__name__":
             return DATA
         if name in BUILTIN_NAMES or name.startswith("__"):
-            self.flag(node, f"uses {name}, a door the rules cannot see through (not among the builtins "
-                            f"these exercises may use)")
+            self.flag(node, f"uses {name}, which opens Python's internals (where code the grader cannot read "
+                            f"could be reached)" if name in allowlist.DOOR_BUILTINS or name.startswith("__") else
+                      f"uses the builtin {name}, which gives access to classes and Python's internals")
         return DATA
 
     def global_binding(self, info, name, statement, binder, node):
@@ -586,23 +693,26 @@ class Walker:
     # -- expressions -------------------------------------------------------------------------
 
     def external(self, dotted, node):
+        """The value of the outside name ``dotted`` (torch.nn.functional.linear ...), judged by what it denotes."""
+        found = allowlist.resolve(dotted, self.analysis.allowed)
+        if found.refused:
+            if found.machinery:
+                if not self.module_layer and not self.isinstance_depth:
+                    self.flag(node, found.refused)
+            else:
+                self.flag(node, found.refused)
+                return Value("refused", dotted)
+        elif found.unknown:
+            if not self.module_layer and not self.isinstance_depth:
+                self.flag(node, f"{found.unknown}, so it could not verify what it does", undecided=True)
+            return Value("opaque", dotted)
         reason = self.policy.refuse(dotted) if not self.isinstance_depth else None
         if reason:
             self.flag(node, reason)
-        return Value("external", dotted)
+        return Value("module" if found.kind == "module" else "external", dotted)
 
     def member(self, base, attr, node):
-        kind = allowlist.member(base.name, attr)
-        dotted = f"{base.name}.{attr}"
-        if kind is None:
-            self.flag(node, f"uses {dotted}, which is not among what these exercises may use")
-            return DATA
-        if kind == "module":
-            reason = self.policy.refuse(dotted) if not self.isinstance_depth else None
-            if reason:
-                self.flag(node, reason)
-            return Value("module", dotted)
-        return self.external(dotted, node)
+        return self.external(f"{base.name}.{attr}", node)
 
     def attribute(self, node):
         attr = node.attr
@@ -612,32 +722,41 @@ class Walker:
                 self.expr(node.value)
                 return DATA
             self.expr(node.value)
-            self.flag(node, f"reads {attr}, a door into Python's internals that the rules cannot follow")
+            self.flag(node, f"reads {attr}, which opens Python's internals (where code the grader cannot read "
+                            f"could be reached)")
             return DATA
         base = self.expr(node.value)
+        if base.kind in ("refused", "opaque"):
+            return Value(base.kind, f"{base.name}.{attr}")   # already judged where it was named
         if base.kind == "module":
             return self.member(base, attr, node)
         if base.kind == "submodule":
             return self.global_value(base.name, attr, node)
         if base.kind == "external":
-            if allowlist.module_class(base.name) or not allowlist.object_attribute(attr, ()):
-                self.flag(node, f"reads {base.name}.{attr}, which is not among what these exercises may use")
-            return DATA
+            if base.name.startswith("builtins."):
+                if not allowlist.object_attribute(attr, ()):
+                    self.flag(node, f"reads {base.name[len('builtins.'):]}.{attr}, which opens Python's internals")
+                return DATA
+            return self.external(f"{base.name}.{attr}", node)
         if base.kind == "def":
             if not allowlist.object_attribute(attr, self.analysis.own_names):
-                self.flag(node, f"reads .{attr} of one of your own definitions, which the rules cannot follow")
+                self.flag(node, f"reads .{attr} of one of your own definitions, which the grader could not "
+                                f"verify", undecided=True)
             return DATA
         if base.taint == "rnn":
             if allowlist.rnn_attribute(attr):
                 return DATA
+            if attr in allowlist.CONTAINER_METHODS:
+                return RNN   # a list or dict holding the rnn: what its methods give back may be the rnn
             self.flag(node, f"reads rnn.{attr}: only the rnn's parameters (weight_ih_l0 ...) and settings "
                             f"(num_layers, hidden_size ...) may be read, never what runs its forward")
             return DATA
         if base.taint == "attr":   # read from the rnn by a computed name: only what a tensor offers
             if attr not in allowlist.OBJECT_ATTRIBUTES:
-                self.flag(node, f"reads .{attr} of something read from the rnn by a computed name")
-        elif not allowlist.object_attribute(attr, self.analysis.own_names):
-            self.flag(node, f"reads .{attr}, which is not an attribute of the values these exercises use")
+                self.flag(node, f"reads .{attr} of something read from the rnn by a name built at run time")
+        elif not allowlist.object_attribute(attr, self.analysis.own_names) and not self.module_layer:
+            self.flag(node, f"reads .{attr}, which the grader does not know on the values these exercises use, "
+                            f"so it could not verify what it does", undecided=True)
         return Value("data", taint=base.taint)
 
     def expr(self, node, quiet=False):
@@ -658,17 +777,12 @@ class Walker:
         if isinstance(node, ast.Constant):
             return DATA
         if isinstance(node, ast.Lambda):
-            for default in node.args.defaults + [d for d in node.args.kw_defaults if d is not None]:
-                self.expr(default)
+            self.defaults(node.args)
             body = self.expr(node.body)
-            if body.taint == "rnn":
-                self.flag(node, "hands the rnn out of a lambda, where the rules cannot follow it")
-            return Value("data", returns=_join_taint(body, Value("data", taint=body.returns)))
+            return Value("data", returns=_join_taint(body, Value("data", taint=body.returns)), node=node)
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             for generator in node.generators:
                 iterated = self.expr(generator.iter)
-                if iterated.taint == "rnn":
-                    self.flag(generator.iter, "iterates over the rnn itself")
                 self.bind_target(generator.target, Value("data", taint=iterated.taint), generator)
                 for condition in generator.ifs:
                     self.expr(condition)
@@ -693,9 +807,7 @@ class Walker:
         if isinstance(node, ast.Subscript):
             base = self.expr(node.value)
             self.expr(node.slice)
-            if base.taint == "rnn":
-                self.flag(node, "indexes the rnn itself")
-            if base.kind == "module":
+            if base.kind in ("module", "submodule"):
                 self.flag(node, f"indexes the module {base.name}")
             return Value("data", taint=base.taint if base.kind == "data" else None)
         if isinstance(node, ast.Starred):
@@ -703,7 +815,8 @@ class Walker:
         if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Await)):
             value = self.expr(node.value)
             if value.taint == "rnn":
-                self.flag(node, "hands the rnn out of the function, where the rules cannot follow it")
+                self.flag(node, "hands the rnn out of a generator; the grader could not verify where it goes",
+                          undecided=True)
             return DATA
         if isinstance(node, ast.JoinedStr):
             for part in node.values:
@@ -714,20 +827,27 @@ class Walker:
             if node.format_spec is not None:
                 self.expr(node.format_spec)
             return DATA
-        values = [self.expr(child) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr)]
+        if not isinstance(node, OPERATIONS):
+            self.flag(node, f"uses Python syntax the grader does not know ({type(node).__name__}), so it could "
+                            f"not verify what it does", undecided=True)
+        if isinstance(node, ast.Compare):
+            self.isinstance_depth += 1   # `type(x) is nn.RNN`, `x == torch.float32`: only compared
+        try:
+            values = [self.expr(child) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr)]
+        finally:
+            self.isinstance_depth -= isinstance(node, ast.Compare)
         if isinstance(node, (ast.BinOp, ast.UnaryOp)) and any(v.taint == "rnn" for v in values):
-            self.flag(node, "computes with the rnn itself")
-        if any(v.kind in ("module", "submodule") for v in values) and not isinstance(node, ast.Compare):
-            self.flag(node, "uses a module as a value, which the rules cannot follow")
+            self.flag(node, "computes with the rnn itself (an operator could run it)")
+        if any(v.kind in ("module", "submodule") for v in values) and not isinstance(node, (ast.Compare, ast.BoolOp)):
+            self.flag(node, "uses a module as a value in an operation")
         return Value("data", taint=_join_taint(*[v for v in values if v.taint != "rnn"]))
 
     def contained(self, node):
         value = self.expr(node)
         if value.taint == "rnn":
-            self.flag(node, "puts the rnn inside a container, where the rules cannot follow it")
-            return DATA
-        if value.kind in ("module", "submodule"):
-            self.flag(node, "puts a module inside a container, where the rules cannot follow it")
+            return RNN   # a container holding the rnn: what comes out of it may be the rnn
+        if value.kind in ("module", "submodule", "opaque", "refused"):
+            self.flag(node, "puts a module inside a container, from where code could change it")
         return Value("data", taint=_join_taint(value, Value("data", taint=value.returns))) \
             if value.kind == "data" else DATA
 
@@ -760,21 +880,37 @@ class Walker:
             self.flag(node, f"calls the module {callee.name}")
         if callee.kind == "def":
             return self.call_definition(callee, node)
+        if callee.kind in ("refused", "opaque"):
+            return DATA   # judged where it was named
         if callee.taint == "rnn":
-            self.flag(node, "calls the rnn itself, which runs PyTorch's own implementation")
+            self.flag(node, "calls the rnn (or something that may hold it), which runs PyTorch's own "
+                            "implementation of the recurrence")
         elif callee.taint == "attr" and not isinstance(func, ast.Attribute):
-            self.flag(node, "calls something read from the rnn by a computed name (it could be its forward)")
+            self.flag(node, "calls something read from the rnn by a name built at run time (it could be its "
+                            "forward)")
+        local_callable = callee.kind == "data" and isinstance(callee.node, (ast.Lambda, ast.FunctionDef))
+        fills = isinstance(func, ast.Attribute) and func.attr in allowlist.FILLERS and \
+            isinstance(func.value, ast.Name) and func.value.id in self.locals
+        carried = []
         for argument, value in arguments:
-            if value.taint == "rnn" and special not in allowlist.LOOKS_ONLY:
-                self.flag(argument, "hands the rnn to a function the rules cannot follow (it could run it)")
-            if value.kind in ("module", "submodule") and special not in allowlist.LOOKS_ONLY:
-                self.flag(argument, f"hands the module {value.name} to a function the rules cannot follow")
-        taint = _join_taint(receiver, *[v for _, v in arguments if v.taint != "rnn"],
+            if value.taint == "rnn":
+                if local_callable:   # a lambda or nested function of this unit: its parameters may be the rnn
+                    for parameter in _parameters(callee.node.args):
+                        if parameter in self.locals:
+                            self.taints[parameter] = "rnn"
+                elif fills or special in allowlist.CARRIERS:
+                    carried.append(value)
+                elif special not in allowlist.LOOKS_ONLY:
+                    self.flag(argument, "hands the rnn to a function that could run it")
+            if value.kind in ("module", "submodule", "opaque") and special not in allowlist.LOOKS_ONLY:
+                self.flag(argument, f"hands the module {value.name} to a function, which could change it")
+        taint = _join_taint(receiver, *[v for _, v in arguments if v.taint != "rnn"], *carried,
                             Value("data", taint=callee.returns))
-        if taint == "attr" and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            self.bind(func.value.id, ATTR)   # list.append(w) and the like: the container now holds it
+        if fills and taint in ("attr", "rnn"):
+            self.bind(func.value.id, Value("data", taint=taint))   # list.append(w): the container now holds it
         if receiver is not None and receiver.taint == "rnn":
-            return DATA   # rnn.parameters(), rnn.named_parameters() ...: its data, nothing that runs
+            # rnn.parameters(), rnn.named_parameters() ...: its data; a holder's .get()/.pop(): maybe the rnn
+            return DATA if allowlist.rnn_attribute(func.attr) else RNN
         return Value("data", taint=taint)
 
     def attribute_function(self, which, node):
@@ -794,9 +930,15 @@ class Walker:
             return DATA
         base = self.expr(args[0])
         self.expr(name)
-        if which == "getattr" and base.taint == "rnn":
+        if base.kind != "data":
+            self.flag(node, f"{which} with a name built at run time on {base.name or 'a function or class'}: "
+                            f"a computed name on a module or class can reach anything in it, including "
+                            f"torch's RNN implementations")
+            return DATA
+        if which == "getattr":
             return ATTR   # getattr(rnn, f"weight_ih_l{layer}"): usable as data, never called
-        self.flag(node, f"{which} with a computed name: the rules cannot see which attribute it reaches")
+        if base.taint == "rnn":
+            self.flag(node, "changes the rnn it was given")
         return DATA
 
     def call_definition(self, callee, node):
@@ -810,6 +952,10 @@ class Walker:
         taints = {}
         values = [(a, self.expr(a, quiet=True)) for a in node.args]
         keywords = [(k.arg, k.value, self.expr(k.value, quiet=True)) for k in node.keywords]
+        for argument, value in values + [(v, val) for _, v, val in keywords]:
+            if value.kind in ("module", "submodule", "opaque", "refused"):
+                self.flag(argument, f"hands the module {value.name} to one of your functions, which could change "
+                                    f"it; the grader could not verify that", undecided=True)
         if function is None:
             for argument, value in values + [(v, val) for _, v, val in keywords]:
                 if value.taint == "rnn":

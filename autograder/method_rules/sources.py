@@ -67,6 +67,12 @@ class SourceTree:
                 tree.files[key] = data
         return tree
 
+    def module_names(self):
+        """Every top-level module a worker could import from the staged folder (files and packages)."""
+        names = {key[:-3] for key in self.files if "/" not in key and key.endswith(".py")}
+        names |= {folder for folder in self.folders if "/" not in folder and f"{folder}/__init__.py" in self.files}
+        return sorted(n for n in names if n.isidentifier())
+
     def resolve(self, dotted):
         """The ``Module`` Python would import for ``dotted`` from the submission, or None if it is not there."""
         if dotted in self._parsed:

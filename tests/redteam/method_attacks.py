@@ -61,7 +61,7 @@ ATTACKS = {
         {EX04: "from helpers import run\n" + CELL + "\n\ndef manual_rnn(rnn, x, h0=None):\n"
                                                     "    return run(rnn, x, h0)\n",
          "helpers.py": "def run(layer, x, h0):\n    return layer(x, h0)\n"},
-        "ex04_manual_rnn", "manual_rnn", "calls the rnn itself"),
+        "ex04_manual_rnn", "manual_rnn", "calls the rnn"),
     "a latin-1 coding cookie hiding the kernel": (
         {EX04: ("# -*- coding: latin-1 -*-\n# caf\xe9\ncaf\xe9 = 1\n").encode("latin-1")
                + (CELL + CALL_KERNEL.replace("KERNEL", "_K[rnn.nonlinearity]")).encode()
@@ -74,7 +74,7 @@ ATTACKS = {
     "functools.partial of the class's forward": (
         {EX04: "import functools\n" + CELL + "\n\ndef manual_rnn(rnn, x, h0=None):\n"
                                              "    return functools.partial(type(rnn).forward, rnn)(x, h0)\n"},
-        "ex04_manual_rnn", "manual_rnn", "functools.partial"),
+        "ex04_manual_rnn", "manual_rnn", "the builtin type"),
     "rnn.__class__.__call__": (
         {EX04: CELL + "\n\ndef manual_rnn(rnn, x, h0=None):\n    return rnn.__class__.__call__(rnn, x, h0)\n"},
         "ex04_manual_rnn", "manual_rnn", "__class__"),
@@ -92,7 +92,7 @@ ATTACKS = {
     "a lambda that hands out what a computed getattr found": (
         {EX04: CELL + "\n\ndef manual_rnn(rnn, x, h0=None):\n    get = lambda: getattr(rnn, 'for' + 'ward')\n"
                       "    return get()(x, h0)\n"},
-        "ex04_manual_rnn", "manual_rnn", "computed name"),
+        "ex04_manual_rnn", "manual_rnn", "read from the rnn by a name built at run time"),
     "torch patched at import with a function that runs the rnn": (
         {EX04: CELL + "\n\ndef _run(layer, x, h0):\n    return layer(x, h0)\n\n\ntorch.flip = _run\n\n\n"
                       "def manual_rnn(rnn, x, h0=None):\n    return torch.flip(rnn, x, h0)\n"},
