@@ -86,12 +86,16 @@ def _analyse(sources, module, allowed):
     if info.module.problem:
         problem = [Violation(info.module.file, 0, "", info.module.problem)]
         return {entry: problem for entry in RULES[module]}
-    # Every module staged beside the exercise runs in the worker that grades it: all of them are read.
-    for name in sorted(set(sources.module_names()) | set(analysis.infos)):
-        found_info = analysis.info(name)
-        if found_info is not None and (found_info.module.tree is not None or name in sources.module_names()):
-            analysis.run_module_layer(name)
-    shared = analysis.violations.get("module", set())
+    # Every module staged beside the exercise runs in the worker that grades it: all of them are read,
+    # once per submission (the same for every exercise).
+    key = ("module layer", allowed)
+    if key not in sources._parsed:
+        for name in sorted(set(sources.module_names()) | set(analysis.infos)):
+            found_info = analysis.info(name)
+            if found_info is not None and (found_info.module.tree is not None or name in sources.module_names()):
+                analysis.run_module_layer(name)
+        sources._parsed[key] = frozenset(analysis.violations.get("module", set()))
+    shared = sources._parsed[key]
     for entry, (policy, requirements) in RULES[module].items():
         analysis.run_entry(policy, entry)
         mine = set(shared) | analysis.violations.get(policy.name, set())

@@ -316,6 +316,10 @@ class Walker:
                 names.update(ModuleInfo._bound_by(node))
             elif isinstance(node, ast.ExceptHandler) and node.name:
                 names.add(node.name)
+            elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+                names.add(node.name)
+            elif isinstance(node, ast.MatchMapping) and node.rest:
+                names.add(node.rest)
         return names - declared, declared
 
     def flag(self, node, why, undecided=False):
@@ -632,7 +636,9 @@ class Walker:
                 return DATA
             value = next(iter(values))
             if value.kind in ("module", "external") and not self.isinstance_depth:
-                reason = self.policy.refuse(value.name)
+                found = allowlist.resolve(value.name, self.analysis.allowed)
+                reason = self.policy.refuse(value.name) or (found.refused if found.machinery and
+                                                             not self.module_layer else None)
                 if reason:
                     self.flag(node, reason)
             return value

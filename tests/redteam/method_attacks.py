@@ -128,3 +128,91 @@ def run_packed(rnn, sequences):
 '''},
         "ex05_sequences", "run_packed", "never packs"),
 }
+
+# -- issue 26: code the rules never read, dead code, calls by other routes, aliases, doors --------------
+_EX01 = (SOLUTIONS / "ex01_rnn_layer.py").read_text()
+_EX05 = (SOLUTIONS / "ex05_sequences.py").read_text()
+_EX05_HEAD = _EX05.split("def run_packed(")[0]
+_LOOP_ANSWER = '''
+    outputs, states = [], []
+    for sequence in sequences:
+        output, h_n = rnn(sequence.unsqueeze(0 if rnn.batch_first else 1))
+        outputs.append(output.squeeze(0 if rnn.batch_first else 1))
+        states.append(h_n)
+    padded = torch.nn.utils.rnn.pad_sequence(outputs, batch_first=rnn.batch_first)
+'''
+_BY_RNN = "def manual_rnn(rnn, x, h0=None):\n    return rnn(x, h0)\n"
+ATTACKS.update({
+    "a sibling's top level replaces manual_rnn (ex02 runs in the same worker)": (
+        {"ex02_forward_pass.py": (SOLUTIONS / "ex02_forward_pass.py").read_text()
+         + "\nimport ex04_manual_rnn\nex04_manual_rnn.manual_rnn = lambda rnn, x, h0=None: rnn(x, h0)\n"},
+        "ex04_manual_rnn", "manual_rnn", "changes ex04_manual_rnn.manual_rnn"),
+    "a sibling's top level sets manual_rnn with setattr": (
+        {"ex03_rnnnet.py": (SOLUTIONS / "ex03_rnnnet.py").read_text()
+         + "\nimport ex04_manual_rnn as _m\nsetattr(_m, 'manual_rnn', lambda rnn, x, h0=None: rnn(x, h0))\n"},
+        "ex04_manual_rnn", "manual_rnn", "changes ex04_manual_rnn.manual_rnn"),
+    "make_rnn rebinds the shape functions through globals().update": (
+        {"ex01_rnn_layer.py": _EX01.replace(
+            "def make_rnn(input_size, hidden_size, num_layers=1,",
+            "def _shapes(*a, **k):\n    return {n: tuple(p.shape) for n, p in nn.RNN(*a[:3]).named_parameters()}\n\n\n"
+            "def make_rnn(input_size, hidden_size, num_layers=1,", 1).replace(
+            '    ### BEGIN SOLUTION\n', '    ### BEGIN SOLUTION\n    globals().update(expected_weight_shapes=_shapes)\n', 1)},
+        "ex01_rnn_layer", "expected_weight_shapes", "globals"),
+    "a function rebinds manual_rnn with `global`": (
+        {EX04: CELL + "\n\ndef manual_rnn(rnn, x, h0=None):\n    return x, h0\n\n\n"
+                      "def _install():\n    global manual_rnn\n    manual_rnn = _run\n\n\n" + _BY_RNN.replace(
+                          "manual_rnn", "_run") + "\n\n_install()\n"},
+        "ex04_manual_rnn", "manual_rnn", "rebinds the function manual_rnn"),
+    "packing in dead code (if len(sequences) < 0)": (
+        {"ex05_sequences.py": _EX05_HEAD + "def run_packed(rnn, sequences):" + _LOOP_ANSWER + '''
+    if len(sequences) < 0:
+        padded, _ = pad_packed_sequence(rnn(pack_sequence(sequences))[0], batch_first=rnn.batch_first)
+    return padded, torch.tensor([len(s) for s in sequences]), torch.cat(states, dim=1)
+'''}, "ex05_sequences", "run_packed", "could not verify that the answer"),
+    "packing under if False, its result dropped": (
+        {"ex05_sequences.py": _EX05_HEAD + "def run_packed(rnn, sequences):" + _LOOP_ANSWER + '''
+    if False:
+        pad_packed_sequence(rnn(pack_sequence(sequences))[0])
+    return padded, torch.tensor([len(s) for s in sequences]), torch.cat(states, dim=1)
+'''}, "ex05_sequences", "run_packed", "could not verify that the answer"),
+    "a default argument holding the rnn": (
+        {EX04: CELL + "\n\ndef manual_rnn(rnn, x, h0=None):\n    def run(layer=rnn):\n        return layer(x, h0)\n"
+                      "    return run()\n"},
+        "ex04_manual_rnn", "manual_rnn", "calls the rnn"),
+    "a match capture of the rnn": (
+        {EX04: CELL + "\n\ndef manual_rnn(rnn, x, h0=None):\n    match rnn:\n        case layer:\n"
+                      "            return layer(x, h0)\n"},
+        "ex04_manual_rnn", "manual_rnn", "calls the rnn"),
+    "a decorator that returns another function": (
+        {EX04: CELL + "\n\ndef _swap(function):\n    def run(rnn, x, h0=None):\n        return rnn(x, h0)\n"
+                      "    return run\n\n\n@_swap\n" + _SOLUTION[_SOLUTION.index("def manual_rnn("):]},
+        "ex04_manual_rnn", "manual_rnn", "decorator"),
+    "an alias of the fused kernel, imported by another name": (
+        _ex04("step", header="from torch import rnn_tanh as step\n"),
+        "ex04_manual_rnn", "manual_rnn", "PyTorch's own RNN implementations"),
+    "the fused kernel kept in a dict at import": (
+        _ex04("STEPS[rnn.nonlinearity]", header="import torch\nSTEPS = {'tanh': torch.rnn_tanh, 'relu': torch.rnn_relu}\n"),
+        "ex04_manual_rnn", "manual_rnn", "PyTorch's own RNN implementations"),
+    "the operator registry under an alias": (
+        _ex04("aten.rnn_tanh", header="import torch\naten = torch.ops.aten\n"),
+        "ex04_manual_rnn", "manual_rnn", "operator registry"),
+    "operator.attrgetter of a private module": (
+        _ex04('operator.attrgetter("_VF.rnn_" + rnn.nonlinearity)(torch)', header="import operator\n"),
+        "ex04_manual_rnn", "manual_rnn", "attrgetter"),
+    "torch.overrides lists the kernels": (
+        _ex04('[f for f in torch.overrides.get_ignored_functions() if "rnn_tanh" in str(f)][0]'),
+        "ex04_manual_rnn", "manual_rnn", "torch.overrides"),
+    "os reached through torch": (
+        _ex04('torch.os.environ and torch.rnn_tanh'),
+        "ex04_manual_rnn", "manual_rnn", "the module os"),
+    "the rnn handed to a helper through a tuple": (
+        {EX04: CELL + "\n\ndef _go(pair, x, h0):\n    layer, _ = pair\n    return layer(x, h0)\n\n\n"
+                      "def manual_rnn(rnn, x, h0=None):\n    return _go((rnn, 0), x, h0)\n"},
+        "ex04_manual_rnn", "manual_rnn", "calls the rnn"),
+    "nn.RNN built in count_parameters under another name": (
+        {"ex01_rnn_layer.py": "from torch.nn import RNN as Layer\n" + _EX01.replace(
+            "    num_directions = 2 if bidirectional else 1\n    per_direction_bias",
+            "    return sum(p.numel() for p in Layer(input_size, hidden_size, num_layers).parameters())\n"
+            "    num_directions = 2 if bidirectional else 1\n    per_direction_bias")},
+        "ex01_rnn_layer", "count_parameters", "RNN"),
+})
