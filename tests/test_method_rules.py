@@ -295,3 +295,120 @@ def test_graded_ex04_style_earns_every_point(name, method_grader, make_submissio
         (folder / file).write_text(content)
     result = method_grader.grade(folder)
     assert not [(c.name, c.feedback) for c in result.checks if c.status != "passed"]
+
+
+# -- issue 26: correct styles the rules used to refuse (each earns every point now) ----------------
+
+ISSUE_26_EX04 = {
+    "helper layer_weights(rnn, layer, suffix) with getattr of an f-string": '''
+def layer_weights(rnn, layer, suffix):
+    names = [f"{kind}_l{layer}{suffix}" for kind in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
+    return [getattr(rnn, name) if rnn.bias or name.startswith("weight") else None for name in names]
+
+
+def manual_rnn(rnn, x, h0=None):
+    seq = x.transpose(0, 1) if rnn.batch_first else x
+    dirs = 2 if rnn.bidirectional else 1
+    if h0 is None:
+        h0 = seq.new_zeros(rnn.num_layers * dirs, seq.shape[1], rnn.hidden_size)
+    finals = []
+    for layer in range(rnn.num_layers):
+        outputs = []
+        for d, suffix in enumerate(["", "_reverse"][:dirs]):
+            w_ih, w_hh, b_ih, b_hh = layer_weights(rnn, layer, suffix)
+            h = h0[layer * dirs + d]
+            steps = [None] * seq.shape[0]
+            for t in (range(seq.shape[0] - 1, -1, -1) if d else range(seq.shape[0])):
+                h = rnn_cell(seq[t], h, w_ih, w_hh, b_ih, b_hh, rnn.nonlinearity)
+                steps[t] = h
+            outputs.append(torch.stack(steps))
+            finals.append(h)
+        seq = torch.cat(outputs, dim=2)
+    return (seq.transpose(0, 1) if rnn.batch_first else seq), torch.stack(finals)
+''',
+    "lambda and closure capturing the rnn": '''
+def _weights_of(rnn):
+    def weights(layer, suffix):
+        get = lambda kind: getattr(rnn, f"{kind}_l{layer}{suffix}", None)
+        return get("weight_ih"), get("weight_hh"), get("bias_ih"), get("bias_hh")
+    return weights
+
+
+def manual_rnn(rnn, x, h0=None):
+    weights = _weights_of(rnn)
+    seq = x.transpose(0, 1) if rnn.batch_first else x
+    dirs = 2 if rnn.bidirectional else 1
+    if h0 is None:
+        h0 = seq.new_zeros(rnn.num_layers * dirs, seq.shape[1], rnn.hidden_size)
+    finals = []
+    for layer in range(rnn.num_layers):
+        outputs = []
+        for d, suffix in enumerate(["", "_reverse"][:dirs]):
+            w_ih, w_hh, b_ih, b_hh = weights(layer, suffix)
+            h = h0[layer * dirs + d]
+            steps = [None] * seq.shape[0]
+            for t in (range(seq.shape[0] - 1, -1, -1) if d else range(seq.shape[0])):
+                h = rnn_cell(seq[t], h, w_ih, w_hh, b_ih, b_hh, rnn.nonlinearity)
+                steps[t] = h
+            outputs.append(torch.stack(steps))
+            finals.append(h)
+        seq = torch.cat(outputs, dim=2)
+    return (seq.transpose(0, 1) if rnn.batch_first else seq), torch.stack(finals)
+''',
+}
+
+
+@pytest.mark.parametrize("name", list(ISSUE_26_EX04))
+def test_issue_26_ex04_styles_are_clean(name, tmp_path):
+    files = _with_solutions({EX04: _ex04_text(manual=ISSUE_26_EX04[name])})
+    assert rule_violations(tmp_path / "s", files, "ex04_manual_rnn") == {"rnn_cell": [], "manual_rnn": []}
+
+
+@pytest.mark.parametrize("header", ["from matplotlib.colors import Normalize\n",
+                                    "from matplotlib.ticker import MaxNLocator\n",
+                                    "import matplotlib.colors as mcolors\nimport matplotlib.ticker\n"])
+def test_plotting_imports_in_ex01_are_clean(header, tmp_path):
+    text = header + (SOLUTIONS / "ex01_rnn_layer.py").read_text()
+    assert rule_violations(tmp_path / "s", _with_solutions({"ex01_rnn_layer.py": text}), "ex01_rnn_layer") == \
+        {"expected_weight_shapes": [], "count_parameters": []}
+
+
+EX05_PUBLIC = {
+    "np.argsort": ("import numpy as np\n", '''
+def run_packed(rnn, sequences):
+    lengths = torch.tensor([len(s) for s in sequences], dtype=torch.int64)
+    order = torch.from_numpy(np.argsort(-lengths.numpy(), kind="stable"))
+    packed = pack_padded_sequence(pad_sequence([sequences[i] for i in order.tolist()], batch_first=True),
+                                  lengths[order], batch_first=True)
+    out, h_n = rnn(packed)
+    out, _ = pad_packed_sequence(out, batch_first=rnn.batch_first)
+    restore = torch.argsort(order)
+    return (out[restore] if rnn.batch_first else out[:, restore]), lengths, h_n[:, restore]
+'''),
+    "torch.LongTensor": ("from torch.nn.utils.rnn import pack_sequence\n", '''
+def run_packed(rnn, sequences):
+    lengths = torch.LongTensor([len(s) for s in sequences])
+    out, h_n = rnn(pack_sequence(sequences, enforce_sorted=False))
+    return pad_packed_sequence(out, batch_first=rnn.batch_first)[0], lengths, h_n
+'''),
+    "from torch import LongTensor": ("from torch import LongTensor\nfrom torch.nn.utils.rnn import pack_sequence\n", '''
+def run_packed(rnn, sequences):
+    lengths = LongTensor([len(s) for s in sequences])
+    packed = pack_sequence(sequences, enforce_sorted=False)
+    output, h_n = rnn(packed)
+    if rnn.batch_first:
+        output, _ = pad_packed_sequence(output, batch_first=True)
+    else:
+        output, _ = pad_packed_sequence(output)
+    return output, lengths, h_n
+'''),
+}
+
+
+@pytest.mark.parametrize("name", list(EX05_PUBLIC))
+def test_public_numeric_api_in_ex05_is_clean(name, tmp_path):
+    header, body = EX05_PUBLIC[name]
+    text = _ex05_text()
+    text = header + text[:text.index("def run_packed(")] + body.lstrip("\n")
+    assert rule_violations(tmp_path / "s", _with_solutions({"ex05_sequences.py": text}), "ex05_sequences") == \
+        {"run_packed": []}

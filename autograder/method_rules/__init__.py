@@ -26,6 +26,8 @@ __all__ = ["RULES", "SourceTree", "Violation", "source_hash", "violations"]
 
 
 def _ex04_refuses(dotted):
+    if dotted == "torch.nn.RNN" or dotted.startswith("torch.nn.RNN."):
+        return "uses nn.RNN itself, whose forward is PyTorch's own implementation of the recurrence"
     if dotted.startswith("torch.nn.utils"):
         return "uses torch.nn.utils.rnn (packing), which hands the sequence to PyTorch's own RNN"
     return None

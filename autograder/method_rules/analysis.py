@@ -264,11 +264,11 @@ class Analysis:
         key = (policy.name, info.module.name, id(node), tuple(sorted(taints.items())))
         if key in self._done:
             return self._done[key]
-        self._done[key] = None   # recursion: assume no taint returned until known
+        self._done[key] = DATA   # recursion: assume no taint returned until known
         walker = Walker(self, info, policy, node, taints=taints)
         walker.run()
-        self._done[key] = walker.returned
-        return walker.returned
+        self._done[key] = Value("data", taint=walker.returned, returns=walker.returned_calls)
+        return self._done[key]
 
     def reach_statement(self, policy, info, statement):
         key = (policy.name, info.module.name, id(statement), ())
@@ -291,7 +291,8 @@ class Walker:
         self.taints = dict(taints or {})
         self.binds = {}                     # local name -> set of Values bound to it (this pass)
         self.previous = {}
-        self.returned = None
+        self.returned = None                # taint of what the unit returns
+        self.returned_calls = None          # taint of what calling what it returns gives (a closure)
         self.isinstance_depth = 0
         self.callee_node = None             # the expression being called right now (getattr may be called)
         self.returns = {}                   # local name -> taint of what calling it returns
@@ -440,8 +441,9 @@ class Walker:
         elif isinstance(node, ast.Return):
             if node.value is not None:
                 value = self.expr(node.value)
-                self.returned = _join_taint(Value("data", taint=self.returned), value,
-                                            Value("data", taint=value.returns))
+                self.returned = _join_taint(Value("data", taint=self.returned), value)
+                self.returned_calls = _join_taint(Value("data", taint=self.returned_calls),
+                                                  Value("data", taint=value.returns))
         elif isinstance(node, ast.Expr):
             self.expr(node.value)
         elif isinstance(node, (ast.Raise,)):
@@ -520,9 +522,17 @@ class Walker:
                 self.expr(part)
             self.body(node.body)     # a class body runs when the class is defined; its methods below
         elif not self.import_time:
-            self.body(node.body)
-            if node is not self.unit:   # a nested def: calling it gives what the unit's returns may hold
-                self.bind(node.name, Value("data", returns=self.returned, node=node))
+            if node is self.unit:
+                self.body(node.body)
+                return
+            # A nested def: what its own returns hold is what calling it gives (not what the unit returns).
+            saved, self.returned, self.returned_calls = (self.returned, self.returned_calls), None, None
+            try:
+                self.body(node.body)
+                returns = _join_taint(Value("data", taint=self.returned), Value("data", taint=self.returned_calls))
+            finally:
+                self.returned, self.returned_calls = saved
+            self.bind(node.name, Value("data", returns=returns, node=node))
 
     def definition_header(self, node):
         """Decorators, defaults and annotations: evaluated when the definition runs."""
@@ -700,6 +710,10 @@ class Walker:
 
     def external(self, dotted, node):
         """The value of the outside name ``dotted`` (torch.nn.functional.linear ...), judged by what it denotes."""
+        reason = self.policy.refuse(dotted) if not self.isinstance_depth else None
+        if reason:   # the exercise's own words first (ex01: no torch.nn at all)
+            self.flag(node, reason)
+            return Value("refused", dotted)
         found = allowlist.resolve(dotted, self.analysis.allowed)
         if found.refused:
             if found.machinery:
@@ -712,9 +726,6 @@ class Walker:
             if not self.module_layer and not self.isinstance_depth:
                 self.flag(node, f"{found.unknown}, so it could not verify what it does", undecided=True)
             return Value("opaque", dotted)
-        reason = self.policy.refuse(dotted) if not self.isinstance_depth else None
-        if reason:
-            self.flag(node, reason)
         return Value("module" if found.kind == "module" else "external", dotted)
 
     def member(self, base, attr, node):
@@ -889,8 +900,8 @@ class Walker:
         if callee.kind in ("refused", "opaque"):
             return DATA   # judged where it was named
         if callee.taint == "rnn":
-            self.flag(node, "calls the rnn (or something that may hold it), which runs PyTorch's own "
-                            "implementation of the recurrence")
+            self.flag(node, "calls the rnn itself (or what holds it), which runs PyTorch's own implementation "
+                            "of the recurrence")
         elif callee.taint == "attr" and not isinstance(func, ast.Attribute):
             self.flag(node, "calls something read from the rnn by a name built at run time (it could be its "
                             "forward)")
@@ -987,5 +998,4 @@ class Walker:
             if taints:
                 self.analysis.reach_def(self.policy, info, function, taints)
             return DATA
-        returned = self.analysis.reach_def(self.policy, info, function, taints)
-        return Value("data", taint=returned)
+        return self.analysis.reach_def(self.policy, info, function, taints)
