@@ -412,3 +412,77 @@ def test_public_numeric_api_in_ex05_is_clean(name, tmp_path):
     text = header + text[:text.index("def run_packed(")] + body.lstrip("\n")
     assert rule_violations(tmp_path / "s", _with_solutions({"ex05_sequences.py": text}), "ex05_sequences") == \
         {"run_packed": []}
+
+
+# -- what the grader cannot decide is held for review, never called wrong ----------------------------
+
+UNDECIDED_CELL = '''
+import functools
+
+
+def _timed(function):
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        return function(*args, **kwargs)
+    return wrapper
+
+
+@_timed
+''' + CELL[CELL.index("def rnn_cell("):]
+
+
+def test_a_learner_decorator_is_undecided_not_refused(tmp_path):
+    files = _with_solutions({EX04: _ex04_text(cell=UNDECIDED_CELL)})
+    (tmp_path / "s").mkdir()
+    for name, content in files.items():
+        (tmp_path / "s" / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+    found = violations(SourceTree.read(tmp_path / "s"), "ex04_manual_rnn", "rnn_cell")
+    assert found and all(v.undecided for v in found), found
+    assert all("rules cannot" not in v.why for v in found)
+
+
+def test_reviews_grant_only_the_same_learner_check_and_source(tmp_path):
+    from autograder.batch.gradebook import gradebook_text
+    from autograder.batch.reviews import apply_reviews, read_reviewed, review_fragment
+    from autograder.runner.results import CheckResult, SubmissionResult
+
+    def result(hash_):
+        held = CheckResult("ex04_manual_rnn.rnn_cell_notebook", "ex04_manual_rnn", "", 2, 0, False, "needs_review",
+                           "held", {"where": "ex04_manual_rnn.py:7,9", "hash": hash_})
+        return SubmissionResult("<b>al</b>", [held])
+    reviewed = tmp_path / "reviewed.toml"
+    reviewed.write_text('[[accept]]\nlearner = "<b>al</b>"\ncheck = "ex04_manual_rnn.rnn_cell_notebook"\n'
+                        'hash = "abc"\n')
+    accepted = read_reviewed(reviewed)
+    waiting = result("abc")
+    assert "ex04_manual_rnn.rnn_cell_notebook (ex04_manual_rnn.py:7,9)" in gradebook_text([waiting])
+    fragment = review_fragment([waiting])
+    assert "ex04_manual_rnn.py:7,9" in fragment and "<b>al</b>" not in fragment and "&lt;b&gt;" in fragment
+    changed = result("other")
+    assert not apply_reviews(changed, accepted) and changed.checks[0].status == "needs_review"
+    assert apply_reviews(waiting, accepted) and waiting.checks[0].points == 2 and waiting.total == 2
+    assert review_fragment([waiting]) == ""
+
+
+def test_allowed_names_extend_the_rules(tmp_path):
+    text = "import scipy.special\n" + _ex04_text(cell=CELL.replace("torch.tanh(", "scipy.special.expit(", 1)) \
+        if "torch.tanh(" in CELL else None
+    if text is None:
+        pytest.skip("the solution's rnn_cell has no torch.tanh call to swap")
+    (tmp_path / "s").mkdir()
+    for name, content in _with_solutions({EX04: text}).items():
+        (tmp_path / "s" / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+    tree = SourceTree.read(tmp_path / "s")
+    assert all(v.undecided for v in violations(tree, "ex04_manual_rnn", "rnn_cell"))
+    assert violations(tree, "ex04_manual_rnn", "rnn_cell", allowed={"scipy.special"}) == []
+
+
+def test_graded_undecided_method_is_held_for_review(method_grader, make_submission):
+    folder = make_submission()
+    (folder / EX04).write_text(_ex04_text(cell=UNDECIDED_CELL))
+    result = method_grader.grade(folder)
+    held = [c for c in result.checks if c.status == "needs_review"]
+    assert held and all(c.exercise == "ex04_manual_rnn" and "rnn_cell" in c.name for c in held)
+    assert all(c.points == 0 and c.review["hash"] and EX04 in c.review["where"] for c in held)
+    assert all("does not mean your code is wrong" in c.feedback for c in held)
+    assert not [c for c in result.checks if c.status not in ("passed", "needs_review")]

@@ -21,6 +21,8 @@ KEYS = {
     "withhold_hidden": ((bool,), "true or false"),
     "resume": ((bool,), "true or false"),
     "exercise": ((list,), "a list of exercise module names"),
+    "reviewed": ((str,), "the path of a reviewed-submissions file (autograder/batch/reviews.py)"),
+    "allow": ((list,), "a list of dotted names the method rules allow, e.g. [\"scipy.special.expit\"]"),
 }
 
 

@@ -7,11 +7,13 @@ import csv
 import io
 
 from ..exercises import MODULES
+from .reviews import review_cell
 
 
 def columns(exercises=None):
-    """``student``, ``total``, ``max_total``, then the graded exercise modules in curriculum order."""
-    return ["student", "total", "max_total"] + [m for m in MODULES if not exercises or m in exercises]
+    """``student``, ``total``, ``max_total``, the graded exercise modules in curriculum order, then ``review``:
+    the checks held for an instructor's review with the lines to read (``reviews.py``)."""
+    return ["student", "total", "max_total"] + [m for m in MODULES if not exercises or m in exercises] + ["review"]
 
 
 def cell_text(text):
@@ -29,7 +31,8 @@ def row(result, exercises=None):
     """An exercise without any check result (not graded, or no checks yet) scores 0."""
     table = result.by_exercise()
     cells = [cell_text(result.student), number(result.total), number(result.max_total)]
-    return cells + [number(table.get(m, (0,))[0]) for m in columns(exercises)[3:]]
+    return cells + [number(table.get(m, (0,))[0]) for m in columns(exercises)[3:-1]] + \
+        [cell_text(review_cell(result))]
 
 
 def gradebook_text(results, exercises=None):

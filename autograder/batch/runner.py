@@ -28,6 +28,7 @@ from . import store
 from .feedback_file import feedback_text, results_document
 from .gradebook import gradebook_text, learners_text
 from .intake import InstructorError, Submission, find_submissions
+from .reviews import apply_reviews, read_reviewed
 from .progress import Progress, summary_lines
 
 
@@ -44,12 +45,17 @@ class BatchOptions:
     intake: object = None             # learners found already (an nbgrader course); else read `submissions`
     scheduler: str = None             # a Dask scheduler's address: grade on that cluster (dask_pool.py)
     reveal: dict = None               # feedback levels, public and hidden (autograder/reveal.py); None: stored
+    reviewed: str = None              # reviewed-submissions file: held checks an instructor accepted (reviews.py)
+    allow: list = None                # dotted names the method rules allow for everyone
 
     def grader_settings(self):
         """Plain data a pool process needs to build its Grader (and the fingerprint's inputs)."""
         limits = self.limits or Limits()
-        return {"exercises": list(self.exercises) if self.exercises else None, "isolation": self.isolation,
-                "limits": asdict(limits), "reveal": self.reveal}
+        settings = {"exercises": list(self.exercises) if self.exercises else None, "isolation": self.isolation,
+                    "limits": asdict(limits), "reveal": self.reveal}
+        if self.allow:
+            settings["allow"] = sorted(self.allow)
+        return settings
 
 
 @dataclass
@@ -121,7 +127,8 @@ def make_grader(settings, reference=None):
     limits = Limits(**settings["limits"])
     try:
         return Grader(reference or make_reference(), include_hidden=True, exercises=settings["exercises"],
-                      limits=limits, isolation=settings["isolation"], reveal=settings.get("reveal"))
+                      limits=limits, isolation=settings["isolation"], reveal=settings.get("reveal"),
+                      method_allow=settings.get("allow") or ())
     except Exception:  # e.g. the isolation asked for is not available on this machine
         return _UnavailableGrader(traceback.format_exc(limit=-3))
 
@@ -258,6 +265,7 @@ def run_batch(options, progress_stream=None, live=None):
                               f"learner (or one learner's exercise modules)" +
                               "".join(f"; {note}" for note in intake.notes))
     settings = options.grader_settings()
+    accepted = read_reviewed(options.reviewed)
     fingerprint = store.kit_fingerprint(dict(settings, withhold_hidden=options.withhold_hidden))
     outcome = BatchOutcome(class_notes=list(intake.notes))
     progress = Progress(len(intake.submissions), progress_stream, live)
@@ -269,6 +277,11 @@ def run_batch(options, progress_stream=None, live=None):
         record = store.load_record(out, submission.name) if options.resume else None
         if options.resume and store.is_current(record, content_hash, fingerprint, out, submission.name,
                                                submission.label):
+            result = store.result_from_dict(record["result"])
+            if apply_reviews(result, accepted):   # accepted since it was graded: its own files say so too
+                record["result"] = store.result_to_dict(result)
+                store.save(out, submission.name, record, results_document(result, options.withhold_hidden),
+                           feedback_text(result, options.withhold_hidden))
             records[submission.name] = record
             outcome.reused.append(submission.name)
             progress.update(store.result_from_dict(record["result"]), reused=True)
@@ -280,6 +293,8 @@ def run_batch(options, progress_stream=None, live=None):
         outcome.isolation_warning = outcome.isolation_warning or warning
         data["notes"] = list(submission.notes) + [n for n in data.get("notes", []) if n not in submission.notes]
         result = store.result_from_dict(data)
+        if apply_reviews(result, accepted):
+            data = store.result_to_dict(result)
         record = {"student": submission.label, "folder": submission.name, "origin": submission.origin,
                   "content_hash": content_hash,
                   "fingerprint": fingerprint, "result": data}

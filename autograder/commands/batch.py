@@ -41,6 +41,12 @@ def add_parser(sub):
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
                         help="grade on the Dask cluster whose scheduler is at ADDRESS (e.g. tcp://host:8786); "
                              "needs the optional extra: pip install rnn-grade[dask]")
+    parser.add_argument("--reviewed", default=None, metavar="FILE",
+                        help="checks an instructor reviewed and accepted (TOML [[accept]] learner/check/hash "
+                             "entries, as report.html lists them under Needs review): their points are granted")
+    parser.add_argument("--allow", action="append", default=None, metavar="NAME",
+                        help="a dotted name the method rules allow for everyone (e.g. scipy.special.expit); "
+                             "repeatable")
     parser.add_argument("--config", default=None, metavar="FILE",
                         help="read settings from a TOML file (keys: the long options, e.g. scheduler = "
                              "\"tcp://host:8786\"); the command line wins")
@@ -72,7 +78,7 @@ def run(args):
     options = BatchOptions(submissions=submissions, out=Path(args.out), jobs=args.jobs, resume=args.resume,
                            withhold_hidden=args.withhold_hidden, isolation=args.isolation,
                            exercises=args.exercise, limits=limits, scheduler=args.scheduler,
-                           reveal=reveal_from_args(args))
+                           reveal=reveal_from_args(args), reviewed=args.reviewed, allow=args.allow)
     from ..runner.machine import scratch_problem
 
     if not args.submissions:

@@ -88,6 +88,8 @@ def _resolve(dotted, allowed):
 
     parts = dotted.split(".")
     by_config = _is_allowed_by_config(dotted, allowed)
+    if by_config:   # the instructor's word (batch config ``allow``): trusted as given, nothing imported
+        return Resolution("value")
     if parts[0] in DOOR_MODULES and not by_config:
         return Resolution(refused=f"uses {dotted}: the module {parts[0]} {DOOR}")
     if parts[0] not in ALLOWED_ROOTS and not by_config:

@@ -44,8 +44,9 @@ class Grader:
     """Grades submissions one after another with one reference, set of checks, limits and isolation."""
 
     def __init__(self, reference, *, include_hidden=False, exercises=None, limits=None, isolation="auto",
-                 warm_extras=True, reveal=None):
+                 warm_extras=True, reveal=None, method_allow=()):
         self.reference = reference
+        self.method_allow = tuple(method_allow or ())   # dotted names the method rules allow (batch config)
         # How much feedback reveals, public and hidden checks apart (autograder/reveal.py): the levels
         # given, else those stored beside the checks (an export writes them), else full.
         self.reveal = validated(reveal) if reveal else load_reveal()
@@ -90,7 +91,8 @@ class Grader:
         else:
             staged = self.launcher.stage(submission)
             session = LearnerSession(submission, self.limits, self.launcher, staged)
-        plugin = GradingPlugin(session, self.reference, self.exercises, reveal=self.reveal)
+        plugin = GradingPlugin(session, self.reference, self.exercises, reveal=self.reveal,
+                               method_allow=self.method_allow)
         try:
             code = run_pytest(PYTEST_ARGS + self.check_paths(), plugin)
         finally:

@@ -13,7 +13,7 @@ import pytest
 
 from ..exercises import MODULES, exercise_of
 from ..feedback import Feedback, render_parts
-from ..method_rules import SourceTree, violations
+from ..method_rules import SourceTree, source_hash, violations
 from ..paths import HIDDEN_CHECKS, KIT_ROOT
 from .answer_form import answers_difference
 from .errors import GraderError, LearnerError
@@ -21,7 +21,7 @@ from .results import CheckResult
 
 
 class GradingPlugin:
-    def __init__(self, learner, reference, exercises=None, reveal=None):
+    def __init__(self, learner, reference, exercises=None, reveal=None, method_allow=()):
         self._learner, self._reference = learner, reference
         self.reveal = reveal  # {"public": level, "hidden": level} (autograder/reveal.py); None: full
         self.exercises = set(exercises) if exercises else None
@@ -30,6 +30,9 @@ class GradingPlugin:
         # The submission's text, read before any of its code runs (workers start at the first check),
         # from the very copy the worker imports: what the rules read is what runs.
         self._sources = SourceTree.read(getattr(learner, "source_folder", None))
+        self._method_allow = frozenset(method_allow or ())   # dotted names the instructor allows (config)
+        self._undecided = {}   # check nodeid -> method-rule places the grader could not decide
+        self._current = None
 
     # -- fixtures available to every check -------------------------------------------------
 
@@ -45,7 +48,13 @@ class GradingPlugin:
     def method_rules(self):
         """``rules(module, entry) -> [Violation]``: where ``module.entry``'s code breaks the exercise's
         rules on HOW it is solved (``autograder/method_rules``), judged here from the text alone."""
-        return lambda module, entry: violations(self._sources, module, entry)
+        def rules(module, entry):
+            found = violations(self._sources, module, entry, self._method_allow)
+            undecided = [v for v in found if v.undecided]
+            if undecided and self._current is not None:
+                self._undecided.setdefault(self._current, []).extend(undecided)
+            return found
+        return rules
 
     # -- selection and order ---------------------------------------------------------------
 
@@ -76,6 +85,7 @@ class GradingPlugin:
     # -- outcomes ----------------------------------------------------------------------------
 
     def pytest_runtest_setup(self, item):
+        self._current = item.nodeid
         answers = getattr(self._learner, "answers", None)
         if answers is not None:
             answers.clear()  # the answers one check reads: what an unexpected error is judged by
@@ -102,8 +112,16 @@ class GradingPlugin:
         max_points = float(marker.args[0])
         level = (self.reveal or {}).get("hidden" if hidden else "public", "full")
         status, text = classify(call.excinfo, level, self._learner, self._reference)
+        review = None
+        if status == "passed" and self._undecided.get(item.nodeid):
+            # Right answers, but the method could not be verified: held for an instructor, never "wrong".
+            from ..verdicts.method import review_feedback, review_where
+
+            undecided = self._undecided[item.nodeid]
+            status, text = "needs_review", ("" if level == "none" else review_feedback(undecided))
+            review = {"where": review_where(undecided), "hash": source_hash(self._sources)}
         points = max_points if status == "passed" else 0.0
-        return CheckResult(name, exercise, title, max_points, points, hidden, status, text)
+        return CheckResult(name, exercise, title, max_points, points, hidden, status, text, review)
 
 
 def _exception_line(excinfo):

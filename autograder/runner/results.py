@@ -7,7 +7,8 @@ from ..learner_text import inline, scrub
 # What each check status means to a learner.
 STATUS_WORDS = {"passed": "passed", "failed": "failed", "not_implemented": "not implemented yet",
                 "error": "your code raised an error", "timeout": "took too long", "crash": "crashed",
-                "missing": "missing", "grader_error": "GRADER ERROR"}
+                "missing": "missing", "grader_error": "GRADER ERROR",
+                "needs_review": "held for your instructor's review"}
 
 
 @dataclass
@@ -20,6 +21,7 @@ class CheckResult:
     hidden: bool
     status: str          # a key of STATUS_WORDS
     feedback: str = ""
+    review: dict = None  # needs_review only: {"where": "file:lines", "hash": of the judged source}
 
 
 @dataclass

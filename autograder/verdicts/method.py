@@ -12,17 +12,44 @@ def where(violation):
 
 
 def refuse_method(violations, call, expected, concept, hint=None):
-    """Fail the check, naming file, line and rule, when the code broke the exercise's method rules."""
+    """Fail the check, naming file, line and rule, when the code broke the exercise's method rules.
+
+    Only rules broken fail it; what the grader could not decide (``undecided``) is not the learner's
+    fault: the plugin holds such a check for an instructor's review once its answers are right."""
+    violations = [v for v in violations if not getattr(v, "undecided", False)]
     if not violations:
         return
     shown = "; ".join(where(v) for v in violations[:SHOWN])
     if len(violations) > SHOWN:
         shown += f" (and {len(violations) - SHOWN} more)"
     raise Feedback(call, shown, expected, concept, hint or
-                   "the grader reads your code without running it and follows every name it uses; what it "
-                   "cannot follow (names built at run time, getattr with a computed name on anything but "
-                   "the rnn, exec/eval, importlib, private torch modules, files not saved as UTF-8) is "
-                   "refused, even when the numbers are right")
+                   "the grader reads your code (and every module beside it) without running it: what the "
+                   "exercise rules out is refused wherever it is reached, even when the numbers are right — "
+                   "the rnn called or handed on, nn.RNN/RNNCell and torch's fused RNN functions under any name, "
+                   "code changing modules or functions at run time, and the doors to code it cannot read "
+                   "(eval/exec, importlib, names built at run time on modules or classes, private names, "
+                   "pickle/torch.load, files not saved as UTF-8)")
+
+
+def review_where(violations):
+    """``file:line, line`` of the places the grader could not decide, for the instructor's list."""
+    places = {}
+    for v in violations:
+        if getattr(v, "undecided", False):
+            places.setdefault(v.file, set()).add(v.line)
+    return "; ".join(f"{file}:{','.join(str(n) for n in sorted(lines))}" for file, lines in sorted(places.items()))
+
+
+def review_feedback(violations):
+    """What a learner whose right answers wait for a review is told: the grader could not verify the method
+    automatically; nothing says the code is wrong."""
+    undecided = [v for v in violations if getattr(v, "undecided", False)]
+    shown = "; ".join(where(v) for v in undecided[:SHOWN])
+    if len(undecided) > SHOWN:
+        shown += f" (and {len(undecided) - SHOWN} more)"
+    return ("Your answers are right, but the grader could not verify automatically how this function computes "
+            f"them ({shown}). Your instructor will look at it; the points are held until then. This does not "
+            "mean your code is wrong.")
 
 
 FROM_ARGUMENTS = ("expected_weight_shapes and count_parameters show that you can predict what nn.RNN registers: "

@@ -16,6 +16,7 @@ from string import Template
 from ...exercises import MODULES
 from ...paths import PACKAGE
 from ..gradebook import number
+from .. import reviews
 from . import causes, charts, html
 from .causes import learner_view
 
@@ -50,6 +51,7 @@ def report_html(outcome, options):
                      f"learners. So many at once suggests a slow or busy machine rather than their code: "
                      f"grade them again with a longer <code>--call-seconds</code> or fewer <code>--jobs</code>."
                      f"</p>\n")
+    warnings += reviews.review_fragment(results, lambda r: next((v.anchor for v in views if v.result is r), ""))
     summary = "\n".join(f"<li>{escape(line)}</li>" for line in outcome.summary()
                         if not line.startswith(("Warning:", "Note:")))
     figures = "<p>No learners were graded.</p>"
