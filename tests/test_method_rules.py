@@ -258,7 +258,8 @@ def test_violations_name_file_line_and_code(tmp_path):
 
 GRADED = ["a latin-1 coding cookie hiding the kernel", "a sibling module that captures the kernels",
           "getattr with a computed name on torch._C", "count_parameters from a built nn.RNN",
-          "run_packed with one rnn call per sequence"]
+          "run_packed with one rnn call per sequence", "packing in dead code (if len(sequences) < 0)",
+          "a sibling's top level replaces manual_rnn (ex02 runs in the same worker)"]
 ENTRY_CHECKS = {"manual_rnn": "manual_rnn", "rnn_cell": "rnn_cell", "count_parameters": "count_parameters",
                 "expected_weight_shapes": "expected_weight_shapes", "run_packed": "run_packed"}
 

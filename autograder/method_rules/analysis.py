@@ -62,6 +62,8 @@ def is_main_guard(statement):
         isinstance(test.left, ast.Name) and test.left.id == "__name__"
 
 
+# Dunder attributes that are plain data (a version, a name): reading them opens nothing.
+HARMLESS_DUNDERS = frozenset({"__name__", "__qualname__", "__doc__", "__version__", "__module__", "__file__"})
 # Statements that evaluate nothing. Every other statement type is handled by name in Walker.statement;
 # one it does not know (newer Python syntax) is not guessed at: the grader says it could not verify it.
 NO_OPS = (ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal)
@@ -167,6 +169,8 @@ class Analysis:
         self.own_names = set()    # attribute names the submission defines itself
         self._done = {}           # unit key -> return taint
         self._module_layer_done = set()
+        self.reached_variables = set()   # (layer, module, name) whose statements were reached
+        self.global_values = {}          # (layer, module, name) -> the Value a global holds
         self._discover(module_name)
         for name in sources.module_names():   # every module staged beside it can run in the same worker
             self._discover(name)
@@ -638,13 +642,16 @@ class Walker:
     def global_value(self, module_name, name, node):
         info = self.analysis.info(module_name)
         if info is not None and name in info.bindings:
-            values = set()
-            for statement, binder in info.bindings[name]:
-                values.add(self.global_binding(info, name, statement, binder, node))
-            values.discard(None)
-            if len(values) != 1:
-                return DATA
-            value = next(iter(values))
+            key = (self.policy.name, module_name, name)
+            memo = self.analysis.global_values
+            if key not in memo:   # what a global holds, worked out once per layer (DATA while it is)
+                memo[key] = DATA
+                values = set()
+                for statement, binder in info.bindings[name]:
+                    values.add(self.global_binding(info, name, statement, binder, node))
+                values.discard(None)
+                memo[key] = next(iter(values)) if len(values) == 1 else DATA
+            value = memo[key]
             if value.kind in ("module", "external") and not self.isinstance_depth:
                 found = allowlist.resolve(value.name, self.analysis.allowed)
                 reason = self.policy.refuse(value.name) or (found.refused if found.machinery and
@@ -690,21 +697,26 @@ class Walker:
                 return value
         return DATA
 
-    def reach_variable(self, info, name, seen=None):
-        seen = seen if seen is not None else set()
-        if (info.module.name, name) in seen:
-            return
-        seen.add((info.module.name, name))
-        for statement in info.statements:
-            mentioned = {n.id for n in ast.walk(statement) if isinstance(n, ast.Name)}
-            if name in mentioned and not isinstance(statement, DEFS):
+    def reach_variable(self, info, name):
+        """Every top-level statement that mentions ``name`` (and, transitively, the variables those mention)
+        runs before or while the methods read it. A worklist, each (layer, module, name) once per analysis:
+        a module of thousands of globals costs one pass over them, not one per use."""
+        done = self.analysis.reached_variables
+        pending = [name]
+        while pending:
+            current = pending.pop()
+            key = (self.policy.name, info.module.name, current)
+            if key in done:
+                continue
+            done.add(key)
+            for statement in info.mentions.get(current, []):
                 self.analysis.reach_statement(self.policy, info, statement)
-                for other in mentioned:
+                for other in info.mentioned[id(statement)]:
                     bound = info.bindings.get(other, [])
                     if bound and all(not isinstance(b, (DEFS, ast.Import, ast.ImportFrom)) for _, b in bound):
-                        self.reach_variable(info, other, seen)
-        for writer in info.writers.get(name, []):
-            self.analysis.reach_statement(self.policy, info, writer)
+                        pending.append(other)
+            for writer in info.writers.get(current, []):
+                self.analysis.reach_statement(self.policy, info, writer)
 
     # -- expressions -------------------------------------------------------------------------
 
@@ -733,6 +745,9 @@ class Walker:
 
     def attribute(self, node):
         attr = node.attr
+        if attr in HARMLESS_DUNDERS:
+            self.expr(node.value)
+            return DATA
         if attr.startswith("__") and attr.endswith("__"):
             if attr == "__init__" and isinstance(node.value, ast.Call) and \
                     isinstance(node.value.func, ast.Name) and node.value.func.id == "super":
@@ -948,9 +963,11 @@ class Walker:
         base = self.expr(args[0])
         self.expr(name)
         if base.kind != "data":
+            # Outside the methods (ex06's getattr(torch.optim, name)) a read is not itself a rewrite: a person
+            # decides; on a method's path it is the door to anything in the module, the RNN kernels included.
             self.flag(node, f"{which} with a name built at run time on {base.name or 'a function or class'}: "
                             f"a computed name on a module or class can reach anything in it, including "
-                            f"torch's RNN implementations")
+                            f"torch's RNN implementations", undecided=self.module_layer and which == "getattr")
             return DATA
         if which == "getattr":
             return ATTR   # getattr(rnn, f"weight_ih_l{layer}"): usable as data, never called
