@@ -483,7 +483,9 @@ def test_graded_undecided_method_is_held_for_review(method_grader, make_submissi
     (folder / EX04).write_text(_ex04_text(cell=UNDECIDED_CELL))
     result = method_grader.grade(folder)
     held = [c for c in result.checks if c.status == "needs_review"]
-    assert held and all(c.exercise == "ex04_manual_rnn" and "rnn_cell" in c.name for c in held)
+    # rnn_cell is replaced by what the decorator returns, and manual_rnn calls it: both are held
+    assert {c.name.split(".")[-1] for c in held} >= {"rnn_cell_notebook", "manual_rnn_notebook"}
+    assert all(c.exercise == "ex04_manual_rnn" for c in held)
     assert all(c.points == 0 and c.review["hash"] and EX04 in c.review["where"] for c in held)
     assert all("does not mean your code is wrong" in c.feedback for c in held)
     assert not [c for c in result.checks if c.status not in ("passed", "needs_review")]

@@ -35,6 +35,7 @@ class Value:
     taint: str = None    # data only: None, "rnn" or "attr"
     node: object = None  # def: (module name, definition node)
     returns: str = None  # data that can be called (a lambda, a nested def): the taint of what it returns
+    calls: str = None    # ... and of what calling THAT gives (a closure handed out), deeper levels joined in
 
 
 DATA = Value("data")
@@ -71,6 +72,13 @@ SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 # Expressions evaluated from their parts by the generic rule of Walker.expr (the others have their own).
 OPERATIONS = (ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.Slice)
+
+
+def _holder(values):
+    """A list, tuple, set or dict of ``values``: holds what they hold, and what calling them gives."""
+    return Value("data", taint=_join_taint(*values),
+                 returns=_join_taint(*[Value("data", taint=v.returns) for v in values]),
+                 calls=_join_taint(*[Value("data", taint=v.calls) for v in values]))
 
 
 def _parameters(arguments):
@@ -169,6 +177,7 @@ class Analysis:
         self.own_names = set()    # attribute names the submission defines itself
         self._done = {}           # unit key -> return taint
         self._module_layer_done = set()
+        self.rnn_fields = set()           # attribute names some code stores the rnn in (self.rnn = rnn)
         self.reached_variables = set()   # (layer, module, name) whose statements were reached
         self.global_values = {}          # (layer, module, name) -> the Value a global holds
         self._discover(module_name)
@@ -211,6 +220,34 @@ class Analysis:
         # A learner's own attribute names never open Python's internals.
         self.own_names = {n for n in self.own_names if not n.startswith("__")}
 
+    def imports_of(self, name):
+        """The submission's modules that ``name``'s code imports (anywhere in it: imports in functions too)."""
+        info = self.info(name)
+        found = set()
+        if info is None or info.module.tree is None:
+            return found
+        for node in ast.walk(info.module.tree):
+            dotted = []
+            if isinstance(node, ast.Import):
+                dotted = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                dotted = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            for full in dotted:
+                parts = full.split(".")
+                found.update(".".join(parts[:end]) for end in range(1, len(parts) + 1)
+                             if self.info(".".join(parts[:end])) is not None)
+        return found
+
+    def may_have_run(self, starts):
+        """Every submission module that importing ``starts`` can run (their import closure)."""
+        seen, pending = set(), [s for s in starts if self.info(s) is not None]
+        while pending:
+            name = pending.pop()
+            if name not in seen:
+                seen.add(name)
+                pending.extend(self.imports_of(name) - seen)
+        return seen
+
     def flag(self, layer, module, node, why, undecided=False):
         text = ast.get_source_segment(module.text, node) if module.text and hasattr(node, "lineno") else ""
         snippet = " ".join((text or "").split())
@@ -248,7 +285,22 @@ class Analysis:
                               f"(`global {name}`): what runs is then not the function written")
 
     def run_entry(self, policy, entry):
-        """The method layer from ``entry`` (a function of the exercise module)."""
+        """The method layer from ``entry``, again while it finds new attributes the rnn is kept in (code read
+        before ``self.rnn = rnn`` was seen must be read again knowing that ``.rnn`` may be the rnn)."""
+        for _ in range(8):
+            known = set(self.rnn_fields)
+            self._run_entry(policy, entry)
+            if self.rnn_fields == known:
+                return
+            self._done = {k: v for k, v in self._done.items() if k[0] != policy.name}
+            self.global_values = {k: v for k, v in self.global_values.items() if k[0] != policy.name}
+            self.reached_variables = {k for k in self.reached_variables if k[0] != policy.name}
+            self.violations.pop(policy.name, None)
+            self.called.pop(policy.name, None)
+        self.flag(policy, self.info(self.module_name).module, None, "keeps the rnn in too many attributes for "
+                  "the grader to verify", undecided=True)
+
+    def _run_entry(self, policy, entry):
         info = self.info(self.module_name)
         if info is None or info.module.problem:
             return
@@ -300,6 +352,7 @@ class Walker:
         self.isinstance_depth = 0
         self.callee_node = None             # the expression being called right now (getattr may be called)
         self.returns = {}                   # local name -> taint of what calling it returns
+        self.calls = {}                     # local name -> taint of what calling what it returns gives
         self.locals, self.declared_global = self._locals()
 
     # -- bookkeeping ---------------------------------------------------------------------
@@ -354,6 +407,9 @@ class Walker:
         if value.returns:
             self.returns[name] = _join_taint(Value("data", taint=self.returns.get(name)),
                                              Value("data", taint=value.returns))
+        if value.calls:
+            self.calls[name] = _join_taint(Value("data", taint=self.calls.get(name)),
+                                           Value("data", taint=value.calls))
 
     def bind_target(self, target, value, node):
         if isinstance(target, ast.Name):
@@ -362,7 +418,8 @@ class Walker:
                                 "goes from there", undecided=True)
             self.bind(target.id, value)
         elif isinstance(target, (ast.Tuple, ast.List)):
-            element = Value("data", taint=value.taint if value.kind == "data" else None)
+            element = Value("data", taint=value.taint, returns=value.returns, calls=value.calls) \
+                if value.kind == "data" else DATA
             for item in target.elts:
                 self.bind_target(item, element, node)
         elif isinstance(target, ast.Starred):
@@ -383,12 +440,15 @@ class Walker:
                                   f"modules, classes or functions at run time changes what the methods run")
         elif base.taint == "rnn" and value.taint != "rnn":
             self.flag(target, "changes the rnn it was given")
-        elif value.taint == "rnn" and not local:
-            self.flag(target, "keeps the rnn inside an object's attribute; the grader could not verify where it "
-                              "goes from there", undecided=True)
+        elif value.taint == "rnn" and not local and not isinstance(target, ast.Attribute):
+            self.flag(target, "keeps the rnn inside a module-level container; the grader could not verify where "
+                              "it goes from there", undecided=True)
         elif isinstance(target, ast.Attribute) and target.attr.startswith("__"):
             self.flag(target, f"sets {target.attr}, which opens Python's internals")
-        if value.taint in ("attr", "rnn") and local:
+        if value.taint == "rnn" and isinstance(target, ast.Attribute) and base.kind == "data" and \
+                base.taint != "rnn":
+            self.analysis.rnn_fields.add(target.attr)   # self.rnn = rnn: every read of .rnn may be the rnn
+        elif value.taint in ("attr", "rnn") and local:
             self.bind(base_node.id, Value("data", taint=value.taint))   # the container now holds it
 
     # -- statements ------------------------------------------------------------------------
@@ -447,7 +507,8 @@ class Walker:
                 value = self.expr(node.value)
                 self.returned = _join_taint(Value("data", taint=self.returned), value)
                 self.returned_calls = _join_taint(Value("data", taint=self.returned_calls),
-                                                  Value("data", taint=value.returns))
+                                                  Value("data", taint=value.returns),
+                                                  Value("data", taint=value.calls))
         elif isinstance(node, ast.Expr):
             self.expr(node.value)
         elif isinstance(node, (ast.Raise,)):
@@ -533,10 +594,10 @@ class Walker:
             saved, self.returned, self.returned_calls = (self.returned, self.returned_calls), None, None
             try:
                 self.body(node.body)
-                returns = _join_taint(Value("data", taint=self.returned), Value("data", taint=self.returned_calls))
+                returns, calls = self.returned, self.returned_calls
             finally:
                 self.returned, self.returned_calls = saved
-            self.bind(node.name, Value("data", returns=returns, node=node))
+            self.bind(node.name, Value("data", returns=returns, calls=calls, node=node))
 
     def definition_header(self, node):
         """Decorators, defaults and annotations: evaluated when the definition runs."""
@@ -633,7 +694,7 @@ class Walker:
                 self.flag(node, f"`{name}` holds a module only some of the time", undecided=True)
             nodes = {v.node for v in values if v.kind == "data" and v.node is not None}
             return Value("data", taint=self.taints.get(name), returns=self.returns.get(name),
-                         node=nodes.pop() if len(nodes) == 1 else None)
+                         calls=self.calls.get(name), node=nodes.pop() if len(nodes) == 1 else None)
         value = self.global_value(self.module.name, name, node)
         if value.kind == "external" and value.name in GETATTR_FAMILY and node is not self.callee_node:
             self.flag(node, f"uses {name} as a value: the rules follow it only when it is called directly")
@@ -783,6 +844,8 @@ class Walker:
             self.flag(node, f"reads rnn.{attr}: only the rnn's parameters (weight_ih_l0 ...) and settings "
                             f"(num_layers, hidden_size ...) may be read, never what runs its forward")
             return DATA
+        if attr in self.analysis.rnn_fields:   # an attribute some code stored the rnn in (self.rnn = rnn)
+            return RNN
         if base.taint == "attr":   # read from the rnn by a computed name: only what a tensor offers
             if attr not in allowlist.OBJECT_ATTRIBUTES:
                 self.flag(node, f"reads .{attr} of something read from the rnn by a name built at run time")
@@ -793,7 +856,7 @@ class Walker:
 
     def expr(self, node, quiet=False):
         if quiet:
-            saved, self.flag = self.flag, (lambda node, why: None)
+            saved, self.flag = self.flag, (lambda *args, **kwargs: None)
             try:
                 return self.expr(node)
             finally:
@@ -811,7 +874,9 @@ class Walker:
         if isinstance(node, ast.Lambda):
             self.defaults(node.args)
             body = self.expr(node.body)
-            return Value("data", returns=_join_taint(body, Value("data", taint=body.returns)), node=node)
+            return Value("data", returns=body.taint,
+                         calls=_join_taint(Value("data", taint=body.returns), Value("data", taint=body.calls)),
+                         node=node)
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             for generator in node.generators:
                 iterated = self.expr(generator.iter)
@@ -819,11 +884,11 @@ class Walker:
                 for condition in generator.ifs:
                     self.expr(condition)
             parts = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
-            return Value("data", taint=_join_taint(*[self.contained(p) for p in parts]))
+            return _holder([self.contained(p) for p in parts])
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-            return Value("data", taint=_join_taint(*[self.contained(e) for e in node.elts]))
+            return _holder([self.contained(e) for e in node.elts])
         if isinstance(node, ast.Dict):
-            return Value("data", taint=_join_taint(*[self.contained(e) for e in node.keys + node.values if e]))
+            return _holder([self.contained(e) for e in node.keys + node.values if e])
         if isinstance(node, ast.IfExp):
             self.expr(node.test)
             a, b = self.expr(node.body), self.expr(node.orelse)
@@ -841,7 +906,8 @@ class Walker:
             self.expr(node.slice)
             if base.kind in ("module", "submodule"):
                 self.flag(node, f"indexes the module {base.name}")
-            return Value("data", taint=base.taint if base.kind == "data" else None)
+            return Value("data", taint=base.taint, returns=base.returns, calls=base.calls) \
+                if base.kind == "data" else DATA
         if isinstance(node, ast.Starred):
             return self.expr(node.value)
         if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Await)):
@@ -880,7 +946,7 @@ class Walker:
             return RNN   # a container holding the rnn: what comes out of it may be the rnn
         if value.kind in ("module", "submodule", "opaque", "refused"):
             self.flag(node, "puts a module inside a container, from where code could change it")
-        return Value("data", taint=_join_taint(value, Value("data", taint=value.returns))) \
+        return Value("data", taint=value.taint, returns=value.returns, calls=value.calls) \
             if value.kind == "data" else DATA
 
     # -- calls -------------------------------------------------------------------------------
@@ -938,12 +1004,14 @@ class Walker:
                 self.flag(argument, f"hands the module {value.name} to a function, which could change it")
         taint = _join_taint(receiver, *[v for _, v in arguments if v.taint != "rnn"], *carried,
                             Value("data", taint=callee.returns))
+        handed_out = _join_taint(Value("data", taint=callee.calls), Value("data", taint=callee.returns)) \
+            if callee.kind == "data" else None   # a closure's closure: every deeper level joined in
         if fills and taint in ("attr", "rnn"):
             self.bind(func.value.id, Value("data", taint=taint))   # list.append(w): the container now holds it
         if receiver is not None and receiver.taint == "rnn":
             # rnn.parameters(), rnn.named_parameters() ...: its data; a holder's .get()/.pop(): maybe the rnn
             return DATA if allowlist.rnn_attribute(func.attr) else RNN
-        return Value("data", taint=taint)
+        return Value("data", taint=taint, returns=handed_out)
 
     def attribute_function(self, which, node):
         args = node.args
@@ -993,7 +1061,8 @@ class Walker:
         if function is None:
             for argument, value in values + [(v, val) for _, v, val in keywords]:
                 if value.taint == "rnn":
-                    self.flag(argument, "hands the rnn to a class the rules cannot follow")
+                    self.flag(argument, "hands the rnn to a class without its own __init__; the grader could not "
+                                        "verify where it goes from there", undecided=True)
             return DATA
         params = [p.arg for p in function.args.posonlyargs + function.args.args][skip:]
         every = params + [p.arg for p in function.args.kwonlyargs]

@@ -216,3 +216,15 @@ ATTACKS.update({
             "    num_directions = 2 if bidirectional else 1\n    per_direction_bias")},
         "ex01_rnn_layer", "count_parameters", "RNN"),
 })
+ATTACKS.update({
+    "a class keeps the rnn and a method calls it": (
+        {EX04: CELL + "\n\nclass Runner:\n    def __init__(self, rnn):\n        self.layer = rnn\n\n"
+                      "    def run(self, x, h0):\n        return self.layer(x, h0)\n\n\n"
+                      "def manual_rnn(rnn, x, h0=None):\n    return Runner(rnn).run(x, h0)\n"},
+        "ex04_manual_rnn", "manual_rnn", "calls the rnn"),
+    "a closure three levels deep hands out what a computed getattr found": (
+        {EX04: CELL + "\n\ndef manual_rnn(rnn, x, h0=None):\n    def outer():\n        def inner():\n"
+                      "            return getattr(rnn, 'for' + 'ward')\n        return inner\n"
+                      "    return outer()()(x, h0)\n"},
+        "ex04_manual_rnn", "manual_rnn", "read from the rnn by a name built at run time"),
+})
