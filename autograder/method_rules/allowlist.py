@@ -42,6 +42,9 @@ DENIED = {
     "operator.attrgetter": "reads attributes by a name built at run time",
     "operator.methodcaller": "calls methods by a name built at run time",
 }
+# Refused on a method's path, but only read elsewhere: reading them changes nothing (calling is judged apart).
+READS_ONLY = frozenset({"torch.ops", "torch.classes", "torch.overrides", "operator.attrgetter",
+                        "operator.methodcaller"})
 MACHINERY = frozenset({"torch.func.functional_call", "torch.nn.utils.stateless", "torch.nn.modules.rnn",
                        "torch.backends.cudnn.rnn"})
 MACHINERY_REASONS = frozenset({FUSED} | {DENIED[m] for m in MACHINERY})
@@ -60,8 +63,11 @@ class Resolution:
     """What a dotted name denotes in the trusted grader: ``kind`` module | class | value, or why it is refused
     (``refused``) or cannot be told (``unknown``)."""
 
-    def __init__(self, kind=None, refused=None, unknown=None, obj=None, machinery=False):
+    def __init__(self, kind=None, refused=None, unknown=None, obj=None, machinery=False, runs_code=True):
         self.kind, self.refused, self.unknown, self.obj = kind, refused, unknown, obj
+        # refused as a door that loads, compiles or runs code (or opens Python's internals): refused wherever it
+        # is; the other refusals (private names, the operator registry) are refused on a method's path only
+        self.runs_code = runs_code
         self.machinery = machinery   # refused as RNN machinery (allowed outside the method rules: ex05, ex06)
 
 
@@ -97,11 +103,13 @@ def _resolve(dotted, allowed):
     private = next((p for p in parts[1:] if p.startswith("_")), None) or \
         (parts[0] if parts[0].startswith("_") and parts[0] != "__future__" else None)
     if private and not by_config:
-        return Resolution(refused=f"uses {dotted}: {private} is private (not part of the library's public API)")
+        return Resolution(refused=f"uses {dotted}: {private} is private (not part of the library's public API)",
+                          runs_code=False)
     for end in range(1, len(parts) + 1):
         prefix = ".".join(parts[:end])
         if prefix in DENIED and not by_config:
-            return Resolution(refused=f"uses {dotted}, which {DENIED[prefix]}", machinery=prefix in MACHINERY)
+            return Resolution(refused=f"uses {dotted}, which {DENIED[prefix]}", machinery=prefix in MACHINERY,
+                              runs_code=prefix not in READS_ONLY)
     try:
         obj = importlib.import_module(parts[0])
     except Exception:

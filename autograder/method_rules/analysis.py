@@ -63,6 +63,15 @@ def is_main_guard(statement):
         isinstance(test.left, ast.Name) and test.left.id == "__name__"
 
 
+# The syntax the walker knows, by node type: every other statement or expression (newer Python syntax such
+# as 3.12's ``type X = ...``) is not guessed at: it is reported as undecided (issue 27: an allowlist refuses
+# what it does not know).
+STATEMENTS = frozenset("""FunctionDef AsyncFunctionDef ClassDef Assign AugAssign AnnAssign For AsyncFor While If
+    With AsyncWith Try TryStar Return Expr Raise Assert Delete Import ImportFrom Match Pass Break Continue Global
+    Nonlocal""".split())
+EXPRESSIONS = frozenset("""Name Attribute Call Constant Lambda ListComp SetComp GeneratorExp DictComp List Tuple
+    Set Dict IfExp NamedExpr Subscript Starred Yield YieldFrom Await JoinedStr FormattedValue BinOp UnaryOp BoolOp
+    Compare Slice""".split())
 # Dunder attributes that are plain data (a version, a name): reading them opens nothing.
 HARMLESS_DUNDERS = frozenset({"__name__", "__qualname__", "__doc__", "__version__", "__module__", "__file__"})
 # Statements that evaluate nothing. Every other statement type is handled by name in Walker.statement;
@@ -433,7 +442,7 @@ class Walker:
     def store_into(self, base_node, target, value, what):
         base = self.expr(base_node)
         local = isinstance(base_node, ast.Name) and base_node.id in self.locals
-        if base.kind in ("module", "submodule", "refused", "opaque") or \
+        if base.kind in ("module", "submodule", "refused", "opaque", "private") or \
                 (base.kind in ("external", "def") and (isinstance(target, ast.Attribute) or base.kind == "def")):
             if base.kind != "def" or isinstance(base.node[1], ast.ClassDef) or what.startswith(".__"):
                 self.flag(target, f"changes {base.name or 'one of your definitions'}{what}: code that changes "
@@ -687,7 +696,7 @@ class Walker:
         name = node.id
         if name in self.locals:
             values = self.previous.get(name, set()) | self.binds.get(name, set())
-            modules = {v for v in values if v.kind in ("module", "submodule")}
+            modules = {v for v in values if v.kind in ("module", "submodule", "private")}
             if modules and len(values) == 1:
                 return next(iter(modules))
             if modules:
@@ -754,7 +763,7 @@ class Walker:
         self.reach_variable(info, name)
         if isinstance(binder, ast.Assign) and len(binder.targets) == 1 and isinstance(binder.targets[0], ast.Name):
             value = Walker(analysis, info, policy, statement, import_time=True).expr(binder.value, quiet=True)
-            if value.kind in ("module", "external", "submodule"):
+            if value.kind in ("module", "external", "submodule", "private"):
                 return value
         return DATA
 
@@ -792,6 +801,10 @@ class Walker:
             if found.machinery:
                 if not self.module_layer and not self.isinstance_depth:
                     self.flag(node, found.refused)
+            elif self.module_layer and not found.runs_code:
+                # Off the methods' path a read of a private name changes nothing; calling one may (a kernel
+                # registered over torch.tanh): judged where it is called.
+                return Value("private", dotted)
             else:
                 self.flag(node, found.refused)
                 return Value("refused", dotted)
@@ -819,7 +832,7 @@ class Walker:
                             f"could be reached)")
             return DATA
         base = self.expr(node.value)
-        if base.kind in ("refused", "opaque"):
+        if base.kind in ("refused", "opaque", "private"):
             return Value(base.kind, f"{base.name}.{attr}")   # already judged where it was named
         if base.kind == "module":
             return self.member(base, attr, node)
@@ -978,6 +991,10 @@ class Walker:
             self.flag(node, f"calls the module {callee.name}")
         if callee.kind == "def":
             return self.call_definition(callee, node)
+        if callee.kind == "private":
+            self.flag(node, f"calls {callee.name}, which is private (or the operator registry): it can change "
+                            f"what torch's public functions do")
+            return DATA
         if callee.kind in ("refused", "opaque"):
             return DATA   # judged where it was named
         if callee.taint == "rnn":
@@ -1000,7 +1017,7 @@ class Walker:
                     carried.append(value)
                 elif special not in allowlist.LOOKS_ONLY:
                     self.flag(argument, "hands the rnn to a function that could run it")
-            if value.kind in ("module", "submodule", "opaque") and special not in allowlist.LOOKS_ONLY:
+            if value.kind in ("module", "submodule", "opaque", "private") and special not in allowlist.LOOKS_ONLY:
                 self.flag(argument, f"hands the module {value.name} to a function, which could change it")
         taint = _join_taint(receiver, *[v for _, v in arguments if v.taint != "rnn"], *carried,
                             Value("data", taint=callee.returns))
@@ -1030,6 +1047,8 @@ class Walker:
             return DATA
         base = self.expr(args[0])
         self.expr(name)
+        if base.kind != "data" and self.module_layer and which == "getattr":
+            return Value("private", f"{base.name}.<a name built at run time>")   # a read: judged where used
         if base.kind != "data":
             # Outside the methods (ex06's getattr(torch.optim, name)) a read is not itself a rewrite: a person
             # decides; on a method's path it is the door to anything in the module, the RNN kernels included.
@@ -1055,7 +1074,7 @@ class Walker:
         values = [(a, self.expr(a, quiet=True)) for a in node.args]
         keywords = [(k.arg, k.value, self.expr(k.value, quiet=True)) for k in node.keywords]
         for argument, value in values + [(v, val) for _, v, val in keywords]:
-            if value.kind in ("module", "submodule", "opaque", "refused"):
+            if value.kind in ("module", "submodule", "opaque", "refused", "private"):
                 self.flag(argument, f"hands the module {value.name} to one of your functions, which could change "
                                     f"it; the grader could not verify that", undecided=True)
         if function is None:
