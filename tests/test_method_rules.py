@@ -284,13 +284,15 @@ def test_graded_attack_loses_exactly_its_entry_points_checks(name, method_grader
     result = method_grader.grade(folder)
     assert not result.grader_errors()
     failing = [c for c in result.checks if c.status != "passed"]
-    # Refused: the entry point's checks (all of them, whatever else); other checks can only be held for
-    # review, when the attack's module runs before them in the learner's worker and could have changed them.
+    # The entry point earns none of its checks' points (refused, or held for review when the grader could not
+    # decide); refused checks are its exercise's only. Other checks can at most be held for review: when the
+    # attack's module runs before them in the learner's worker and could have changed them.
     refused = [c for c in failing if c.status != "needs_review"]
     assert all(c.exercise == module for c in refused), [(c.name, c.feedback) for c in failing]
-    assert any(c.name.split(".")[-1].startswith(ENTRY_CHECKS[entry]) for c in refused), \
-        [(c.name, c.feedback) for c in failing]
-    failing = refused
+    entry_checks = [c for c in result.checks if c.exercise == module and
+                    c.name.split(".")[-1].startswith(ENTRY_CHECKS[entry])]
+    assert entry_checks and all(c.points == 0 for c in entry_checks), [(c.name, c.status) for c in entry_checks]
+    failing = entry_checks
     assert all(fragment in c.feedback and " line " in c.feedback for c in failing), [c.feedback for c in failing]
 
 

@@ -52,7 +52,8 @@ class GradingPlugin:
             found = violations(self._sources, module, entry, self._method_allow)
             undecided = [v for v in found if v.undecided]
             if undecided and self._current is not None:
-                self._undecided.setdefault(self._current, []).extend(undecided)
+                held = self._undecided.setdefault(self._current, [])
+                held.extend(v for v in undecided if v not in held)
             return found
         return rules
 
