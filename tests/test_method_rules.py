@@ -522,3 +522,18 @@ def test_an_unknown_plotting_library_used_only_by_plot_weights_costs_nothing(tmp
         "def plot_weights(rnn):", "def plot_weights(rnn):\n    sns.set_theme()", 1)
     assert rule_violations(tmp_path / "s", _with_solutions({"ex01_rnn_layer.py": text}), "ex01_rnn_layer") == \
         {"expected_weight_shapes": [], "count_parameters": []}
+
+
+def test_the_report_entry_is_the_toml_the_reviewed_file_reads(tmp_path):
+    import html
+    import re
+
+    from autograder.batch.reviews import apply_reviews, read_reviewed, review_fragment
+    from autograder.runner.results import CheckResult, SubmissionResult
+
+    check = CheckResult("ex05_sequences.run_packed_notebook", "ex05_sequences", "", 3, 0, False, "needs_review",
+                        "held", {"where": "ex05_sequences.py:66", "hash": "h1"})
+    result = SubmissionResult('Zoë "Z" \\ O\'Brien', [check])
+    entry = html.unescape(re.search(r"<pre>(.*?)</pre>", review_fragment([result]), re.S).group(1))
+    (tmp_path / "reviewed.toml").write_text(entry, encoding="utf-8")
+    assert apply_reviews(result, read_reviewed(tmp_path / "reviewed.toml")) and result.total == 3

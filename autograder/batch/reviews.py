@@ -14,6 +14,7 @@ learner, the check and that hash in a TOML file given to the next batch (``--rev
 The learner then gets the check's points. A changed submission has another hash, so it is reviewed
 again. ``review_fragment`` is the report's list of what waits for review (escaped HTML).
 """
+import json
 from html import escape
 
 from .intake import InstructorError
@@ -58,6 +59,11 @@ def apply_reviews(result, accepted):
     return changed
 
 
+def _toml(text):
+    """``text`` as a TOML basic string (JSON's escapes are TOML's)."""
+    return json.dumps(str(text), ensure_ascii=False)
+
+
 def held(result):
     return [c for c in result.checks if c.status == "needs_review"]
 
@@ -76,8 +82,8 @@ def review_fragment(results, anchor_of=None):
             name = escape(result.student)
             if anchor_of is not None:
                 name = f'<a href="#{escape(anchor_of(result))}">{name}</a>'
-            entry = (f'[[accept]]\nlearner = "{result.student}"\ncheck = "{check.name}"\n'
-                     f'hash = "{review.get("hash", "")}"')
+            entry = (f'[[accept]]\nlearner = {_toml(result.student)}\ncheck = {_toml(check.name)}\n'
+                     f'hash = {_toml(review.get("hash", ""))}')
             rows.append(f"<tr><td>{name}</td><td><code>{escape(check.name)}</code></td>"
                         f"<td><code>{escape(review.get('where', ''))}</code></td>"
                         f"<td><pre>{escape(entry)}</pre></td></tr>")
