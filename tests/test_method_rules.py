@@ -537,3 +537,15 @@ def test_the_report_entry_is_the_toml_the_reviewed_file_reads(tmp_path):
     entry = html.unescape(re.search(r"<pre>(.*?)</pre>", review_fragment([result]), re.S).group(1))
     (tmp_path / "reviewed.toml").write_text(entry, encoding="utf-8")
     assert apply_reviews(result, read_reviewed(tmp_path / "reviewed.toml")) and result.total == 3
+
+
+def test_every_public_style_of_the_bank_is_clean(tmp_path):
+    """tests/bank_public_styles.py (branch h26styles): correct styles from public sources break no rule."""
+    bank = pytest.importorskip("bank_public_styles")
+    dirty = {}
+    for style in bank.STYLES:
+        folder = bank.write_submission(style, tmp_path / style.name)
+        tree = SourceTree.read(folder)
+        found = {f"{m}.{e}": [v.why for v in violations(tree, m, e)] for m, es in RULES.items() for e in es}
+        dirty.update({f"{style.name}: {k}": v for k, v in found.items() if v})
+    assert dirty == {}

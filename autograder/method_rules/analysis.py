@@ -1,22 +1,24 @@
-"""The allowlist analysis: follow every name a rule-bound function can reach, refuse what cannot be followed.
+"""The analysis: follow every name a rule-bound function can reach and judge what it denotes.
 
-Runs in the trusted grader on the snapshot of the submission's text (nothing is
-imported). Two layers are read:
+Runs in the trusted grader on the snapshot of the submission's text (nothing of it is imported).
+Two layers are read:
 
-* the **method layer**: the exercise's entry points (``manual_rnn``...) and
-  everything they reach: learner functions and classes called, module globals
-  read (with every top-level statement that binds or changes them, and every
-  function that rebinds them with ``global``), sibling modules imported, in
-  any file of the submission. Its names must be in the exercise's allowlist.
-* the **module layer**: the top-level code of every module the exercise
-  imports (it runs at import, so it could patch what the methods later use):
-  the same allowlist, without the exercise's method-specific refusals.
+* the **method layer**: the exercise's entry points (``manual_rnn``...) and everything they reach:
+  learner functions and classes called, module globals read (with every top-level statement that binds
+  or changes them, and every function that rebinds them with ``global``), sibling modules imported, in
+  any file of the submission. Outside names are resolved on the real modules (``allowlist.resolve``):
+  RNN machinery, private names and doors are refused, unknown libraries are undecided.
+* the **module layer**: every module staged beside the exercises, top level and every function (they
+  run in the learner's worker): what could change what the methods run is refused there (writes into
+  modules or classes, ``global`` rebinding of functions, doors that load or run code, calls of private
+  functions); reads are judged where a method reaches them.
 
-Values are tracked as modules, allowed external objects, the learner's own
-definitions, or data. Data may carry a taint: ``rnn`` (the module whose
-recurrence the learner must write: it may only be read through its
-parameters and settings) or ``attr`` (something read from it by a computed
-name: usable as data, never called).
+Values are tracked as modules, outside objects, the learner's own definitions, or data. Data may carry
+a taint: ``rnn`` (the rnn whose recurrence the learner must write, or a container or attribute that may
+hold it: it may only be read through its parameters and settings, never called or handed on) or
+``attr`` (something read from the rnn by a computed name: usable as data, never called); callables
+carry what calling them gives (``returns``, ``calls``). What the walker cannot decide is a
+``Violation`` marked ``undecided``: the check is then held for a person's review, never called wrong.
 """
 import ast
 import builtins
