@@ -23,7 +23,7 @@ from .flow import RNN as RNN_MARK
 from .flow import UNPACKED, PackingFlow
 from .sources import SourceTree
 
-__all__ = ["RULES", "SourceTree", "Violation", "source_hash", "violations"]
+__all__ = ["RULES", "SourceTree", "Violation", "review_feedback", "review_where", "source_hash", "violations"]
 
 
 def _ex04_refuses(dotted):
@@ -79,6 +79,32 @@ def source_hash(sources):
         data = sources.files[name]
         digest.update(name.encode() + b"\0" + (data if data is not None else b"<unread>") + b"\0")
     return digest.hexdigest()[:16]
+
+
+def review_where(violations):
+    """``file:line, line`` of the places the grader could not decide, for the instructor's list."""
+    places = {}
+    for v in violations:
+        if getattr(v, "undecided", False):
+            places.setdefault(v.file, set()).add(v.line)
+    return "; ".join(f"{file}:{','.join(str(n) for n in sorted(lines))}" for file, lines in sorted(places.items()))
+
+
+def review_feedback(violations):
+    """What a learner whose right answers wait for a review is told: the grader could not verify the method
+    automatically; nothing says the code is wrong."""
+    undecided = [v for v in violations if getattr(v, "undecided", False)]
+    shown = "; ".join(_where(v) for v in undecided[:3])
+    if len(undecided) > 3:
+        shown += f" (and {len(undecided) - 3} more)"
+    return ("Your answers are right, but the grader could not verify automatically how this function computes "
+            f"them ({shown}). Your instructor will look at it; the points are held until then. This does not "
+            "mean your code is wrong.")
+
+
+def _where(violation):
+    place = violation.file + (f" line {violation.line}" if violation.line else "")
+    return place + (f": `{violation.snippet}`" if violation.snippet else "") + f" {violation.why}"
 
 
 def _analyse(sources, module, allowed):

@@ -13,7 +13,7 @@ import pytest
 
 from ..exercises import MODULES, exercise_of
 from ..feedback import Feedback, render_parts
-from ..method_rules import SourceTree, source_hash, violations
+from ..method_rules import SourceTree, review_feedback, review_where, source_hash, violations
 from ..paths import HIDDEN_CHECKS, KIT_ROOT
 from .answer_form import answers_difference
 from .errors import GraderError, LearnerError
@@ -116,8 +116,6 @@ class GradingPlugin:
         review = None
         if status == "passed" and self._undecided.get(item.nodeid):
             # Right answers, but the method could not be verified: held for an instructor, never "wrong".
-            from ..verdicts.method import review_feedback, review_where
-
             undecided = self._undecided[item.nodeid]
             status, text = "needs_review", ("" if level == "none" else review_feedback(undecided))
             review = {"where": review_where(undecided), "hash": source_hash(self._sources)}

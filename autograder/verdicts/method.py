@@ -31,27 +31,6 @@ def refuse_method(violations, call, expected, concept, hint=None):
                    "pickle/torch.load, files not saved as UTF-8)")
 
 
-def review_where(violations):
-    """``file:line, line`` of the places the grader could not decide, for the instructor's list."""
-    places = {}
-    for v in violations:
-        if getattr(v, "undecided", False):
-            places.setdefault(v.file, set()).add(v.line)
-    return "; ".join(f"{file}:{','.join(str(n) for n in sorted(lines))}" for file, lines in sorted(places.items()))
-
-
-def review_feedback(violations):
-    """What a learner whose right answers wait for a review is told: the grader could not verify the method
-    automatically; nothing says the code is wrong."""
-    undecided = [v for v in violations if getattr(v, "undecided", False)]
-    shown = "; ".join(where(v) for v in undecided[:SHOWN])
-    if len(undecided) > SHOWN:
-        shown += f" (and {len(undecided) - SHOWN} more)"
-    return ("Your answers are right, but the grader could not verify automatically how this function computes "
-            f"them ({shown}). Your instructor will look at it; the points are held until then. This does not "
-            "mean your code is wrong.")
-
-
 FROM_ARGUMENTS = ("expected_weight_shapes and count_parameters show that you can predict what nn.RNN registers: "
                   "they are computed from the arguments alone (arithmetic, loops, math), without building a "
                   "layer or using anything of torch.nn")

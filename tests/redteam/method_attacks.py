@@ -156,7 +156,8 @@ ATTACKS.update({
             "def make_rnn(input_size, hidden_size, num_layers=1,",
             "def _shapes(*a, **k):\n    return {n: tuple(p.shape) for n, p in nn.RNN(*a[:3]).named_parameters()}\n\n\n"
             "def make_rnn(input_size, hidden_size, num_layers=1,", 1).replace(
-            '    ### BEGIN SOLUTION\n', '    ### BEGIN SOLUTION\n    globals().update(expected_weight_shapes=_shapes)\n', 1)},
+            '    ### BEGIN SOLUTION\n',
+            '    ### BEGIN SOLUTION\n    globals().update(expected_weight_shapes=_shapes)\n', 1)},
         "ex01_rnn_layer", "expected_weight_shapes", "globals"),
     "a function rebinds manual_rnn with `global`": (
         {EX04: CELL + "\n\ndef manual_rnn(rnn, x, h0=None):\n    return x, h0\n\n\n"
@@ -191,7 +192,8 @@ ATTACKS.update({
         _ex04("step", header="from torch import rnn_tanh as step\n"),
         "ex04_manual_rnn", "manual_rnn", "PyTorch's own RNN implementations"),
     "the fused kernel kept in a dict at import": (
-        _ex04("STEPS[rnn.nonlinearity]", header="import torch\nSTEPS = {'tanh': torch.rnn_tanh, 'relu': torch.rnn_relu}\n"),
+        _ex04("STEPS[rnn.nonlinearity]",
+              header="import torch\nSTEPS = {'tanh': torch.rnn_tanh, 'relu': torch.rnn_relu}\n"),
         "ex04_manual_rnn", "manual_rnn", "PyTorch's own RNN implementations"),
     "the operator registry under an alias": (
         _ex04("aten.rnn_tanh", header="import torch\naten = torch.ops.aten\n"),
