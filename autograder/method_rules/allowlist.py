@@ -176,8 +176,9 @@ BUILTINS = frozenset("""abs all any bool dict divmod enumerate filter float form
 # Builtins that may be handed the rnn itself: they only look at it.
 LOOKS_ONLY = frozenset({"isinstance", "hasattr", "print", "repr", "str", "id", "callable", "len"})
 # Builtins that only carry what they are given (a list, a zip...): handed the rnn, they give back a holder of it.
+# (Not sorted, max, min, map, filter: they call what they are given a key or a function for.)
 CARRIERS = frozenset({"list", "tuple", "dict", "set", "frozenset", "enumerate", "zip", "reversed", "iter",
-                      "next", "sorted"})
+                      "next"})
 # Methods of lists and dicts: on a container holding the rnn they give back what it holds (never run it).
 CONTAINER_METHODS = frozenset("""get pop popitem items values keys copy index count append extend insert
     setdefault remove clear update sort reverse add appendleft""".split())

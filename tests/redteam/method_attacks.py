@@ -230,3 +230,12 @@ ATTACKS.update({
                       "    return outer()()(x, h0)\n"},
         "ex04_manual_rnn", "manual_rnn", "read from the rnn by a name built at run time"),
 })
+ATTACKS.update({
+    "a sort key that calls what it sorts": (
+        {EX04: CELL + "\n\ndef manual_rnn(rnn, x, h0=None):\n    found = []\n"
+                      "    sorted([rnn], key=lambda layer: found.append(layer(x, h0)) or 0)\n    return found[0]\n"},
+        "ex04_manual_rnn", "manual_rnn", "hands the rnn to a function that could run it"),
+    "the rnn's call through next(iter([...]))": (
+        {EX04: CELL + "\n\ndef manual_rnn(rnn, x, h0=None):\n    return next(iter([rnn]))(x, h0)\n"},
+        "ex04_manual_rnn", "manual_rnn", "calls the rnn"),
+})
