@@ -19,7 +19,7 @@ from autograder.batch.sample_class import SampleLearner
 from autograder.cli import main
 from autograder.exercises import MODULES
 from autograder.paths import HIDDEN_CHECKS
-from autograder.runner.errors import GraderError
+from autograder.errors import GraderError
 from autograder.runner.limits import Limits
 
 EX01 = "ex01_rnn_layer"

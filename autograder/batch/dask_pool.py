@@ -35,7 +35,7 @@ except ImportError:  # the command line says what to install before getting here
     Client = as_completed = None
     WorkerPlugin = object
 
-from ..runner.errors import GradingStopped, MachineError
+from ..errors import GradingStopped, MachineError
 from .intake import InstructorError
 
 logger = logging.getLogger("rnn-grade")

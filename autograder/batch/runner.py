@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..paths import SOLUTIONS
-from ..runner.errors import MachineError
+from ..errors import MachineError
 from ..runner.limits import Limits
 from ..runner.results import CheckResult, SubmissionResult
 from . import store

@@ -16,7 +16,7 @@ from ..feedback import Feedback, render_parts
 from ..method_rules import SourceTree, violations
 from ..paths import HIDDEN_CHECKS, KIT_ROOT
 from .answer_form import answers_difference
-from .errors import GraderError, LearnerError
+from ..errors import GraderError, LearnerError
 from .results import CheckResult
 
 
