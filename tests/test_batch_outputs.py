@@ -55,8 +55,8 @@ def test_withheld_hidden_checks_leave_no_trace_but_still_count():
 
 
 def test_results_round_trip_through_plain_data():
-    data = json.loads(json.dumps(store.result_to_dict(result())))
-    again = store.result_from_dict(data)
+    data = json.loads(json.dumps(result().to_dict()))
+    again = SubmissionResult.from_dict(data)
     assert again.checks == result().checks and again.total == 2 and again.seconds == 1.5
 
 
