@@ -22,9 +22,12 @@ LAYERS = [
     # grading exceptions, how learner text is shown, nbgrader's ids of the checks.
     ("foundations", ["", "errors", "paths", "exercises", "configs", "learner_text", "nbgrader_ids"]),
     # Reading what instructors and learners write, without running it: feedback levels, notebooks'
-    # tagged cells, exercise generation from solutions/, the method rules' static analysis, and the
-    # intake of hand-ins (autograder/intake/, when it exists).
-    ("sources", ["reveal", "notebook_source", "generate", "method_rules", "intake"]),
+    # tagged cells, exercise generation from solutions/, the method rules' static analysis, the checks
+    # as declared (names, points; read with ast).
+    ("sources", ["reveal", "notebook_source", "generate", "method_rules", "check_index"]),
+    # The intake of hand-ins (autograder/intake/, issue 27): anything a learner hands in becomes one
+    # Submission; every front end and the runner may use it.
+    ("intake", ["intake"]),
     # How a check talks to a learner: Feedback, hints and the expect_* helpers.
     ("feedback", ["feedback"]),
     # Two independent halves of a check: verdicts judge plain answers against the reference's; the
@@ -35,6 +38,9 @@ LAYERS = [
     # Front ends' engines, independent of each other: grading a class (batch) and building what ships
     # to a platform (exports).
     ("engines", ["batch", "exports"]),
+    # A course across assignments and time (autograder/course/: history, policies, similarity), built on
+    # the batch's records; the batch itself does not know about it.
+    ("course", ["course"]),
     # The subcommands of ``rnn-grade``, each a thin front end over the engines.
     ("commands", ["commands"]),
     # ``rnn-grade`` itself: finds the subcommands.
