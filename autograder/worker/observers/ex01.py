@@ -3,7 +3,7 @@ import operator
 
 from torch import nn
 
-from . import observer, register_each
+from . import observer
 from .common import build_rnn, shape_of
 
 MODULE = "ex01_rnn_layer"

@@ -3,7 +3,7 @@ import operator
 
 import torch
 
-from . import observer, register_each
+from . import observer
 from .common import build_rnn, rnn_config, rnn_label, uniform
 
 MODULE = "ex02_forward_pass"

@@ -2,7 +2,7 @@
 import torch
 from torch import nn
 
-from . import observer, register_each
+from . import observer
 from .common import DTYPES, fill_parameters, uniform
 from .ex01 import describe_rnn
 
