@@ -12,10 +12,10 @@ learner, the check and that hash in a TOML file given to the next batch (``--rev
     hash = "3f1c0a9b5e2d7788"
 
 The learner then gets the check's points. A changed submission has another hash, so it is reviewed
-again. ``review_fragment`` is the report's list of what waits for review (escaped HTML).
+again. ``review_rows`` is the report's list of what waits for review (plain data; the page's template
+``templates/report/review.html`` draws it at the top, escaped by Jinja2).
 """
 import json
-from html import escape
 
 from .intake import InstructorError
 
@@ -73,25 +73,15 @@ def review_cell(result):
     return "; ".join(f"{c.name} ({(c.review or {}).get('where', '')})" for c in held(result))
 
 
-def review_fragment(results, anchor_of=None):
-    """The report's list of checks held for review (escaped HTML, empty when there are none)."""
+def review_rows(results, link_of=None):
+    """The report's list of checks held for review, as plain data (the template ``review.html`` draws it):
+    learner (``link_of(result)``: {"name", "href"}, else the name), check, lines, the ``[[accept]]`` entry."""
     rows = []
     for result in sorted(results, key=lambda r: r.student):
         for check in held(result):
             review = check.review or {}
-            name = escape(result.student)
-            if anchor_of is not None:
-                name = f'<a href="#{escape(anchor_of(result))}">{name}</a>'
-            entry = (f'[[accept]]\nlearner = {_toml(result.student)}\ncheck = {_toml(check.name)}\n'
-                     f'hash = {_toml(review.get("hash", ""))}')
-            rows.append(f"<tr><td>{name}</td><td><code>{escape(check.name)}</code></td>"
-                        f"<td><code>{escape(review.get('where', ''))}</code></td>"
-                        f"<td><pre>{escape(entry)}</pre></td></tr>")
-    if not rows:
-        return ""
-    return ('<section class="review"><h2>Needs review</h2><p>These checks got right answers, but the grader '
-            'could not verify the method automatically: read the lines named, then either accept them (copy the '
-            'entry into a file given to the next batch with <code>--reviewed FILE</code>) or allow a name for '
-            'everyone (<code>allow = ["package.name"]</code> in the batch config). Their points are held until '
-            'then.</p><div class="scroll"><table><thead><tr><th>Learner</th><th>Check</th><th>Lines</th>'
-            '<th>To accept</th></tr></thead><tbody>' + "\n".join(rows) + "</tbody></table></div></section>")
+            rows.append({"learner": link_of(result) if link_of else {"name": result.student, "href": ""},
+                         "check": check.name, "where": review.get("where", ""),
+                         "entry": f'[[accept]]\nlearner = {_toml(result.student)}\ncheck = {_toml(check.name)}\n'
+                                  f'hash = {_toml(review.get("hash", ""))}'})
+    return rows
