@@ -44,6 +44,9 @@ class BatchOptions:
     intake: object = None             # learners found already (an nbgrader course); else read `submissions`
     scheduler: str = None             # a Dask scheduler's address: grade on that cluster (dask_pool.py)
     reveal: dict = None               # feedback levels, public and hidden (autograder/reveal.py); None: stored
+    policy: object = None             # a course's deadlines and late policy (course/policy.py): course gradebook
+    arrivals: dict = None             # learner -> arrival time given in a CSV (course/arrival.py)
+    incremental: bool = False         # reuse cached per-exercise results (course/cache.py)
 
     def grader_settings(self):
         """Plain data a pool process needs to build its Grader (and the fingerprint's inputs)."""
@@ -57,6 +60,7 @@ class BatchOutcome:
     results: list = field(default_factory=list)      # SubmissionResult per learner, by name
     graded: list = field(default_factory=list)       # names graded in this run
     reused: list = field(default_factory=list)       # names kept from an earlier run (--resume)
+    reused_exercises: list = field(default_factory=list)  # names whose every exercise came from the cache
     seconds: float = 0.0
     isolation_warning: str = None
     class_notes: list = field(default_factory=list)
@@ -165,18 +169,25 @@ def reference_answers(exercises):
     return answers
 
 
-def grade_files(grader, student, files):
+def grade_files(grader, student, files, exercises=None):
     """Grade one learner from their module files ({name: bytes}), as plain data.
+
+    ``exercises``: grade only these (an incremental batch's missing ones) instead of the grader's own.
 
     The files are written into a fresh private folder made just for this grading and
     removed right after, so a learner's worker only ever sees its own copy, and copies
     of learners who are not being graded at that moment do not exist.
     """
     folder = Path(tempfile.mkdtemp(prefix="rnn-grade-learner-"))
+    own = getattr(grader, "exercises", None)
     try:
         Submission(student, "", files=files).write_copy(folder / "submission")
+        if exercises:
+            grader.exercises = list(exercises)
         return grade_to_dict(grader, folder / "submission", student)
     finally:
+        if exercises:
+            grader.exercises = own
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -231,8 +242,8 @@ def _pool_ready():
     return machine_problem(_POOL_GRADER)
 
 
-def _grade_in_pool(student, files):
-    return grade_files(_POOL_GRADER, student, files)
+def _grade_in_pool(student, files, exercises=None):
+    return grade_files(_POOL_GRADER, student, files, exercises)
 
 
 # -- the batch ------------------------------------------------------------------------------------
@@ -274,8 +285,18 @@ def run_batch(options, progress_stream=None, live=None):
             progress.update(store.result_from_dict(record["result"]), reused=True)
             continue
         pending.append((submission, content_hash))
+    plan = None
+    if options.incremental:
+        from ..course.cache import Plan
+
+        plan = Plan(out, settings)
+        cached, pending = plan.split(pending)
 
     def finish(submission, content_hash, data):
+        if plan is not None:
+            data = plan.complete(submission, data)
+            data = dict(store.result_to_dict(store.result_from_dict(data)), **{
+                k: v for k, v in data.items() if k not in ("checks", "notes", "student", "total", "max_total")})
         warning = data.pop("isolation_warning", None)
         outcome.isolation_warning = outcome.isolation_warning or warning
         data["notes"] = list(submission.notes) + [n for n in data.get("notes", []) if n not in submission.notes]
@@ -289,6 +310,11 @@ def run_batch(options, progress_stream=None, live=None):
         outcome.graded.append(submission.name)
         progress.update(result)
 
+    for submission, content_hash, data in (cached if plan is not None else []):
+        finish(submission, content_hash, data)
+        outcome.graded.remove(submission.name)  # nothing of it ran again: counted with the reused
+        outcome.reused.append(submission.name)
+        outcome.reused_exercises.append(submission.name)
     jobs = min(options.jobs or os.cpu_count() or 1, len(pending))
 
     def before_grading():
@@ -307,19 +333,22 @@ def run_batch(options, progress_stream=None, live=None):
         grade_on_cluster(options.scheduler, pending, settings, finish, before_grading, _pool_failure,
                          lambda: reference_answers(settings["exercises"]), outcome.class_notes)
     else:
-        _grade_all(pending, settings, jobs, finish, before_grading)
+        _grade_all(pending, settings, jobs, finish, before_grading, plan.subset if plan else (lambda s: None))
     progress.finish()
 
     outcome.results = [store.result_from_dict(records[s.name]["result"]) for s in intake.submissions
                        if s.name in records]
     if outcome.isolation_warning is None and outcome.reused and not outcome.graded:
         outcome.isolation_warning = _stored_warning(out)
+    from ..course.batch_hooks import record_history
+
+    record_history(out, intake.submissions, records, options)
     outcome.seconds = time.monotonic() - started
     _write_class_outputs(out, outcome, options)
     return outcome
 
 
-def _grade_all(pending, settings, jobs, finish, before_grading):
+def _grade_all(pending, settings, jobs, finish, before_grading, subset=lambda submission: None):
     if not pending:
         return
     if jobs <= 1:
@@ -330,7 +359,8 @@ def _grade_all(pending, settings, jobs, finish, before_grading):
             if problem:
                 raise MachineError(problem)
             for submission, content_hash in pending:
-                finish(submission, content_hash, grade_files(grader, submission.label, submission.files))
+                finish(submission, content_hash,
+                       grade_files(grader, submission.label, submission.files, subset(submission)))
         finally:
             grader.close()
         return
@@ -346,7 +376,8 @@ def _grade_all(pending, settings, jobs, finish, before_grading):
             problem = next((p for p in (future.result() for future in ready) if p), None)
             if problem:
                 raise MachineError(problem)
-            futures = {pool.submit(_grade_in_pool, submission.label, submission.files): (submission, content_hash)
+            futures = {pool.submit(_grade_in_pool, submission.label, submission.files, subset(submission)):
+                       (submission, content_hash)
                        for submission, content_hash in pending}
             for future in concurrent.futures.as_completed(futures):
                 submission, content_hash = futures[future]
@@ -406,7 +437,10 @@ def _preload_report_libraries():
 def _write_class_outputs(out, outcome, options):
     from .report import report_html
 
-    store.write_atomically(out / "gradebook.csv", gradebook_text(outcome.results, options.exercises))
+    from ..course.batch_hooks import course_gradebook
+
+    store.write_atomically(out / "gradebook.csv",
+                           course_gradebook(out, options) or gradebook_text(outcome.results, options.exercises))
     store.write_atomically(out / "learners.csv", learners_text(outcome.folders))
     store.write_atomically(out / store.RECORDS.parent / "isolation_warning.txt", outcome.isolation_warning or "")
     store.write_atomically(out / "report.html", report_html(outcome, options))

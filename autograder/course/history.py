@@ -1,0 +1,111 @@
+"""The submission history: every graded submission, kept as evidence, in an append-only log.
+
+Beside the gradebook, in ``DIR/.rnn-grade/``:
+
+* ``history.jsonl``: one JSON object a line, appended, never rewritten: the learner (name as
+  handed in), their folder id, where it came from, the hash of what was graded (``content_hash``,
+  as ``--resume`` computes it), each module's own SHA-256, the arrival time and its source, when it
+  was recorded, the kit fingerprint it was graded with, and its points per exercise.
+* ``submissions/<sha256[:2]>/<sha256>``: each module's bytes, stored once by their SHA-256 (a
+  resubmission that changes one module adds one file).
+
+The same submission (learner, content, arrival) graded by the same kit again is not logged twice;
+graded by another kit, it is logged again and its latest grading counts.
+"""
+import hashlib
+import json
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..exercises import MODULES
+
+FOLDER = Path(".rnn-grade")
+LOG = FOLDER / "history.jsonl"
+BLOBS = FOLDER / "submissions"
+
+
+def blob_path(out, digest):
+    return Path(out) / BLOBS / digest[:2] / digest
+
+
+def store_files(out, files):
+    """Keep each module's bytes by their SHA-256; returns {file name: sha256}."""
+    hashes = {}
+    for name, data in sorted(files.items()):
+        digest = hashlib.sha256(data).hexdigest()
+        path = blob_path(out, digest)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".{digest}.{os.getpid()}.tmp")
+            temporary.write_bytes(data)
+            os.replace(temporary, path)
+        hashes[name] = digest
+    return hashes
+
+
+def read_files(out, hashes):
+    """The module bytes of a logged submission ({file name: bytes})."""
+    return {name: blob_path(out, digest).read_bytes() for name, digest in hashes.items()}
+
+
+def entry_for(submission, content_hash, arrival, fingerprint, result, out):
+    """One log line for a graded ``submission`` (intake's) with its ``result`` (a SubmissionResult)."""
+    table = result.by_exercise()
+    return {
+        "learner": submission.label, "folder": submission.name, "origin": submission.origin,
+        "content_hash": content_hash, "files": store_files(out, submission.files),
+        "arrival": arrival.time.isoformat() if arrival.time else None, "arrival_source": arrival.source,
+        "recorded": datetime.now(timezone.utc).isoformat(timespec="seconds"), "fingerprint": fingerprint,
+        "exercises": {m: [table[m][0], table[m][1]] for m in MODULES if m in table},
+        "grader_error": bool(result.grader_errors()),
+    }
+
+
+def load(out):
+    """Every logged entry, oldest first (a torn last line, from a crash while appending, is skipped)."""
+    try:
+        lines = (Path(out) / LOG).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    entries = []
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and "learner" in entry:
+            entries.append(entry)
+    return entries
+
+
+def append(out, entries):
+    """Add ``entries`` not already logged (same learner, content, arrival and kit)."""
+    known = {_identity(e) for e in load(out)}
+    fresh = [e for e in entries if _identity(e) not in known]
+    if not fresh:
+        return 0
+    path = Path(out) / LOG
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "".join(json.dumps(e, sort_keys=True, ensure_ascii=False) + "\n" for e in fresh)
+    # One write of whole lines in append mode: an interruption leaves at most one torn last line.
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return len(fresh)
+
+
+def _identity(entry):
+    return entry["learner"], entry["content_hash"], entry.get("arrival"), entry.get("fingerprint")
+
+
+def latest_gradings(entries):
+    """One entry per (learner, content, arrival): its latest grading (a regrade by a newer kit wins);
+    entries whose grading failed (grader errors) never count."""
+    chosen = {}
+    for entry in entries:
+        if entry.get("grader_error"):
+            continue
+        chosen[(entry["learner"], entry["content_hash"], entry.get("arrival"))] = entry
+    return list(chosen.values())
