@@ -109,7 +109,7 @@ def save(out, keys, data):
 def merge(student, cached, graded=None, exercises=()):
     """One result dict from cached entries and a fresh partial grading (``graded``, a result dict or None).
 
-    Checks are put in the order a full grading gives (public before hidden, exercises in order).
+    Checks are put in the order a full grading gives (exercise by exercise, each in its graded order).
     """
     checks, notes, output, seconds = [], [], "", 0.0
     if graded:
@@ -122,7 +122,7 @@ def merge(student, cached, graded=None, exercises=()):
             notes += cached[module]["notes"]
     order = {m: i for i, m in enumerate(MODULES)}
     position = {id(c): i for i, c in enumerate(checks)}
-    checks.sort(key=lambda c: (bool(c.get("hidden")), order.get(c.get("exercise"), 99), position[id(c)]))
+    checks.sort(key=lambda c: (order.get(c.get("exercise"), 99), position[id(c)]))
     data = dict(graded or {}, student=student, checks=checks, notes=list(dict.fromkeys(notes)),
                 output=output, seconds=seconds)
     return data
