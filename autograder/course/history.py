@@ -101,11 +101,10 @@ def _identity(entry):
 
 
 def latest_gradings(entries):
-    """One entry per (learner, content, arrival): its latest grading (a regrade by a newer kit wins);
-    entries whose grading failed (grader errors) never count."""
+    """One entry per (learner, content, arrival): its latest grading (a regrade by a newer kit, or by
+    ``--resume`` after a grader error, wins). A grading that failed stays visible until then: the batch
+    said so (exit 3), and a learner never drops out of the gradebook for the grader's failure."""
     chosen = {}
     for entry in entries:
-        if entry.get("grader_error"):
-            continue
         chosen[(entry["learner"], entry["content_hash"], entry.get("arrival"))] = entry
     return list(chosen.values())
