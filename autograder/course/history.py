@@ -9,8 +9,9 @@ Beside the gradebook, in ``DIR/.rnn-grade/``:
 * ``submissions/<sha256[:2]>/<sha256>``: each module's bytes, stored once by their SHA-256 (a
   resubmission that changes one module adds one file).
 
-The same submission (learner, content, arrival) graded by the same kit again is not logged twice;
-graded by another kit, it is logged again and its latest grading counts.
+The same submission (learner, content, arrival) graded by the same kit with the same result is not
+logged twice; graded by another kit, or again after a grader error, it is logged again and its latest
+grading counts.
 """
 import hashlib
 import json
@@ -80,7 +81,7 @@ def load(out):
 
 
 def append(out, entries):
-    """Add ``entries`` not already logged (same learner, content, arrival and kit)."""
+    """Add ``entries`` not already logged (same learner, content, arrival, kit and result)."""
     known = {_identity(e) for e in load(out)}
     fresh = [e for e in entries if _identity(e) not in known]
     if not fresh:
@@ -97,7 +98,9 @@ def append(out, entries):
 
 
 def _identity(entry):
-    return entry["learner"], entry["content_hash"], entry.get("arrival"), entry.get("fingerprint")
+    # The result is part of it: a regrade after a grader error (same files, same kit) is logged.
+    return (entry["learner"], entry["content_hash"], entry.get("arrival"), entry.get("fingerprint"),
+            entry.get("grader_error"), json.dumps(entry.get("exercises"), sort_keys=True))
 
 
 def latest_gradings(entries):
