@@ -89,6 +89,11 @@ def append(out, entries):
     path = Path(out) / LOG
     path.parent.mkdir(parents=True, exist_ok=True)
     text = "".join(json.dumps(e, sort_keys=True, ensure_ascii=False) + "\n" for e in fresh)
+    if path.exists() and path.stat().st_size:
+        with open(path, "rb") as handle:
+            handle.seek(-1, os.SEEK_END)
+            if handle.read(1) != b"\n":
+                text = "\n" + text  # after a torn last line: start on a line of our own
     # One write of whole lines in append mode: an interruption leaves at most one torn last line.
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(text)
