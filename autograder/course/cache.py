@@ -161,7 +161,9 @@ class Plan:
     def complete(self, submission, data):
         """Cache what was just graded and add what was cached: the learner's whole result dict."""
         keys = self.keys.get(submission.name, {})
-        graded = self.subsets.get(submission.name) or self.exercises
+        # What this grading covered: its subset, or every exercise (a cluster grades a learner whole).
+        covered = {c.get("exercise") for c in data.get("checks", [])}
+        graded = [m for m in self.exercises if m in covered] or (self.subsets.get(submission.name) or self.exercises)
         save(self.out, {m: keys[m] for m in graded if m in keys}, data)
         cached = {m: e for m, e in self.cached.get(submission.name, {}).items() if m not in graded}
         if not cached:
