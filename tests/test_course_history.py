@@ -17,15 +17,15 @@ def entry(learner, content, arrival, points, error=False, recorded="r"):
 
 
 def test_the_log_is_appended_once_per_result_and_survives_a_torn_line(tmp_path):
-    assert history.append(tmp_path, [entry("ana", "h1", "t1", 17)]) == 1
-    assert history.append(tmp_path, [entry("ana", "h1", "t1", 17)]) == 0  # the same download graded again
+    assert history.append(tmp_path, [entry("ana", "h1", "2026-03-01T00:00:00+00:00", 17)]) == 1
+    assert history.append(tmp_path, [entry("ana", "h1", "2026-03-01T00:00:00+00:00", 17)]) == 0  # the same download graded again
     with open(tmp_path / history.LOG, "a") as handle:
         handle.write('{"learner": "torn')  # a crash while appending
     assert [e["learner"] for e in history.load(tmp_path)] == ["ana"]
     # A grader error, then its regrade: both logged, the latest counts; the learner never drops out.
-    history.append(tmp_path, [entry("ben", "h2", "t2", 0, error=True)])
+    history.append(tmp_path, [entry("ben", "h2", "2026-03-02T00:00:00+00:00", 0, error=True)])
     assert {e["learner"] for e in history.latest_gradings(history.load(tmp_path))} == {"ana", "ben"}
-    history.append(tmp_path, [entry("ben", "h2", "t2", 12)])
+    history.append(tmp_path, [entry("ben", "h2", "2026-03-02T00:00:00+00:00", 12)])
     latest = {e["learner"]: e for e in history.latest_gradings(history.load(tmp_path))}
     assert latest["ben"]["exercises"]["ex02_forward_pass"] == [12, 17] and not latest["ben"]["grader_error"]
 
@@ -61,3 +61,11 @@ def test_history_lines_are_plain_json(tmp_path):
     history.append(tmp_path, [entry("Zoë O'Brien", "h", None, 3)])
     line = (tmp_path / history.LOG).read_text(encoding="utf-8").splitlines()[0]
     assert json.loads(line)["learner"] == "Zoë O'Brien" and "Zoë" in line
+
+
+def test_the_same_bytes_seen_again_keep_their_first_arrival(tmp_path):
+    history.append(tmp_path, [entry("ana", "h1", "2026-03-05T12:00:00+00:00", 17, recorded="1"),
+                              entry("ana", "h1", "2026-03-20T12:00:00+00:00", 17, recorded="2"),
+                              entry("ana", "h2", None, 3, recorded="3")])
+    latest = sorted(history.latest_gradings(history.load(tmp_path)), key=lambda e: e["content_hash"])
+    assert [(e["content_hash"], e["arrival"]) for e in latest] == [("h1", "2026-03-05T12:00:00+00:00"), ("h2", None)]

@@ -109,10 +109,14 @@ def _identity(entry):
 
 
 def latest_gradings(entries):
-    """One entry per (learner, content, arrival): its latest grading (a regrade by a newer kit, or by
-    ``--resume`` after a grader error, wins). A grading that failed stays visible until then: the batch
-    said so (exit 3), and a learner never drops out of the gradebook for the grader's failure."""
+    """One entry per (learner, content): its latest grading (a regrade by a newer kit, or by ``--resume``
+    after a grader error, wins), dated by the EARLIEST known arrival of those bytes (a later download
+    holding the same files does not make them late). A grading that failed stays visible until
+    regraded: the batch said so (exit 3), and a learner never drops out of the gradebook for it."""
     chosen = {}
     for entry in entries:
-        chosen[(entry["learner"], entry["content_hash"], entry.get("arrival"))] = entry
+        key = (entry["learner"], entry["content_hash"])
+        earlier = chosen.get(key)
+        known = [a for a in (earlier and earlier.get("arrival"), entry.get("arrival")) if a]
+        chosen[key] = dict(entry, arrival=min(known, key=datetime.fromisoformat) if known else None)
     return list(chosen.values())
