@@ -21,8 +21,8 @@ from ..runner.results import CheckResult, SubmissionResult
 RECORDS = Path(".rnn-grade") / "records"
 RECORD_VERSION = 1
 # The parts of the kit that decide a grade; the batch front end itself (``batch/``,
-# ``commands/``, templates) only presents it and is left out of the fingerprint.
-_PRESENTATION = ("batch", "commands", "templates")
+# ``commands/``, templates) and the course tools (``course/``) only present it and are left out of the fingerprint.
+_PRESENTATION = ("batch", "commands", "templates", "course")
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
