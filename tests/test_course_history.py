@@ -69,3 +69,12 @@ def test_the_same_bytes_seen_again_keep_their_first_arrival(tmp_path):
                               entry("ana", "h2", None, 3, recorded="3")])
     latest = sorted(history.latest_gradings(history.load(tmp_path)), key=lambda e: e["content_hash"])
     assert [(e["content_hash"], e["arrival"]) for e in latest] == [("h1", "2026-03-05T12:00:00+00:00"), ("h2", None)]
+
+
+def test_an_arrival_read_by_intake_is_used_in_the_courses_zone():
+    from types import SimpleNamespace
+
+    learner = SimpleNamespace(label="ana", origin="nowhere", arrived="2026-03-05T23:10:00")
+    paris = ZoneInfo("Europe/Paris")
+    found = arrival_of(learner, zip_zone=paris)
+    assert (found.time, found.source) == (datetime(2026, 3, 5, 23, 10, tzinfo=paris), "intake")

@@ -3,14 +3,14 @@
 Sources, strongest first:
 
 1. a CSV the instructor gives (``--arrivals file.csv``: ``learner,timestamp``, ISO 8601 with a zone);
-2. the submission's own files: the newest module/notebook entry date of the learner's zip, or the
+2. the platform's own time, when intake read one (``Submission.arrived``: a Blackboard attempt's
+   stamp, ...), in ``zip_zone`` when it carries no zone;
+3. the submission's own files: the newest ``.py``/``.ipynb`` entry date of the learner's zip, or the
    newest modification time of those files in the learner's folder (a platform's download keeps them).
 
 Zip entry dates carry no time zone (the format stores local wall-clock time); they are read in
 ``zip_zone`` (the course's ``zip-time-zone``, default the grading machine's zone).
 
-When intake (``autograder/intake``) carries an arrival time on its ``Submission`` this function
-is the only one to change: ``arrival_of`` returns it before looking at files.
 """
 import csv
 import functools
@@ -20,7 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from ..batch.intake import EXERCISE_FILES, InstructorError
+from ..batch.intake import InstructorError
+
+# Files whose times tell when the learner's work arrived: their modules and notebooks (not a readme).
+_WORK_SUFFIXES = (".py", ".ipynb")
 
 
 @dataclass(frozen=True)
@@ -68,14 +71,26 @@ def arrival_of(submission, arrivals=None, zip_zone=None, class_path=None):
     """
     if arrivals and submission.label in arrivals:
         return Arrival(arrivals[submission.label], "arrivals csv")
-    given = getattr(submission, "arrived", None)  # intake's own value, once it carries one
-    if isinstance(given, datetime) and given.tzinfo is not None:
+    given = _intake_time(getattr(submission, "arrived", None), zip_zone)  # the platform's own, when intake read one
+    if given is not None:
         return Arrival(given, "intake")
     try:
         found = _from_origin(submission.origin, zip_zone, class_path)
     except (OSError, zipfile.BadZipFile, ValueError, EOFError):
         found = None
     return found or Arrival(None, "unknown")
+
+
+def _intake_time(value, zone):
+    """Intake's arrival (a datetime or ISO text; a time without zone is in ``zone``), or None."""
+    if isinstance(value, str) and value.strip():
+        try:
+            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if not isinstance(value, datetime):
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=zone or datetime.now().astimezone().tzinfo)
 
 
 def _from_origin(origin, zip_zone, class_path=None):
@@ -85,10 +100,10 @@ def _from_origin(origin, zip_zone, class_path=None):
         path = Path(class_path)
     if inside is None and path.is_dir():
         times = [os.lstat(os.path.join(folder, name)).st_mtime
-                 for folder, _, names in os.walk(path) for name in names if name in EXERCISE_FILES]
+                 for folder, _, names in os.walk(path) for name in names if name.endswith(_WORK_SUFFIXES)]
         return Arrival(datetime.fromtimestamp(max(times)).astimezone(), "file time") if times else None
     stamps = [stamp for name, stamp in _zip_dates(str(path))
-              if _inside(name, inside) and PurePosixPath(name).name in EXERCISE_FILES]
+              if _inside(name, inside) and PurePosixPath(name).name.endswith(_WORK_SUFFIXES)]
     if inside is not None and inside.lower().endswith(".zip"):  # a learner's zip in the class zip: its own date
         stamps = [stamp for name, stamp in _zip_dates(str(path)) if name.replace("\\", "/") == inside]
     if not stamps:
