@@ -18,7 +18,8 @@ def entry(learner, content, arrival, points, error=False, recorded="r"):
 
 def test_the_log_is_appended_once_per_result_and_survives_a_torn_line(tmp_path):
     assert history.append(tmp_path, [entry("ana", "h1", "2026-03-01T00:00:00+00:00", 17)]) == 1
-    assert history.append(tmp_path, [entry("ana", "h1", "2026-03-01T00:00:00+00:00", 17)]) == 0  # the same download graded again
+    # The same download graded again:
+    assert history.append(tmp_path, [entry("ana", "h1", "2026-03-01T00:00:00+00:00", 17)]) == 0
     with open(tmp_path / history.LOG, "a") as handle:
         handle.write('{"learner": "torn')  # a crash while appending
     assert [e["learner"] for e in history.load(tmp_path)] == ["ana"]

@@ -56,7 +56,8 @@ def entry_for(submission, content_hash, arrival, fingerprint, result, out):
     return {
         "learner": submission.label, "folder": submission.name, "origin": submission.origin,
         "content_hash": content_hash, "files": store_files(out, submission.files),
-        "arrival": arrival.time.astimezone(timezone.utc).isoformat() if arrival.time else None, "arrival_source": arrival.source,
+        "arrival": arrival.time.astimezone(timezone.utc).isoformat() if arrival.time else None,
+        "arrival_source": arrival.source,
         "recorded": datetime.now(timezone.utc).isoformat(timespec="seconds"), "fingerprint": fingerprint,
         "exercises": {m: [table[m][0], table[m][1]] for m in MODULES if m in table},
         "grader_error": bool(result.grader_errors()),
