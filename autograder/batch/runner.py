@@ -342,7 +342,7 @@ def run_batch(options, progress_stream=None, live=None):
         outcome.isolation_warning = _stored_warning(out)
     from ..course.batch_hooks import record_history
 
-    record_history(out, intake.submissions, records, options)
+    outcome.class_notes += record_history(out, intake.submissions, records, options)
     outcome.seconds = time.monotonic() - started
     _write_class_outputs(out, outcome, options)
     return outcome

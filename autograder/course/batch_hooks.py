@@ -5,7 +5,17 @@ from .arrival import arrival_of
 
 
 def record_history(out, submissions, records, options):
-    """Append every graded submission of this batch to the history (with its module bytes)."""
+    """Append every graded submission of this batch to the history (with its module bytes); returns class
+    notes (a history that cannot be written is said in the report, and the gradebook is still written)."""
+    try:
+        _record(out, submissions, records, options)
+    except OSError as error:
+        return [f"GRADER ERROR: the submission history could not be written ({error}); grades are unaffected, "
+                f"but this download is missing from {history.LOG}"]
+    return []
+
+
+def _record(out, submissions, records, options):
     zone = getattr(options.policy, "zip_zone", None) if options.policy else None
     entries = []
     for submission in submissions:
