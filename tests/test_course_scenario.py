@@ -78,8 +78,9 @@ def test_three_weeks_of_a_course(tmp_path, capsys):
     arrivals.write_text("learner,timestamp\n" + "".join(f"{name},{when}:00+00:00\n"
                                                        for name, (_, when) in week3.items()))
     folder_download(tmp_path / "week3", {name: (data, "2026-03-25T00:00") for name, (data, _) in week3.items()})
-    batch(tmp_path / "week3", out, config, "--arrivals", str(arrivals))
-    capsys.readouterr()
+    batch(tmp_path / "week3", out, config, "--arrivals", str(arrivals), "--similarity")
+    assert "Similar code (similarity.html" in capsys.readouterr().out
+    assert "<h1>Similar code</h1>" in (out / "similarity.html").read_text(encoding="utf-8")
 
     with open(out / "gradebook.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))

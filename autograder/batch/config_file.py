@@ -26,6 +26,7 @@ KEYS = {
     "exercise": ((list,), "a list of exercise module names"),
     "arrivals": ((str,), "the path of a CSV of learner,timestamp"),
     "incremental": ((bool,), "true or false"),
+    "similarity": ((bool,), "true or false"),
     # Deadlines, late policy and extensions: a table, read by autograder/course/policy.py.
     "course": ((dict,), "a table ([course]) of deadline, penalty-per-day, ... (see the README)"),
 }

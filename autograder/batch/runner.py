@@ -47,6 +47,7 @@ class BatchOptions:
     policy: object = None             # a course's deadlines and late policy (course/policy.py): course gradebook
     arrivals: dict = None             # learner -> arrival time given in a CSV (course/arrival.py)
     incremental: bool = False         # reuse cached per-exercise results (course/cache.py)
+    similarity: bool = False          # write similarity.html beside the report (course/similarity.py)
 
     def grader_settings(self):
         """Plain data a pool process needs to build its Grader (and the fingerprint's inputs)."""
@@ -340,9 +341,10 @@ def run_batch(options, progress_stream=None, live=None):
                        if s.name in records]
     if outcome.isolation_warning is None and outcome.reused and not outcome.graded:
         outcome.isolation_warning = _stored_warning(out)
-    from ..course.batch_hooks import record_history
+    from ..course.batch_hooks import record_history, similarity_page
 
     outcome.class_notes += record_history(out, intake.submissions, records, options)
+    outcome.class_notes += similarity_page(out, options)
     outcome.seconds = time.monotonic() - started
     _write_class_outputs(out, outcome, options)
     return outcome

@@ -50,6 +50,9 @@ def add_parser(sub):
     parser.add_argument("--incremental", action="store_true",
                         help="reuse each exercise's results cached in DIR for unchanged modules, kit and checks; "
                              "grade only what changed")
+    parser.add_argument("--similarity", action="store_true",
+                        help="also write DIR/similarity.html: learners whose code is more alike than the class's "
+                             "norm, side by side (never a grade change)")
     parser.set_defaults(course=None)  # the config file's [course] table (deadline, late policy)
     defaults = {action.dest: action.default for action in parser._actions}  # noqa: SLF001
     parser.set_defaults(run=run, batch_defaults=defaults)

@@ -29,14 +29,8 @@ def learners_of(path, exercises=None):
     from ..batch.intake import find_submissions
     from ..course import history
 
-    entries = history.load(path) if Path(path).is_dir() else []
-    if entries:
-        latest = {}
-        for entry in entries:
-            key = (entry.get("arrival") or "", entry.get("recorded", ""))
-            if entry["learner"] not in latest or key >= latest[entry["learner"]][0]:
-                latest[entry["learner"]] = (key, entry)
-        return {who: history.read_files(path, entry["files"]) for who, (_, entry) in latest.items()}
+    if Path(path).is_dir() and history.load(path):
+        return history.latest_files(path)
     return {s.label: dict(s.files) for s in find_submissions(path, exercises).submissions}
 
 

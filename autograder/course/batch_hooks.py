@@ -28,6 +28,23 @@ def _record(out, submissions, records, options):
     return history.append(out, entries)
 
 
+def similarity_page(out, options):
+    """With ``--similarity``: write ``similarity.html`` beside the report from the history's latest submissions;
+    returns a class note for the report (never a grade change)."""
+    if not getattr(options, "similarity", False):
+        return []
+    from .similarity import class_report
+    from .similarity_page import similarity_html
+
+    learners = history.latest_files(out)
+    reports = class_report(learners, options.exercises)
+    store.write_atomically(out / "similarity.html", similarity_html(reports, learners))
+    flagged = [f"{r.exercise}: " + ", ".join(f"{p.a} & {p.b} ({p.score:.0%})" for p in r.flagged[:3]) +
+               (" ..." if len(r.flagged) > 3 else "") for r in reports if r.flagged]
+    return ["Similar code (similarity.html, side by side; no grade changed): " +
+            ("; ".join(flagged) if flagged else "no pair more alike than the class's norm")]
+
+
 def course_gradebook(out, options):
     """The course gradebook's text when the batch has a late policy (``[course]``), else None."""
     if options.policy is None:

@@ -121,3 +121,13 @@ def latest_gradings(entries):
         known = [a for a in (earlier and earlier.get("arrival"), entry.get("arrival")) if a]
         chosen[key] = dict(entry, arrival=min(known, key=datetime.fromisoformat) if known else None)
     return list(chosen.values())
+
+
+def latest_files(out):
+    """{learner: {file name: bytes}} of each learner's latest logged submission (by arrival, then recording)."""
+    latest = {}
+    for entry in load(out):
+        key = (entry.get("arrival") or "", entry.get("recorded", ""))
+        if entry["learner"] not in latest or key >= latest[entry["learner"]][0]:
+            latest[entry["learner"]] = (key, entry)
+    return {who: read_files(out, entry["files"]) for who, (_, entry) in latest.items()}

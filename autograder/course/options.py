@@ -5,8 +5,9 @@ from .policy import policy_from_config
 
 
 def course_options(args):
-    """{policy, arrivals, incremental} for BatchOptions; a wrong setting is an InstructorError."""
+    """{policy, arrivals, incremental, similarity} for BatchOptions; a wrong setting is an InstructorError."""
     table = getattr(args, "course", None)
     return {"policy": policy_from_config(table) if table is not None else None,
             "arrivals": read_arrivals(args.arrivals) if getattr(args, "arrivals", None) else None,
-            "incremental": bool(getattr(args, "incremental", False))}
+            "incremental": bool(getattr(args, "incremental", False)),
+            "similarity": bool(getattr(args, "similarity", False))}
