@@ -5,10 +5,11 @@ import json
 
 import pytest
 
-from autograder.batch import runner
+from autograder.batch import grading
 from autograder.batch.intake import find_submissions
 from autograder.batch.runner import BatchOptions, run_batch
 from autograder.course import cache
+from autograder.course.batch_hooks import install
 from autograder.paths import EXERCISES, SOLUTIONS
 
 GRADED = ["ex01_rnn_layer", "ex02_forward_pass"]
@@ -34,12 +35,12 @@ def results(out):
 @pytest.fixture
 def spy(monkeypatch):
     calls = []
-    grade = runner.grade_files
+    grade = grading.grade_files
 
     def watched(grader, student, files, exercises=None):
         calls.append((student, tuple(exercises or grader.exercises or ())))
         return grade(grader, student, files, exercises)
-    monkeypatch.setattr(runner, "grade_files", watched)
+    monkeypatch.setattr(grading, "grade_files", watched)
     return calls
 
 
@@ -47,13 +48,16 @@ def test_only_what_changed_is_graded_and_results_match_a_full_grading(tmp_path, 
     cls, out = tmp_path / "class", tmp_path / "grades"
     learner(cls, "ana")
     learner(cls, "ben")
-    options = dict(out=out, jobs=1, isolation="plain", exercises=GRADED, incremental=True)
-    run_batch(BatchOptions(submissions=cls, **options))
+    options = dict(out=out, jobs=1, isolation="plain", exercises=GRADED)
+
+    def incremental():
+        return install(BatchOptions(submissions=cls, **options), incremental=True)
+    run_batch(incremental())
     assert sorted(spy) == [("ana", tuple(GRADED)), ("ben", tuple(GRADED))]
 
     spy.clear()  # ben resubmits ex02 (the skeleton this time); ana hands in the same files again
     learner(cls, "ben", ex02_forward_pass=EXERCISES)
-    outcome = run_batch(BatchOptions(submissions=cls, **options))
+    outcome = run_batch(incremental())
     assert spy == [("ben", ("ex02_forward_pass",))] and outcome.reused == ["ana"]
     full = tmp_path / "full"
     run_batch(BatchOptions(submissions=cls, out=full, jobs=1, isolation="plain", exercises=GRADED))

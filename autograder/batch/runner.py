@@ -2,8 +2,9 @@
 
 With ``jobs > 1`` learners are graded by a pool of "spawn" processes; each builds ONE
 ``Grader`` in its initializer and reuses it for all its learners (the grader keeps
-what can be reused between learners warm). Results come back to this process as plain
-dicts, never as pickled rich objects, and only this process writes files. With
+what can be reused between learners warm); ``grading.py`` is what runs in each of them.
+Each learner's ``SubmissionResult`` comes back to this process, and only this process writes
+files. With
 ``jobs == 1`` everything runs here, one learner after another. Both give the same
 gradebook: a learner's grade depends only on their files and the kit.
 """
@@ -11,23 +12,20 @@ import concurrent.futures
 import multiprocessing
 import multiprocessing.util
 import os
-import shutil
 import signal
 import tempfile
 import threading
 import time
-import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..paths import SOLUTIONS
-from ..runner.errors import MachineError
+from ..errors import MachineError
 from ..runner.limits import Limits
-from ..runner.results import CheckResult, SubmissionResult
-from . import store
+from ..runner.results import SubmissionResult
+from . import grading, store
 from .feedback_file import feedback_text, results_document
 from .gradebook import gradebook_text, learners_text
-from .intake import InstructorError, Submission, find_submissions
+from .intake import InstructorError, find_submissions
 from .progress import Progress, summary_lines
 
 
@@ -44,10 +42,13 @@ class BatchOptions:
     intake: object = None             # learners found already (an nbgrader course); else read `submissions`
     scheduler: str = None             # a Dask scheduler's address: grade on that cluster (dask_pool.py)
     reveal: dict = None               # feedback levels, public and hidden (autograder/reveal.py); None: stored
-    policy: object = None             # a course's deadlines and late policy (course/policy.py): course gradebook
-    arrivals: dict = None             # learner -> arrival time given in a CSV (course/arrival.py)
-    incremental: bool = False         # reuse cached per-exercise results (course/cache.py)
-    similarity: bool = False          # write similarity.html beside the report (course/similarity.py)
+    # Hooks a course (autograder/course/, a layer above: the batch never imports it) fills in:
+    result_cache: object = None       # reuses results of unchanged work (``--incremental``): .split(pending) ->
+                                      # (done [(Submission, hash, SubmissionResult)], still pending),
+                                      # .subset(submission) -> exercises to grade (None: all), .complete(submission,
+                                      # result) -> the whole result
+    gradebook: object = None          # gradebook(out) -> gradebook.csv's text when a course decides it, else None
+    after_grading: tuple = ()         # each(out, submissions, results by folder id, fingerprint) -> class notes
 
     def grader_settings(self):
         """Plain data a pool process needs to build its Grader (and the fingerprint's inputs)."""
@@ -60,8 +61,7 @@ class BatchOptions:
 class BatchOutcome:
     results: list = field(default_factory=list)      # SubmissionResult per learner, by name
     graded: list = field(default_factory=list)       # names graded in this run
-    reused: list = field(default_factory=list)       # names kept from an earlier run (--resume)
-    reused_exercises: list = field(default_factory=list)  # names whose every exercise came from the cache
+    reused: list = field(default_factory=list)       # names kept from an earlier run (--resume, or all cached)
     seconds: float = 0.0
     isolation_warning: str = None
     class_notes: list = field(default_factory=list)
@@ -78,143 +78,6 @@ class BatchOutcome:
                              self.class_notes)
 
 
-def make_reference():
-    """The reference every learner is compared with. The one place that decides it.
-
-    A cache file keyed by the solutions, the observers and torch's version: the
-    parent fills it once (``prepare_reference``) and every pool process reads it,
-    so no answer is computed once per learner or once per job.
-    """
-    from ..runner.reference import CachedReference
-
-    return CachedReference(SOLUTIONS)
-
-
-def prepare_reference(exercises):
-    """Compute and cache every reference answer before grading; problems found, as sentences.
-
-    The solutions are graded with every check, in this process (they are the trusted
-    reference): a check the reference itself fails is a broken kit, and every grade
-    that depends on it would be wrong.
-    """
-    from ..runner.grade import warm_reference
-    from ..runner.reference import checks_fingerprint
-
-    try:
-        reference = make_reference()
-        key = checks_fingerprint(exercises) if hasattr(reference, "self_check") else None
-        known = reference.self_check(key) if key else None
-        if known is not None:
-            return known  # the same solutions, checks and exercises were checked (and cached) before
-        result = warm_reference(reference, exercises)
-        problems = [f"the reference solutions fail the check {c.name} ({c.status}): grades of that check "
-                    f"cannot be trusted; {c.feedback.splitlines()[0] if c.feedback else ''}"
-                    for c in result.checks if c.status != "passed"]
-        if hasattr(reference, "save"):
-            reference.save()
-        if key:
-            reference.remember_self_check(key, problems)
-    except Exception as error:  # reported like any grader error; the learners are still graded
-        return [f"the reference answers could not be prepared ({type(error).__name__}: {error})"]
-    return problems
-
-
-def make_grader(settings, reference=None):
-    """One Grader for all the learners a process grades; a grader that cannot start explains why per learner."""
-    from ..runner.grade import Grader
-
-    limits = Limits(**settings["limits"])
-    try:
-        return Grader(reference or make_reference(), include_hidden=True, exercises=settings["exercises"],
-                      limits=limits, isolation=settings["isolation"], reveal=settings.get("reveal"))
-    except Exception:  # e.g. the isolation asked for is not available on this machine
-        return _UnavailableGrader(traceback.format_exc(limit=-3))
-
-
-class _UnavailableGrader:
-    """Stands in for a Grader that could not be built: its preflight says why, and no learner is graded."""
-
-    isolation_warning = None
-
-    def __init__(self, reason):
-        self.reason = reason
-
-    def preflight(self):
-        raise MachineError("the grader could not be started:\n" + self.reason)
-
-    def grade(self, folder, student=None):
-        raise RuntimeError("the grader could not be started:\n" + self.reason)
-
-    def close(self):
-        pass
-
-
-def machine_problem(grader):
-    """None when ``grader`` can start a learner's worker on this machine, else what is wrong (see machine.py)."""
-    try:
-        grader.preflight()
-    except MachineError as error:
-        return str(error)
-    return None
-
-
-def reference_answers(exercises):
-    """Every reference answer, as plain data to ship to a cluster's workers (after ``prepare_reference``)."""
-    from ..runner.grade import warm_reference
-
-    reference = make_reference()
-    answers = reference.answers()
-    if not answers:  # the cache could not be written: compute the answers here, once
-        warm_reference(reference, exercises)
-        answers = reference.answers()
-    return answers
-
-
-def grade_files(grader, student, files, exercises=None):
-    """Grade one learner from their module files ({name: bytes}), as plain data.
-
-    ``exercises``: grade only these (an incremental batch's missing ones) instead of the grader's own.
-
-    The files are written into a fresh private folder made just for this grading and
-    removed right after, so a learner's worker only ever sees its own copy, and copies
-    of learners who are not being graded at that moment do not exist.
-    """
-    folder = Path(tempfile.mkdtemp(prefix="rnn-grade-learner-"))
-    own = getattr(grader, "exercises", None)
-    try:
-        Submission(student, "", files=files).write_copy(folder / "submission")
-        if exercises:
-            grader.exercises = list(exercises)
-        return grade_to_dict(grader, folder / "submission", student)
-    finally:
-        if exercises:
-            grader.exercises = own
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def grade_to_dict(grader, folder, student):
-    """Grade one copied submission; a failure of the kit becomes a grader_error check, never an exception."""
-    started = time.monotonic()
-    try:
-        data = store.result_to_dict(grader.grade(folder, student=student))
-    except Exception:  # the grader itself broke: report it for this learner and go on
-        text = traceback.format_exc()[-2000:]
-        failed = SubmissionResult(student=student, seconds=time.monotonic() - started, checks=[CheckResult(
-            name="grader", exercise="?", title="the grader failed on this submission", max_points=0, points=0,
-            hidden=False, status="grader_error",
-            feedback="The grader itself failed (not your fault; tell your instructor):\n" + text)])
-        data = store.result_to_dict(failed)
-    data["isolation_warning"] = _warning_of(grader)
-    return data
-
-
-def _warning_of(grader):
-    try:
-        return grader.isolation_warning
-    except Exception:
-        return None
-
-
 # -- pool processes --------------------------------------------------------------------------------
 
 _POOL_GRADER = None
@@ -226,7 +89,7 @@ def _start_pool_process(settings):
     # stops this one with SIGTERM, which closes the grader (its fork server and workers) first.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_pool_process)
-    _POOL_GRADER = make_grader(settings)
+    _POOL_GRADER = grading.make_grader(settings)
     # Pool processes end with os._exit, which skips atexit; multiprocessing's finalizers still run,
     # so whatever the grader keeps between learners (warm workers) is released.
     multiprocessing.util.Finalize(None, _POOL_GRADER.close, exitpriority=10)
@@ -240,11 +103,11 @@ def _stop_pool_process(signum, frame):
 
 def _pool_ready():
     """Run once per pool process before any learner: what keeps this machine from grading, or None."""
-    return machine_problem(_POOL_GRADER)
+    return grading.machine_problem(_POOL_GRADER)
 
 
 def _grade_in_pool(student, files, exercises=None):
-    return grade_files(_POOL_GRADER, student, files, exercises)
+    return grading.grade_files(_POOL_GRADER, student, files, exercises)
 
 
 # -- the batch ------------------------------------------------------------------------------------
@@ -273,7 +136,7 @@ def run_batch(options, progress_stream=None, live=None):
     fingerprint = store.kit_fingerprint(dict(settings, withhold_hidden=options.withhold_hidden))
     outcome = BatchOutcome(class_notes=list(intake.notes))
     progress = Progress(len(intake.submissions), progress_stream, live)
-    records = {}
+    results = {}   # folder id -> SubmissionResult, graded now or kept from an earlier run
     pending = []
     for submission in intake.submissions:
         content_hash = submission.content_hash()
@@ -281,113 +144,102 @@ def run_batch(options, progress_stream=None, live=None):
         record = store.load_record(out, submission.name) if options.resume else None
         if options.resume and store.is_current(record, content_hash, fingerprint, out, submission.name,
                                                submission.label):
-            records[submission.name] = record
+            results[submission.name] = SubmissionResult.from_dict(record["result"])
             outcome.reused.append(submission.name)
-            progress.update(store.result_from_dict(record["result"]), reused=True)
+            progress.update(results[submission.name], reused=True)
             continue
         pending.append((submission, content_hash))
-    plan = None
-    if options.incremental:
-        from ..course.cache import Plan
+    cache = options.result_cache
+    done, pending = cache.split(pending) if cache is not None else ([], pending)
 
-        plan = Plan(out, settings)
-        cached, pending = plan.split(pending)
-
-    def finish(submission, content_hash, data):
-        if plan is not None:
-            data = plan.complete(submission, data)
-            data = dict(store.result_to_dict(store.result_from_dict(data)), **{
-                k: v for k, v in data.items() if k not in ("checks", "notes", "student", "total", "max_total")})
-        warning = data.pop("isolation_warning", None)
-        outcome.isolation_warning = outcome.isolation_warning or warning
-        data["notes"] = list(submission.notes) + [n for n in data.get("notes", []) if n not in submission.notes]
-        result = store.result_from_dict(data)
+    def finish(submission, content_hash, result):
+        if cache is not None:
+            result = cache.complete(submission, result)
+        outcome.isolation_warning = outcome.isolation_warning or result.isolation_warning
+        result.isolation_warning = None
+        result.notes = list(submission.notes) + [n for n in result.notes if n not in submission.notes]
         record = {"student": submission.label, "folder": submission.name, "origin": submission.origin,
-                  "content_hash": content_hash,
-                  "fingerprint": fingerprint, "result": data}
+                  "content_hash": content_hash, "fingerprint": fingerprint, "result": result.to_dict()}
         store.save(out, submission.name, record, results_document(result, options.withhold_hidden),
                    feedback_text(result, options.withhold_hidden))
-        records[submission.name] = record
+        results[submission.name] = result
         outcome.graded.append(submission.name)
         progress.update(result)
 
-    for submission, content_hash, data in (cached if plan is not None else []):
-        finish(submission, content_hash, data)
+    for submission, content_hash, result in done:
+        finish(submission, content_hash, result)
         outcome.graded.remove(submission.name)  # nothing of it ran again: counted with the reused
         outcome.reused.append(submission.name)
-        outcome.reused_exercises.append(submission.name)
     jobs = min(options.jobs or os.cpu_count() or 1, len(pending))
 
-    def before_grading():
+    def start():
         # Runs while the pool's processes start their fork servers: both take seconds.
-        outcome.reference_problems = prepare_reference(settings["exercises"])
+        outcome.reference_problems = grading.prepare_reference(settings["exercises"])
         outcome.class_notes += [f"GRADER ERROR: {problem}" for problem in outcome.reference_problems]
         progress.start(f"grading {len(pending)} learners, " +
                        (f"on the Dask cluster at {options.scheduler}" if options.scheduler else f"{jobs} at a time"))
 
+    job = grading.ClassGrading(pending, settings, start, finish, outcome.class_notes,
+                               subset=cache.subset if cache is not None else None)
     # The report's plotting library takes half a second to import: do it while this process
     # only waits for its pool, not after the last learner.
     threading.Thread(target=_preload_report_libraries, daemon=True).start()
     if options.scheduler and pending:
-        from .dask_pool import grade_on_cluster
+        from .dask_pool import grade_on_cluster  # imports distributed (a second): only for a cluster
 
-        grade_on_cluster(options.scheduler, pending, settings, finish, before_grading, _pool_failure,
-                         lambda: reference_answers(settings["exercises"]), outcome.class_notes)
+        grade_on_cluster(options.scheduler, job)
     else:
-        _grade_all(pending, settings, jobs, finish, before_grading, plan.subset if plan else (lambda s: None))
+        _grade_all(job, jobs)
     progress.finish()
 
-    outcome.results = [store.result_from_dict(records[s.name]["result"]) for s in intake.submissions
-                       if s.name in records]
+    outcome.results = [results[s.name] for s in intake.submissions if s.name in results]
     if outcome.isolation_warning is None and outcome.reused and not outcome.graded:
         outcome.isolation_warning = _stored_warning(out)
-    from ..course.batch_hooks import record_history, similarity_page
-
-    outcome.class_notes += record_history(out, intake.submissions, records, options)
-    outcome.class_notes += similarity_page(out, options)
+    for hook in options.after_grading:  # a course's history, similarity page
+        outcome.class_notes += hook(out, intake.submissions, results, fingerprint)
     outcome.seconds = time.monotonic() - started
     _write_class_outputs(out, outcome, options)
     return outcome
 
 
-def _grade_all(pending, settings, jobs, finish, before_grading, subset=lambda submission: None):
-    if not pending:
+def _grade_all(job, jobs):
+    """Grade ``job.pending`` in this process (``jobs`` 1) or in a pool of ``jobs`` processes."""
+    if not job.pending:
         return
     if jobs <= 1:
-        grader = make_grader(settings)  # its fork server starts now, alongside the reference's preparation
+        grader = grading.make_grader(job.settings)  # its fork server starts now, alongside the reference's
         try:
-            before_grading()
-            problem = machine_problem(grader)
+            job.start()
+            problem = grading.machine_problem(grader)
             if problem:
                 raise MachineError(problem)
-            for submission, content_hash in pending:
-                finish(submission, content_hash,
-                       grade_files(grader, submission.label, submission.files, subset(submission)))
+            for submission, content_hash in job.pending:
+                job.finish(submission, content_hash, grading.grade_files(grader, submission.label, submission.files,
+                                                                         job.exercises_of(submission)))
         finally:
             grader.close()
         return
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context,
                                                 initializer=_start_pool_process,
-                                                initargs=(settings,)) as pool:
+                                                initargs=(job.settings,)) as pool:
         try:
             # Start every pool process (and so its fork server) now, prepare the reference meanwhile,
             # and grade nobody until each has shown that it can start a learner's worker.
             ready = [pool.submit(_pool_ready) for _ in range(jobs)]
-            before_grading()
+            job.start()
             problem = next((p for p in (future.result() for future in ready) if p), None)
             if problem:
                 raise MachineError(problem)
-            futures = {pool.submit(_grade_in_pool, submission.label, submission.files, subset(submission)):
-                       (submission, content_hash)
-                       for submission, content_hash in pending}
+            futures = {pool.submit(_grade_in_pool, submission.label, submission.files, job.exercises_of(submission)):
+                       (submission, content_hash) for submission, content_hash in job.pending}
             for future in concurrent.futures.as_completed(futures):
                 submission, content_hash = futures[future]
                 try:
-                    data = future.result()
+                    result = future.result()
                 except Exception as error:  # the pool process itself died (killed, out of memory...)
-                    data = _pool_failure(submission.label, error)
-                finish(submission, content_hash, data)
+                    result = grading.process_died(submission.label, error)
+                job.finish(submission, content_hash, result)
         except BaseException:  # a machine problem, Ctrl-C, SIGTERM: nothing of the pool may outlive the batch
             _stop_pool(pool)
             raise
@@ -413,14 +265,6 @@ def _stop_pool(pool, seconds=10.0):
             pass
 
 
-def _pool_failure(student, error):
-    failed = SubmissionResult(student=student, checks=[CheckResult(
-        name="grader", exercise="?", title="the grading process died", max_points=0, points=0, hidden=False,
-        status="grader_error", feedback=f"The grading process for this submission died ({type(error).__name__}: "
-                                        f"{error}); not your fault; tell your instructor")])
-    return store.result_to_dict(failed)
-
-
 def _stored_warning(out):
     try:
         return (Path(out) / store.RECORDS.parent / "isolation_warning.txt").read_text(encoding="utf-8") or None
@@ -439,10 +283,8 @@ def _preload_report_libraries():
 def _write_class_outputs(out, outcome, options):
     from .report import report_html
 
-    from ..course.batch_hooks import course_gradebook
-
-    store.write_atomically(out / "gradebook.csv",
-                           course_gradebook(out, options) or gradebook_text(outcome.results, options.exercises))
+    course_book = options.gradebook(out) if options.gradebook else None
+    store.write_atomically(out / "gradebook.csv", course_book or gradebook_text(outcome.results, options.exercises))
     store.write_atomically(out / "learners.csv", learners_text(outcome.folders))
     store.write_atomically(out / store.RECORDS.parent / "isolation_warning.txt", outcome.isolation_warning or "")
     store.write_atomically(out / "report.html", report_html(outcome, options))

@@ -63,7 +63,7 @@ def run(args):
     from ..batch.intake import InstructorError
     from ..batch.config_file import apply_config
     from ..batch.runner import BatchOptions, run_batch
-    from ..runner.errors import GradingStopped, MachineError
+    from ..errors import GradingStopped, MachineError
 
     try:
         apply_config(args, getattr(args, "batch_defaults", {}))
@@ -89,7 +89,10 @@ def run(args):
     options = BatchOptions(submissions=submissions, out=Path(args.out), jobs=args.jobs, resume=args.resume,
                            withhold_hidden=args.withhold_hidden, isolation=args.isolation,
                            exercises=args.exercise, limits=limits, scheduler=args.scheduler,
-                           reveal=reveal_from_args(args), **course)
+                           reveal=reveal_from_args(args))
+    from ..course.batch_hooks import install
+
+    install(options, **course)
     from ..runner.machine import scratch_problem
 
     if not args.submissions:

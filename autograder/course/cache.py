@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..exercises import MODULES
 from ..paths import PACKAGE, SOLUTIONS
+from ..runner.results import SubmissionResult
 
 FOLDER = Path(".rnn-grade") / "cache"
 # Parts of the kit that only present grades (and this package): outside every key.
@@ -138,7 +139,7 @@ class Plan:
         self.reused_exercises = self.graded_exercises = 0
 
     def split(self, pending):
-        """(fully cached [(submission, content_hash, result dict)], still to grade [(submission, content_hash)])."""
+        """(fully cached [(submission, content_hash, SubmissionResult)], still to grade [(submission, content_hash)])."""
         done, todo = [], []
         for submission, content_hash in pending:
             keys = keys_for(submission.files, self.settings, self.exercises)
@@ -147,7 +148,8 @@ class Plan:
             missing = [m for m in self.exercises if m not in cached]
             self.reused_exercises += len(self.exercises) - len(missing)
             if not missing:
-                done.append((submission, content_hash, merge(submission.label, cached, None, self.exercises)))
+                merged = merge(submission.label, cached, None, self.exercises)
+                done.append((submission, content_hash, SubmissionResult.from_dict(merged)))
             else:
                 self.graded_exercises += len(missing)
                 self.subsets[submission.name] = missing if len(missing) < len(self.exercises) else None
@@ -158,8 +160,9 @@ class Plan:
         """The exercises to grade for ``submission`` (None: all the batch's)."""
         return self.subsets.get(submission.name)
 
-    def complete(self, submission, data):
-        """Cache what was just graded and add what was cached: the learner's whole result dict."""
+    def complete(self, submission, result):
+        """Cache what was just graded and add what was cached: the learner's whole SubmissionResult."""
+        data = result.to_dict()
         keys = self.keys.get(submission.name, {})
         # What this grading covered: its subset, or every exercise (a cluster grades a learner whole).
         covered = {c.get("exercise") for c in data.get("checks", [])}
@@ -167,5 +170,7 @@ class Plan:
         save(self.out, {m: keys[m] for m in graded if m in keys}, data)
         cached = {m: e for m, e in self.cached.get(submission.name, {}).items() if m not in graded}
         if not cached:
-            return data
-        return merge(submission.label, cached, data, self.exercises)
+            return result
+        whole = SubmissionResult.from_dict(merge(submission.label, cached, data, self.exercises))
+        whole.isolation_warning = result.isolation_warning
+        return whole
