@@ -8,6 +8,9 @@ or in a ``[batch]`` table::
     call-seconds = 20
     exercise = ["ex01_rnn_layer", "ex06_training"]
 
+    [course]                              # deadlines and late policy (autograder/course/policy.py)
+    deadline = 2026-03-01T23:59:00+01:00
+
 An option given on the command line wins over the file.
 """
 from .intake import InstructorError
@@ -23,6 +26,11 @@ KEYS = {
     "exercise": ((list,), "a list of exercise module names"),
     "reviewed": ((str,), "the path of a reviewed-submissions file (autograder/batch/reviews.py)"),
     "allow": ((list,), "a list of dotted names the method rules allow, e.g. [\"scipy.special.expit\"]"),
+    "arrivals": ((str,), "the path of a CSV of learner,timestamp"),
+    "incremental": ((bool,), "true or false"),
+    "similarity": ((bool,), "true or false"),
+    # Deadlines, late policy and extensions: a table, read by autograder/course/policy.py.
+    "course": ((dict,), "a table ([course]) of deadline, penalty-per-day, ... (see the README)"),
 }
 
 
