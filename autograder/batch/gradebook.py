@@ -11,9 +11,13 @@ from .reviews import review_cell
 
 
 def columns(exercises=None):
-    """``student``, ``total``, ``max_total``, the graded exercise modules in curriculum order, then ``review``:
-    the checks held for an instructor's review with the lines to read (``reviews.py``)."""
-    return ["student", "total", "max_total"] + [m for m in MODULES if not exercises or m in exercises] + ["review"]
+    """``student``, ``total``, ``max_total``, then the graded exercise modules in curriculum order."""
+    return ["student", "total", "max_total"] + [m for m in MODULES if not exercises or m in exercises]
+
+
+# The last column of gradebook.csv: the checks held for an instructor's review, with the lines to read
+# (``reviews.py``); empty for a learner with none.
+REVIEW = "review"
 
 
 def cell_text(text):
@@ -31,17 +35,16 @@ def row(result, exercises=None):
     """An exercise without any check result (not graded, or no checks yet) scores 0."""
     table = result.by_exercise()
     cells = [cell_text(result.student), number(result.total), number(result.max_total)]
-    return cells + [number(table.get(m, (0,))[0]) for m in columns(exercises)[3:-1]] + \
-        [cell_text(review_cell(result))]
+    return cells + [number(table.get(m, (0,))[0]) for m in columns(exercises)[3:]]
 
 
 def gradebook_text(results, exercises=None):
     """The CSV text for ``results`` (sorted by student, so the same class gives the same file)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns(exercises))
+    writer.writerow(columns(exercises) + [REVIEW])
     for result in sorted(results, key=lambda r: r.student):
-        writer.writerow(row(result, exercises))
+        writer.writerow(row(result, exercises) + [cell_text(review_cell(result))])
     return buffer.getvalue()
 
 
