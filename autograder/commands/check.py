@@ -24,9 +24,11 @@ def add_parser(sub):
                         help="only this exercise (module name, e.g. ex02_forward_pass); repeatable")
     parser.add_argument("--json", action="store_true", help="print a Gradescope results.json document")
     parser.add_argument("--verbose", action="store_true", help="also list the checks that passed")
-    parser.add_argument("--isolation", choices=("auto", "bwrap", "plain"), default="auto",
-                        help="how your code is isolated while it is graded: bubblewrap when it works here "
-                             "(auto), required (bwrap), or an ordinary process (plain)")
+    parser.add_argument("--isolation", choices=("auto", "bwrap", "plain", "portable"), default="auto",
+                        help="how your code is isolated while it is graded: bubblewrap when it works here, "
+                             "else a plain fork server on Linux, else spawned worker processes (auto); "
+                             "required (bwrap); the fork server without bubblewrap (plain); or spawned "
+                             "worker processes as on Windows and macOS (portable)")
     add_reveal_arguments(parser)
     parser.set_defaults(run=run)
 

@@ -101,6 +101,10 @@ def preflight(launcher, seconds=None):
     version = launcher.server_info.get("version")
     if version and version != sys.version:
         raise MachineError(f"the workers' Python is not the grader's: {another_libpython(f'runs Python {version}')}")
+    if launcher.mode == "portable":
+        # Its worker said hello after importing torch and the observers (``_ensure_ready``); the rest of
+        # the path is an ordinary process start, and a worker of an empty copy would cost another import.
+        return
     with tempfile.TemporaryDirectory(prefix="rnn-grade-preflight-") as empty:
         staged = launcher.stage(empty)
         try:

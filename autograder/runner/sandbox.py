@@ -15,7 +15,6 @@ Two modes (``--isolation``):
            bubblewrap is missing or cannot create namespaces here (then every
            output carries ``reduced_isolation_warning``).
 """
-import fcntl
 import functools
 import os
 import shutil
@@ -29,7 +28,7 @@ from ..paths import KIT_ROOT, PACKAGE, SOLUTIONS, WORKER_MAIN
 from ..worker.tasks import tasks_of
 from .errors import MachineError
 
-MODES = ("auto", "bwrap", "plain")
+MODES = ("auto", "bwrap", "plain")  # and "portable": runner/portable.py, chosen before this module is asked
 SANDBOX_WORKER = "/opt/rnn-grade/worker"   # where the worker package appears inside bubblewrap
 SANDBOX_STAGE = "/grading"                 # where the staged submissions appear inside bubblewrap
 SYSTEM_FOLDERS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin")  # bound whole, read-only
@@ -128,6 +127,8 @@ def claim_uid(start, folders=UID_LOCK_FOLDERS):
     frees its uid. A uid some process still runs as (left by a grader killed before
     its workers, or used by anything else) is passed over too.
     """
+    import fcntl  # here, not at the top: Windows has none, and `rnn-grade check` imports this module there
+
     folder = _lock_folder(folders)
     for offset in range(UID_COUNT):
         uid = UID_FIRST + (start + offset) % UID_COUNT
