@@ -94,8 +94,14 @@ def gradebook(folder):
 def check_json(command, **kwargs):
     """`rnn-grade check --json`'s document; once more if time limits alone cost points (a busy machine)."""
     for attempt in (1, 2):
-        document = json.loads(run(command, **kwargs).stdout)
+        done = run(command, check=False, **kwargs)
+        if done.returncode not in (0, 1):  # 1: some check did not pass (the skeleton's); anything else: a failure
+            raise Failed(f"{' '.join(map(str, command))} exited {done.returncode}:\n{done.stdout[-2500:]}\n"
+                         f"{done.stderr[-2500:]}")
+        document = json.loads(done.stdout)
         lost = [t["output"] for t in document["tests"] if t["score"] < t["max_score"]]
+        if done.returncode != (1 if lost else 0):
+            raise Failed(f"{' '.join(map(str, command[:4]))} exited {done.returncode} with {len(lost)} checks lost")
         if not lost or attempt == 2 or not all("did not finish within" in text for text in lost):
             return document
         say("retry", f"{len(lost)} checks ran out of time (is the machine busy?): {' '.join(map(str, command[:3]))}")

@@ -116,7 +116,7 @@ def test_installed_bundle_grades_skeleton_zero_and_solutions_full(bundle, bundle
                            cwd=tmp_path, env=clean_env(), capture_output=True, text=True, check=True).stdout
     assert where.strip().startswith(str(bundle)), where
     rnn_grade = str(bundle_python.parent / "rnn-grade")
-    skeleton = run_json([rnn_grade, "check", "--json"], cwd=tmp_path)
+    skeleton = run_json([rnn_grade, "check", "--json"], cwd=tmp_path, code=1)  # its checks fail: exit 1
     assert skeleton["tests"] and skeleton["score"] == 0
     solutions = copy_solutions(tmp_path / "mine")
     full = run_json([rnn_grade, "check", str(solutions), "--json"], cwd=tmp_path)
