@@ -113,8 +113,7 @@ def test_skeleton_and_bug_bank_sample_give_the_same_json(sample):
 # -- the portable backend on this Linux machine ---------------------------------------------------
 
 EX01 = "ex01_rnn_layer.py"
-LOUD = [("def count_parameters(", "import sys\nprint('{\"id\":1,\"value\":{}}')\nsys.stdout.write('{\"ready\":true}\\n' * 3)\n"
-                                  "def count_parameters(")]
+LOUD = [("def count_parameters(", "print('{\"id\":1,\"value\":{}}')\nprint('{\"ready\":true}')\n\n\ndef count_parameters(")]
 LEFT_BEHIND = [("def count_parameters(",
                 "def _linger():\n    import subprocess, sys\n"
                 "    open('pid', 'w').write(str(subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)']).pid))\n"
