@@ -112,41 +112,44 @@ def test_skeleton_and_bug_bank_sample_give_the_same_json(sample):
 
 # -- the portable backend on this Linux machine ---------------------------------------------------
 
-EX01 = "ex01_rnn_layer.py"
-LOUD = [("def count_parameters(", "print('{\"id\":1,\"value\":{}}')\nprint('{\"ready\":true}')\n\n\ndef count_parameters(")]
-LEFT_BEHIND = [("def count_parameters(",
-                "def _linger():\n    import subprocess, sys\n"
-                "    open('pid', 'w').write(str(subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)']).pid))\n"
-                "_linger()\n\ndef count_parameters(")]
+EX01, EX02 = "ex01_rnn_layer.py", "ex02_forward_pass.py"
+# Module-level code in ex02 (ex01's method rules refuse any import but torch's): right after its imports.
+LOUD = [("from torch import nn\n", "from torch import nn\n\nprint('{\"id\":1,\"value\":{}}')\nprint('{\"ready\":true}')\n")]
+LEFT_BEHIND = [("from torch import nn\n",
+                "from torch import nn\nimport subprocess as _subprocess\nimport sys as _sys\n\n"
+                "_subprocess.Popen([_sys.executable, '-c', 'import time; time.sleep(600)'])\n")]
 ENDLESS = [("    per_direction_bias = 2 * hidden_size if bias else 0",
             "    while True:\n        pass\n    per_direction_bias = 2 * hidden_size if bias else 0")]
 
 
 @pytest.fixture(scope="module")
 def portable_grader(reference):
-    with Grader(reference, exercises=["ex01_rnn_layer"], isolation="portable",
+    with Grader(reference, exercises=["ex02_forward_pass"], isolation="portable",
                 limits=Limits(call_seconds=3, submission_seconds=120)) as grader:
         yield grader
 
 
 def test_prints_that_look_like_answers_change_nothing(portable_grader, make_submission):
-    result = portable_grader.grade(make_submission(edit={EX01: LOUD}))
+    portable_grader.exercises = ["ex02_forward_pass"]
+    result = portable_grader.grade(make_submission(edit={EX02: LOUD}))
     assert portable_grader.isolation == "portable"
     assert result.total == result.max_total > 0, [(c.name, c.feedback) for c in result.checks if c.points < c.max_points]
     assert '{"ready":true}' in result.output   # what it printed is kept as its output, never read as an answer
 
 
 def test_an_endless_loop_is_stopped_by_its_cpu_limit_and_named(portable_grader, make_submission):
+    portable_grader.exercises = ["ex01_rnn_layer"]
     result = portable_grader.grade(make_submission(edit={EX01: ENDLESS}))
     lost = {c.name: c.feedback for c in result.checks if c.status != "passed"}
     assert lost and all("count_parameters" in name for name in lost), lost
-    assert all("did not finish within 3 s of CPU time" in text and "`while True:`" in text for text in lost.values())
+    for text in lost.values():
+        assert "did not finish within 3 s of CPU time" in text and "`while True:`" in text, text
 
 
 def test_processes_a_learner_leaves_behind_are_killed(portable_grader, make_submission):
     psutil = pytest.importorskip("psutil")
-    folder = make_submission(edit={EX01: LEFT_BEHIND})
-    result = portable_grader.grade(folder)
+    portable_grader.exercises = ["ex02_forward_pass"]
+    result = portable_grader.grade(make_submission(edit={EX02: LEFT_BEHIND}))
     assert result.total == result.max_total, [c.feedback for c in result.checks if c.points < c.max_points]
     # The child wrote its pid into the staged copy's folder, now deleted: find it by its command line.
     lingering = [p for p in psutil.process_iter(["cmdline"]) if p.info["cmdline"] and

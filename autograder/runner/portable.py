@@ -357,9 +357,15 @@ class ProcessTreeClock:
     Processes that ended during the call take their time with them unless a parent reaped them
     (``children_user``/``children_system``, not on Windows): the CPU limit then binds later, and
     the wall-clock backstop, ``Limits.wall_factor`` times longer, still holds. Without psutil
-    the CPU time reads 0 and the backstop alone limits a call. There is no measure of waiting for
-    a CPU across systems, so the backstop counts all wall time.
+    the CPU time reads 0 and the backstop alone limits a call.
+
+    The backstop is for code that waits without computing (a sleep). No system but Linux says how
+    long a process waited for a CPU, so it counts the wall time of the polls in which the tree used
+    less than ``IDLE_SHARE`` of one CPU: code that computes, however slowly a busy machine lets it,
+    meets its CPU limit (the same words as on Linux), and code that sleeps meets the backstop.
     """
+
+    IDLE_SHARE = 0.05
 
     def __init__(self, roots, since=None):
         self.roots = roots
@@ -369,6 +375,9 @@ class ProcessTreeClock:
         else:
             self.cpu_start, self.read_at = self._total(), self.started
         self.cpu_now = self.cpu_start
+        self.polled = (self.started, self.cpu_now)   # (when, CPU total) at the last poll
+        self.idle = 0.0                              # wall seconds of polls in which the tree did not compute
+        self.measured = _psutil() is not None
 
     def _total(self):
         psutil = _psutil()
@@ -392,7 +401,11 @@ class ProcessTreeClock:
 
     def poll(self):
         self.cpu_now = max(self.cpu_now, self._total())
-        self.read_at = time.monotonic()
+        self.read_at = now = time.monotonic()
+        then, cpu_then = self.polled
+        if not self.measured or self.cpu_now - cpu_then < self.IDLE_SHARE * (now - then):
+            self.idle += now - then
+        self.polled = (now, self.cpu_now)
 
     def read_cpu(self):
         now = time.monotonic()
@@ -409,4 +422,4 @@ class ProcessTreeClock:
         return max(0.0, self.cpu_now - self.cpu_start)
 
     def waited(self):
-        return time.monotonic() - self.started
+        return self.idle
