@@ -124,6 +124,38 @@ def preflight(launcher, seconds=None):
                            f"{launcher.mode} isolation. {advice(output)}")
 
 
+class BackgroundPreflight:
+    """``preflight`` in a thread, for a single grading (``rnn-grade check``, a notebook's check cell): the
+    fork server imports torch while the grader starts pytest and collects the checks, instead of before.
+
+    The launcher's first ``spawn`` for a learner waits for it (``wait``), so no learner code runs
+    before the machine was proven able to grade; its ``MachineError`` is raised there, and again by
+    ``wait`` once grading ends, where the front end turns it into "this machine cannot grade"."""
+
+    def __init__(self, launcher):
+        import threading
+
+        self.error = None
+        self.thread = threading.Thread(target=self._run, args=(launcher,), daemon=True)
+        self.thread.start()
+
+    def _run(self, launcher):
+        try:
+            preflight(launcher)
+        except MachineError as error:
+            self.error = error
+        except Exception as error:  # noqa: BLE001  (the machine's fault, whatever it is: said, not lost)
+            self.error = MachineError(f"the machine check failed ({type(error).__name__}: {error})")
+
+    def wait(self):
+        import threading
+
+        if threading.current_thread() is not self.thread:
+            self.thread.join()
+            if self.error is not None:
+                raise self.error
+
+
 def _first_line(worker, seconds):
     """(the worker's first response line, what it printed) within ``seconds``."""
     deadline = time.monotonic() + seconds

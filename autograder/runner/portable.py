@@ -188,6 +188,7 @@ class PortableLauncher(WorkerLauncher):
 
     def spawn(self, staged):
         """The spare worker, given ``staged``'s folder; the next spare starts at once."""
+        self.await_preflight()
         try:
             self._ensure_ready()
         except MachineError as error:
