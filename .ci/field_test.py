@@ -492,7 +492,7 @@ def colab_shape(work):
     env = dict(os.environ, PATH=f"{venv / 'bin'}:{empty_bin}", HOME=str(work / "colab-home"))
     (work / "colab-home").mkdir()
     where = run([python, "-c", "import shutil, autograder; print(shutil.which('bwrap'), autograder.__file__)"],
-                env=env).stdout.split()
+                env=env, cwd=work).stdout.split()
     if where[0] != "None" or not where[1].startswith(str(venv)):
         raise Failed(f"not Colab's shape: bwrap {where[0]}, autograder from {where[1]}")
     module = "ex02_forward_pass"

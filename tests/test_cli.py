@@ -37,3 +37,20 @@ def test_version_and_exit_codes_and_wording(tmp_path):
     assert exit_code(result("failed", "grader_error")) == 2
     assert "1 of them is a grader error" in summary(result("failed", "grader_error"))
     assert main(["check", str(tmp_path / "absent")]) == 2
+
+
+def test_the_graders_checks_and_verdicts_import_no_torch():
+    # A learner's `rnn-grade check` imports torch in its worker; the grader needs it only to compute a
+    # reference answer it has not cached. A check or verdict importing torch would add a second torch
+    # import to every run (they once did, for a layer's label).
+    code = ("import importlib, json, sys, pathlib; from autograder.paths import CHECKS, PACKAGE\n"
+            "import autograder.runner.grade, autograder.commands.check\n"
+            "for path in sorted((PACKAGE / 'verdicts').glob('*.py')):\n"
+            "    importlib.import_module('autograder.verdicts.' + path.stem)\n"
+            "for path in sorted((CHECKS / 'public').glob('test_*.py')):\n"
+            "    spec = importlib.util.spec_from_file_location(path.stem, path)\n"
+            "    spec.loader.exec_module(importlib.util.module_from_spec(spec))\n"
+            f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=KIT_ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "torch" not in json.loads(done.stdout), done.stdout
