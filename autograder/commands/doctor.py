@@ -39,13 +39,13 @@ def python_line():
 def worker_line(isolation):
     """Start a fork server in ``isolation`` and one worker from it, as a grading would."""
     from ..runner.errors import MachineError
-    from ..runner.launcher import WorkerLauncher
     from ..runner.machine import preflight
+    from ..runner.portable import new_launcher
 
     started = time.monotonic()
     launcher = None
     try:
-        launcher = WorkerLauncher(Limits(), isolation, warm_extras=False)
+        launcher = new_launcher(Limits(), isolation, warm_extras=False)
         preflight(launcher)
         info = launcher.server_info
         started_how = "spawned" if launcher.mode == "portable" else "forked"

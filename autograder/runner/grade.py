@@ -15,9 +15,9 @@ from ..paths import CHECKS, HIDDEN_CHECKS, PUBLIC_CHECKS, SOLUTIONS
 from ..reveal import load as load_reveal
 from ..reveal import validated
 from .inprocess import InProcessSession
-from .launcher import WorkerLauncher
 from .limits import Limits
 from .plugin import GradingPlugin
+from .portable import new_launcher
 from .results import CheckResult, SubmissionResult
 from .session import LearnerSession
 
@@ -56,7 +56,7 @@ class Grader:
         # the command line never offers it.
         # Otherwise the fork server starts now and imports torch while pytest and the reference load here.
         # warm_extras=False: one learner grading once should not wait for what only many learners amortise.
-        self.launcher = None if isolation == "none" else WorkerLauncher(self.limits, isolation, warm_extras)
+        self.launcher = None if isolation == "none" else new_launcher(self.limits, isolation, warm_extras)
 
     @property
     def isolation(self):

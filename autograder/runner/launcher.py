@@ -53,16 +53,6 @@ class WorkerProcess:
 
 
 class WorkerLauncher:
-    def __new__(cls, limits=None, isolation="auto", warm_extras=True):
-        # Where the fork server cannot run (Windows, macOS, a Python without fork or AF_UNIX), or when
-        # asked for, the portable backend's launcher (runner/portable.py) serves instead, unchanged for callers.
-        if cls is WorkerLauncher and isolation in ("auto", "portable"):
-            from . import portable
-
-            if portable.chosen(isolation):
-                return super().__new__(portable.PortableLauncher)
-        return super().__new__(cls)
-
     def __init__(self, limits, isolation="auto", warm_extras=True):
         self.limits = limits
         self.warm_extras = warm_extras  # False: the first fork need not wait for what a batch amortises

@@ -68,6 +68,14 @@ def chosen(isolation):
     return isolation == "portable" or (isolation == "auto" and linux_backends_problem() is not None)
 
 
+def new_launcher(limits, isolation="auto", warm_extras=True):
+    """The launcher for ``isolation``: the Linux fork server's (``WorkerLauncher``), or this backend's where
+    that cannot run (Windows, macOS, a Python without fork or AF_UNIX) or when ``portable`` is asked for."""
+    if chosen(isolation):
+        return PortableLauncher(limits, isolation, warm_extras)
+    return WorkerLauncher(limits, isolation, warm_extras)
+
+
 def portable_warning(reason):
     return (f"WARNING: isolation reduced ({reason}): learner code runs in a separate ordinary process of this "
             f"user's (the portable backend), without a sandbox and without memory or process limits, so it can "
@@ -128,7 +136,7 @@ class PortableWorker:
 
 class PortableLauncher(WorkerLauncher):
     """``WorkerLauncher`` (its staged copies: ``stage``, ``unstage``) with spawned workers instead of a fork
-    server. ``WorkerLauncher(limits, isolation)`` makes one of these when ``chosen(isolation)``."""
+    server. ``new_launcher(limits, isolation)`` makes one of these when ``chosen(isolation)``."""
 
     def __init__(self, limits, isolation="portable", warm_extras=True):
         self.limits = limits
