@@ -153,7 +153,7 @@ def test_recorded_answers_suffice_for_wrong_code(bundle, tmp_path):
 def test_readme_release_and_workflow_agree_on_the_install(bundle, capsys):
     """What learners copy gives torch's CPU build at the recorded version, on every system, in every place."""
     from autograder.exports.bundle import CPU_INDEX, install_commands
-    from autograder.exports.gradescope import TORCH_VERSION
+    from autograder.exports.bundle import TORCH_VERSION
 
     readme = (bundle / "README.md").read_text(encoding="utf-8")
     for line in install_commands(bundle)[1:]:

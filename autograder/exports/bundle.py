@@ -26,6 +26,10 @@ from .errors import ExportError
 from .package_copy import copy_package
 from .record import available_exercises, record
 
+# The torch every exported environment installs (the bundle's README, Gradescope's setup.sh, the
+# Classroom workflow): the version the reference answers are recorded with.
+TORCH_VERSION = "2.13.0"
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MARKER = ".rnn-grade-export"   # an export folder we may clear and rewrite
 CHECK_WORKFLOW = Path(".github/workflows/check.yml")   # `rnn-grade check` on Ubuntu, Windows and macOS runners
@@ -56,8 +60,6 @@ def prepare_out(out):
 
 def learner_readme(exercises, public_points):
     listing = "\n".join(f"- `{name}`: {TITLES[name]}" for name in exercises)
-    from .gradescope import TORCH_VERSION
-
     return (TEMPLATES / "learner_README.md").read_text(encoding="utf-8").format(
         count=len(exercises), exercise_list=listing, public_points=_number(public_points),
         torch_version=TORCH_VERSION)
@@ -90,15 +92,11 @@ def write_learner_files(out, exercises, recording, reveal=None):
 
 def check_workflow():
     """GitHub Actions: the README's install commands and `rnn-grade check` on Ubuntu, Windows and macOS."""
-    from .gradescope import TORCH_VERSION
-
     return (TEMPLATES / "learner_check.yml").read_text(encoding="utf-8").format(torch_version=TORCH_VERSION)
 
 
 def install_commands(out):
     """The lines ``rnn-grade release`` prints for learners: the README's Linux commands (CPU torch, pinned)."""
-    from .gradescope import TORCH_VERSION
-
     return [f"cd {out}", "python3 -m venv .venv && . .venv/bin/activate",
             f"pip install torch=={TORCH_VERSION} --index-url {CPU_INDEX}", "pip install -e .", "rnn-grade check"]
 

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from ..paths import PACKAGE
 from ..worker import board
-from .errors import LearnerError, MachineError
+from ..errors import LearnerError, MachineError
 from .launcher import WorkerLauncher
 
 SPAWNED_MAIN = PACKAGE / "worker" / "spawned.py"

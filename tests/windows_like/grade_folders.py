@@ -29,7 +29,7 @@ def comparable(document):
 
 def grade_all(jobs, isolation):
     """{job: comparable document} for jobs "FOLDER:EXERCISE", graded one after another by one Grader."""
-    from autograder.commands.check import default_reference
+    from autograder.runner.reference import default_reference
     from autograder.runner.grade import Grader
     from autograder.runner.results import to_gradescope
 
