@@ -97,6 +97,7 @@ class _Reader(threading.Thread):
     def __init__(self, fd):
         super().__init__(daemon=True)
         self.fd, self.chunks = fd, queue.Queue()
+        self.ended = False   # the worker closed its end: it is exiting, or has
         self.start()
 
     def run(self):
@@ -105,6 +106,8 @@ class _Reader(threading.Thread):
                 chunk = os.read(self.fd, 1 << 20)
             except OSError:
                 chunk = b""
+            if not chunk:
+                self.ended = True
             self.chunks.put(chunk)
             if not chunk:
                 os.close(self.fd)  # the worker is gone; the pipe is this thread's alone
@@ -242,6 +245,13 @@ class PortableLauncher(WorkerLauncher):
     def _stop(self, worker):
         process = worker.process
         already = process.poll()
+        if already is None and worker.reader.ended:
+            # Its pipe closed before the process was gone: it is exiting on its own (os._exit, a crash).
+            # Its own status, not our kill's, says what happened.
+            try:
+                already = process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                pass
         kill_tree(process.pid)
         try:
             code = process.wait(timeout=KILL_SECONDS) if already is None else already
