@@ -58,8 +58,44 @@ def _read_line(fd):
     return bytes(data)
 
 
+def _exit_with_the_grader(seconds=1.0):
+    """A thread that ends this worker (and so what it runs) once the grader that started it is gone.
+
+    The Linux fork server has the kernel do this (PR_SET_PDEATHSIG); here a thread watches. On POSIX an
+    orphan is given a new parent; on Windows a parent's pid is not taken back, so psutil asks whether
+    the grader's process still runs."""
+    import threading
+    import time
+
+    grader = os.getppid()
+    try:
+        import psutil
+
+        created = psutil.Process(grader).create_time()
+    except Exception:  # noqa: BLE001  (no psutil, or the grader already gone: the POSIX test alone)
+        psutil, created = None, None
+
+    def gone():
+        if os.name != "nt" and os.getppid() != grader:
+            return True
+        if psutil is not None and created is not None:
+            try:
+                return psutil.Process(grader).create_time() != created
+            except psutil.Error:
+                return True
+        return False
+
+    def watch():
+        while not gone():
+            time.sleep(seconds)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main():
     requests, responses = _protocol_fds()
+    _exit_with_the_grader()
     # The worker's own folder and the kit's root are not importable (the learner's folder goes first);
     # installed (not editable), the "kit root" is site-packages itself, which holds torch: it stays.
     kit_root = os.path.realpath(os.path.dirname(os.path.dirname(_HERE)))
