@@ -217,8 +217,15 @@ class WorkerLauncher:
 
     # -- workers ---------------------------------------------------------------------------
 
+    preflight_pending = None   # a machine.BackgroundPreflight the first learner's worker waits for
+
+    def await_preflight(self):
+        if self.preflight_pending is not None:
+            self.preflight_pending.wait()  # raises its MachineError: no learner code before the machine is proven
+
     def spawn(self, staged):
         """A fresh worker for ``staged``, forked from the warm server."""
+        self.await_preflight()
         req_read, req_write = os.pipe()
         resp_read, resp_write = os.pipe()
         out_read, out_write = os.pipe()

@@ -79,14 +79,21 @@ class _Worker:
                                                f"nothing it sent was used")
             if self.closed or clock.out_of_time():
                 return None
-            ready, _, _ = select.select([self.process.responses], [], [], clock.POLL_SECONDS)
-            if not ready:
+            chunk = self._receive(clock.POLL_SECONDS)
+            if chunk is None:
                 continue
-            chunk = os.read(self.process.responses, 1 << 20)
             if not chunk:
                 self.closed = True
                 return None
             self.buffer += chunk
+
+    def _receive(self, seconds):
+        """The next bytes of the response pipe (b"" at its end), or None when none came within ``seconds``."""
+        receive = getattr(self.process, "receive", None)
+        if receive is not None:  # the portable backend's workers: a thread reads (no select on Windows pipes)
+            return receive(seconds)
+        ready, _, _ = select.select([self.process.responses], [], [], seconds)
+        return os.read(self.process.responses, 1 << 20) if ready else None
 
     def progress(self, request_id):
         """What the worker said it was doing for request ``request_id`` (its board), or {}."""
@@ -128,7 +135,10 @@ class _CallClock:
 
     def __init__(self, launcher, cpu_limit, wall_limit, submission_deadline, since=None):
         self.cpu_limit, self.wall_limit, self.deadline = cpu_limit, wall_limit, submission_deadline
-        self.tree = cputime.TreeClock(launcher.server_pid() if hasattr(launcher, "server_pid") else None, since)
+        if hasattr(launcher, "tree_clock"):  # the portable backend: psutil, no fork server to sum below
+            self.tree = launcher.tree_clock(since)
+        else:
+            self.tree = cputime.TreeClock(launcher.server_pid() if hasattr(launcher, "server_pid") else None, since)
         self.polled = time.monotonic()
         self.over = None
 

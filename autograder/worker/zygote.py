@@ -20,7 +20,6 @@ import ctypes
 import gc
 import json
 import os
-import resource
 import signal
 import socket
 import sys
@@ -31,9 +30,10 @@ from . import cleanup, observers
 from .tasks import tasks_of
 
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 1, 4, 36
-LIMITS = {"memory_bytes": resource.RLIMIT_AS, "cpu_seconds": resource.RLIMIT_CPU,
-          "processes": resource.RLIMIT_NPROC, "open_files": resource.RLIMIT_NOFILE,
-          "file_bytes": resource.RLIMIT_FSIZE}
+# resource's names, looked up in the forked worker: the portable backend's workers (worker/spawned.py)
+# import this module's ``serve`` where there is no ``resource`` module (Windows).
+LIMITS = {"memory_bytes": "RLIMIT_AS", "cpu_seconds": "RLIMIT_CPU", "processes": "RLIMIT_NPROC",
+          "open_files": "RLIMIT_NOFILE", "file_bytes": "RLIMIT_FSIZE"}
 
 
 def _prctl(option, value):
@@ -191,10 +191,12 @@ class ForkServer:
             # leave the worker unable to start even its own thread. The limit is headroom above them
             # (a private user namespace counts only its own tasks on recent kernels, not on older ones).
             limits["processes"] += tasks_of(os.getuid())
+        import resource
+
         for name, value in limits.items():
             if name in LIMITS and type(value) is int and value > 0:
                 try:
-                    resource.setrlimit(LIMITS[name], (value, value))
+                    resource.setrlimit(getattr(resource, LIMITS[name]), (value, value))
                 except (ValueError, OSError):
                     pass  # a hard limit already lower than ours stays
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -303,7 +305,7 @@ def serve(requests_fd, responses_fd, folder, board_fd):
     from . import board, wire
 
     requests = os.fdopen(requests_fd, "r", encoding="utf-8")
-    responses = os.fdopen(responses_fd, "w", encoding="utf-8")
+    responses = os.fdopen(responses_fd, "w", encoding="utf-8", newline="\n")  # "\n" on Windows too: lines end there
 
     sending = threading.Lock()  # the where-reporting timer thread sends too: one whole line at a time
 
@@ -361,7 +363,7 @@ class WhereReporter(threading.Thread):
 
     def __init__(self, folder, send):
         super().__init__(daemon=True)
-        self.prefix = folder.rstrip("/") + "/"
+        self.prefix = folder.rstrip("/" + os.sep) + os.sep  # as the learner's files' code objects name them
         self.send = send
         self.main = threading.main_thread().ident
         self.armed = threading.Condition()
