@@ -10,6 +10,11 @@ class Limits:
     call_seconds: float = 10.0         # one observation (one check's calls into learner code)
     submission_seconds: float = 180.0  # everything one learner's grading may take
     wall_factor: float = 4.0
+    # Wall seconds one learner's calls may spend neither computing nor waiting for a CPU (sleeping,
+    # blocked), in all: without it, answers that sleep just under each call's backstop kept the grader
+    # on one learner for 720 s. With the CPU budget it bounds a learner's wall time (a busy machine's
+    # waits aside). Honest learners of the sample class idle a few seconds (README, "grader budgets").
+    submission_idle_seconds: float = 60.0
     startup_seconds: float = 60.0      # starting a worker (importing torch) before it is ready
     memory_bytes: int = 6 * 1024 ** 3  # address space; torch alone reserves ~1-2 GiB of it
     cpu_seconds: int = 240

@@ -120,6 +120,11 @@ class _Worker:
 
 
 
+# Lines of a learner's worker discarded unparsed (stale ids, forged or empty lines), in all: an honest
+# worker writes none; each costs the grader about a microsecond.
+MAX_DISCARDED_LINES = 10_000
+
+
 class _CallClock:
     """One call's limits: CPU seconds of the worker's process tree, and a wall-clock backstop that
     leaves out the time the worker waited for a CPU (``cputime``), within the submission's deadline."""
@@ -131,13 +136,15 @@ class _CallClock:
         self.tree = cputime.TreeClock(launcher.server_pid() if hasattr(launcher, "server_pid") else None, since)
         self.polled = time.monotonic()
         self.over = None
+        self.idle_limit = None  # wall seconds the call may spend neither computing nor waiting for a CPU
 
     @property
     def cpu_used(self):
         return self.tree.cpu()
 
     def out_of_time(self):
-        """None while the call may go on, else which limit it reached: "cpu", "wall" or "submission"."""
+        """None while the call may go on, else which limit it reached: "cpu", "wall", "idle" (what is left
+        of the submission's idle time) or "submission"."""
         now = time.monotonic()
         if self.over is None and now - self.polled >= self.POLL_SECONDS:
             self.polled = now
@@ -146,6 +153,8 @@ class _CallClock:
                 self.over = "cpu"
             elif self.tree.waited() > self.wall_limit:
                 self.over = "wall"
+            elif self.idle_limit is not None and self.tree.waited() - self.tree.cpu() > self.idle_limit:
+                self.over = "idle"
         if self.over is None and now >= self.deadline:
             self.over = "submission"
         return self.over
@@ -172,6 +181,8 @@ class LearnerSession:
         # CPU seconds are the budget; the wall clock is a backstop several times longer.
         self.deadline = time.monotonic() + self.limits.submission_seconds * self.limits.wall_factor
         self.cpu_spent = 0.0       # CPU seconds of the learner's process trees, all calls so far
+        self.idle_spent = 0.0      # wall seconds of all calls so far neither computing nor waiting for a CPU
+        self.discarded = 0         # lines of the worker's that answered nothing (stale, forged, empty)
         self._cpu_mark = None      # (root, CPU total, when read) as the last call ended: the next one starts there
         self._worker = None        # the worker of the ordinary observations
         self._fresh = None         # the worker of observe_fresh's observations only (see there)
@@ -221,6 +232,9 @@ class LearnerSession:
         if remaining <= 0 or time.monotonic() >= self.deadline:
             raise LearnerError("budget", f"not run: this submission used up its "
                                          f"{self.limits.submission_seconds:.0f} s of grading time")
+        idle_left = self.limits.submission_idle_seconds - self.idle_spent
+        if idle_left <= 0:
+            raise LearnerError("budget", self._wall_budget_message())
         worker = self._ensure_worker(fresh)
         self._next_id += 1
         limit = min(seconds or self.limits.call_seconds, remaining)
@@ -231,6 +245,7 @@ class LearnerSession:
         # The fork server reaps every worker and orphan, so the tree's total carries on across workers:
         # what a new worker's start costs counts towards the call it serves.
         clock = _CallClock(self.launcher, limit, limit * self.limits.wall_factor, self.deadline, self._cpu_mark)
+        clock.idle_limit = idle_left  # waiting without computing: never more than the submission has left
         worker.send(request)
         # Only the answer to this request is parsed; what else the worker writes is discarded unread.
         answer_prefix = b'{"id":%d,' % self._next_id
@@ -243,6 +258,8 @@ class LearnerSession:
                     raise
                 if line is None:
                     return self._worker_lost(name, worker, clock)
+                if not line.startswith(answer_prefix):
+                    self._count_discarded()
                 if line.startswith(b'{"progress":'):
                     # What the worker is doing is on its board; the one report the pipe carries is the
                     # learner's line just before the time limit.
@@ -267,7 +284,23 @@ class LearnerSession:
                 return self._unwrap(name, message, config)
         finally:
             self.cpu_spent += clock.finish()
+            self.idle_spent += max(0.0, clock.tree.waited() - clock.tree.cpu())
             self._cpu_mark = clock.mark
+
+    def _count_discarded(self):
+        """One more line that is not the answer awaited. Each costs the grader a little (4 MB of empty lines
+        before every answer cost it minutes): a learner gets ``MAX_DISCARDED_LINES`` in all, far more than
+        an honest worker writes (a report of where it was, once per call that nearly timed out)."""
+        self.discarded += 1
+        if self.discarded > MAX_DISCARDED_LINES:
+            self._discard_workers()
+            raise LearnerError("protocol", f"the worker wrote more than {MAX_DISCARDED_LINES} lines that answer "
+                                           f"nothing into the answer pipe; nothing it sent was used")
+
+    def _wall_budget_message(self):
+        return (f"not run: this submission's calls used up their {self.limits.submission_idle_seconds:.0f} s of "
+                f"waiting (wall-clock time spent neither computing nor waiting for a CPU: a sleep, or waiting for "
+                f"something that never comes?)")
 
     def _ensure_worker(self, fresh=False):
         current = self._fresh if fresh else self._worker
@@ -326,6 +359,9 @@ class LearnerSession:
             what = (f"did not finish within {clock.cpu_limit:.0f} s of CPU time (an endless loop, or far "
                     f"too much work?)") + running_line(worker.where, self.submission_dir)
             kind = "timeout"
+        elif over == "idle":
+            what = "did not finish: " + self._wall_budget_message().replace("not run: ", "")
+            kind = "budget"
         elif over == "wall":
             what = (f"did not finish: it waited {clock.wall_limit:.0f} s without using its "
                     f"{clock.cpu_limit:.0f} s of CPU time (a sleep, or waiting for something that never comes?)")
@@ -487,7 +523,9 @@ def running_line(where, submission_dir):
         loops = [node for node in ast.walk(ast.parse(text))
                  if isinstance(node, (ast.For, ast.While, ast.AsyncFor))
                  and node.lineno <= line <= (node.end_lineno or node.lineno)]
-    except (OSError, SyntaxError, ValueError):
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        # Learner text: a module too deeply nested for the parser (5,000 chained attributes) is no
+        # grader error; the report just names no line.
         return ""
     lines = text.splitlines()
     if not 1 <= line <= len(lines):
