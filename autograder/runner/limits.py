@@ -21,4 +21,8 @@ class Limits:
     processes: int = 64                # processes and threads per worker uid; a fork storm stops here (sandbox.py)
     open_files: int = 256
     file_bytes: int = 64 * 1024 ** 2
+    # Files in a tmpfs are memory: the scratch folder (bubblewrap's /tmp, plain mode's scratch folder
+    # when the grader is root) and /dev/shm are tmpfs of this size, so the address-space limit above
+    # plus this bounds what a learner holds (6.5 GiB of posix_fallocate passed a 6 GiB limit before).
+    scratch_bytes: int = 512 * 1024 ** 2
     output_bytes: int = 20_000         # how much of the learner's printing is kept for feedback

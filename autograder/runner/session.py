@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from .. import learner_text
-from ..worker import board, wire
+from ..worker import board, cleanup, wire
 from . import cputime
 from .errors import LearnerError, MachineError
 
@@ -304,6 +304,15 @@ class LearnerSession:
 
     def _ensure_worker(self, fresh=False):
         current = self._fresh if fresh else self._worker
+        if fresh and self._worker is not None:
+            # The fresh process must see nothing the ordinary worker left: not its memory, not a file it
+            # wrote in its scratch folder or home (a memo of its answers), not a process it left to plant
+            # one later. So every process of the learner ends first (the fork server then empties the
+            # sandbox's /tmp and /dev/shm, or the worker uid's files there), and the scratch folder
+            # they shared is emptied (plain mode), before the fresh worker starts.
+            self._discard_workers()
+            self._empty_scratch()
+            current = None
         if current is not None and not current.closed:
             return current
         if current is not None:
@@ -340,6 +349,11 @@ class LearnerSession:
             worker.kill()
             raise LearnerError("crash", "the grading worker could not start (" + worker.exit_description() + ")")
         return worker
+
+    def _empty_scratch(self):
+        scratch = self.launcher.worker_paths(self.staged)[1]
+        if scratch:  # plain mode's scratch folder (bubblewrap's private /tmp is emptied by the fork server)
+            cleanup.empty_folder(scratch, keep=set())
 
     def _discard_workers(self):
         for worker in (self._worker, self._fresh):
