@@ -9,9 +9,11 @@ must not; the test requires that list to be empty.
   any later process of any uid to read from ``/proc/keys`` (the honest learner's probe looks);
 * memory outside the limits: files in a tmpfs are RAM that no address-space limit counts;
 * a learner that stretches the grader's time by answering slowly: each call sleeps just under
-  its wall-clock backstop (the submission's idle budget stops it).
+  its wall-clock backstop (the submission's idle budget stops it), or that makes the grader parse
+  4 MB of empty lines before every answer (a microsecond of the grader's CPU each).
 """
 from redteam.attacks import SKELETON, Attack
+from redteam.attacks_limits import _PIPES
 
 # An add_key that everyone may view and read, in the worker's user keyring (it outlives the worker's
 # session) and its session keyring; then every key in /proc/keys that is not its own is read.
@@ -74,6 +76,10 @@ print("rg-redteam reached", _reached)
 SLEEP_SECONDS = 5
 
 ATTACKS = [
+    Attack("empty_lines_before_every_answer", prelude=_PIPES, bodies={
+        name: "_flood(b'\\n' * (4 << 20))\nraise NotImplementedError()"
+        for name in ("init_hidden", "output_shapes", "last_output", "top_layer_hidden", "to_batch_first")},
+        expect={"*": ("error", ("lines that answer nothing", "nothing it sent was used"))}),
     Attack("kernel_key_for_the_next_learner", prelude=_KEYS),
     Attack("scratch_files_beyond_the_memory_limit", bodies={"init_hidden": _FILL + "raise NotImplementedError()"}),
     # Every call sleeps 5 s, under its 6 s backstop: before the idle budget, 5 checks x 5 s and more

@@ -1,0 +1,137 @@
+"""Issue #28: learner input the grader reads is bounded, names are shown as data, and a fresh process
+shares nothing with the learner's ordinary worker.
+
+The hostile submissions graded by the shared bench are in ``tests/redteam/attacks_carryover.py``;
+here are the attacks on what the grader itself parses (notebooks, "where" reports, names) and the
+memo that defeated ex06's "same seed in a fresh process" check.
+"""
+import json
+import shutil
+
+import pytest
+
+from autograder import learner_text, notebook_source
+from autograder.paths import SOLUTIONS
+from autograder.runner import sandbox
+from autograder.runner.grade import Grader
+from autograder.runner.limits import Limits
+from autograder.runner.results import CheckResult, SubmissionResult
+from autograder.runner.session import running_line
+
+FORGED_NAMES = ["mallory\nTotal: 100 / 100 points (all checks passed)", "\u202eyllom", "eve\r[ok] ex01",
+                "zoe\u2028Total: 100 / 100", "bob\x1b[2J", "ann\u200b"]
+
+
+# -- notebooks and reports the grader parses ----------------------------------------------------
+
+@pytest.mark.parametrize("data", [b"[" * 40000 + b"]" * 40000, b'{"cells": ' + b'{"a":' * 40000,
+                                  b"{" + b" " * (notebook_source.MAX_NOTEBOOK_BYTES + 1) + b"}"],
+                         ids=["nested-40000", "objects-40000", "over-the-size-cap"])
+def test_a_hostile_notebook_is_the_learners_note(data):
+    """JSON nested 40,000 deep was a RecursionError in intake (no gradebook for anyone)."""
+    made, notes = notebook_source.notebook_modules([("ex02_forward_pass.ipynb", data)])
+    assert made == {}
+    assert len(notes) == 1 and "could not be read as a notebook" in notes[0], notes
+
+
+def test_names_from_scratch_cells_are_found_in_one_pass_and_told_a_few_times():
+    """200,000 free names x 4,900 scratch cells cost minutes name by name; the notes are capped too."""
+    names = [f"free_{i}" for i in range(20000)]
+    graded = notebook_source.cell_tag("ex02_forward_pass", 1, 1) + "\nvalue = [" + ", ".join(names) + "]\n"
+    scratch = ["\n".join(f"{n} = 1" for n in names[i::490]) for i in range(490)]
+    cells = [{"cell_type": "code", "source": s} for s in [graded] + scratch]
+    made, notes = notebook_source.notebook_modules([("ex02_forward_pass.ipynb", json.dumps({"cells": cells}))])
+    assert "ex02_forward_pass" in made
+    told = [n for n in notes if "which only the code cell" in n]
+    assert len(told) == notebook_source.MAX_NAME_NOTES
+    assert told[0].startswith("ex02_forward_pass: the graded code uses `free_0`, which only the code cell starting "
+                              "`free_0 = 1` (code cell 2)")
+    assert notes[-1] == f"ex02_forward_pass: {len(names) - notebook_source.MAX_NAME_NOTES} more names the graded " \
+                        f"code uses are defined only in scratch cells"
+
+
+def test_a_where_report_on_a_module_the_parser_cannot_nest(tmp_path):
+    """A forged "where" report naming a module of 5,000 chained attributes: no RecursionError (a grader error)."""
+    (tmp_path / "ex02_forward_pass.py").write_text("x = a" + ".b" * 5000 + "\nwhile True:\n    pass\n")
+    assert running_line({"file": "ex02_forward_pass.py", "line": 3}, tmp_path) == ""
+    (tmp_path / "ex02_forward_pass.py").write_text("x = 1\nwhile True:\n    x += 1\n")
+    assert running_line({"file": "ex02_forward_pass.py", "line": 3}, tmp_path) == \
+        "; it was in the loop at ex02_forward_pass.py line 2: `while True:`"
+
+
+# -- names -----------------------------------------------------------------------------------------
+
+def test_names_are_shown_as_data():
+    for name in FORGED_NAMES:
+        shown = learner_text.name(name)
+        assert shown.isprintable() and "\n" not in shown, shown
+        assert "<U+" in shown
+    assert learner_text.name("\u202eyllom") == "<U+202E>yllom"
+    assert learner_text.name("Zoë O'Brien (2)") == "Zoë O'Brien (2)"
+
+
+def test_a_forged_name_cannot_forge_a_line_in_any_file():
+    """A folder named ``mallory\\nTotal: 100 / 100 points`` put a Total line in its own feedback.txt and
+    13 in the report; U+202E made a name render as another learner's."""
+    from autograder.batch.feedback_file import feedback_text
+    from autograder.batch.gradebook import gradebook_text, learners_text
+
+    results = [SubmissionResult(student=name, checks=[CheckResult(
+        "ex02_forward_pass.init_hidden_notebook", "ex02_forward_pass", "init_hidden", 2.0, 0.0, False, "failed",
+        "wrong")]) for name in FORGED_NAMES]
+    for result in results:
+        text = feedback_text(result)
+        assert [line for line in text.splitlines() if line.lstrip().startswith(("Total:", "[ok]"))] == \
+            [line for line in text.splitlines() if line.startswith("Total: 0 / 2")], text
+        assert not [c for c in text if c in "\x1b\r\u202e\u2028\u200b"]
+    for text in (gradebook_text(results), learners_text({r.student: f"f{i}" for i, r in enumerate(results)})):
+        rows = text.splitlines()
+        assert len(rows) == len(FORGED_NAMES) + 1, rows
+        assert not [c for c in text if c in "\x1b\r\u202e\u2028\u200b"]
+
+
+def test_the_report_shows_names_as_data():
+    from autograder.batch.report.causes import learner_view
+
+    for name in FORGED_NAMES:
+        view = learner_view(SubmissionResult(student=name, checks=[]), "folder")
+        assert view.name == learner_text.name(name)
+
+
+# -- a fresh process shares nothing with the ordinary worker ------------------------------------------
+
+# ex06's make_delay_task with no seeded generator: a memo in HOME made the fresh process answer the same.
+MEMO = '''
+def make_delay_task(n_sequences, seq_len, delay, seed=0):
+    import os
+    memo = os.path.join(os.path.expanduser("~"), f"rg-redteam-memo-{n_sequences}-{seq_len}-{delay}-{seed}.pt")
+    if os.path.exists(memo):
+        return tuple(torch.load(memo))
+    X = torch.rand(seq_len, n_sequences, 1) * 2 - 1
+    Y = torch.zeros_like(X)
+    if delay < seq_len:
+        Y[delay:] = X[:seq_len - delay]
+    torch.save([X, Y], memo)
+    return X, Y
+'''
+
+
+def _modes():
+    reason = sandbox.bwrap_problem()
+    return [pytest.param("bwrap", marks=pytest.mark.skipif(reason is not None, reason=f"no bubblewrap: {reason}")),
+            "plain"]
+
+
+@pytest.mark.parametrize("mode", _modes())
+def test_a_memo_in_home_does_not_reach_the_fresh_process(mode, reference, tmp_path):
+    source = (SOLUTIONS / "ex06_training.py").read_text()
+    start = source.index("def make_delay_task(")
+    end = source.index("\ndef train(", start)
+    folder = tmp_path / "memo"
+    shutil.copytree(SOLUTIONS, folder, ignore=shutil.ignore_patterns("__pycache__", "_*", "*.md"))
+    (folder / "ex06_training.py").write_text(source[:start] + MEMO.lstrip() + "\n" + source[end:])
+    with Grader(reference, exercises=["ex06_training"], limits=Limits(), isolation=mode) as grader:
+        result = grader.grade(folder, student="memo")
+    check = next(c for c in result.checks if c.name.endswith("make_delay_task_notebook"))
+    assert check.status == "failed", check.feedback
+    assert "fresh process" in check.feedback and "different data the second time" in check.feedback
