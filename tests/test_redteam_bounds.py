@@ -135,3 +135,35 @@ def test_a_memo_in_home_does_not_reach_the_fresh_process(mode, reference, tmp_pa
     check = next(c for c in result.checks if c.name.endswith("make_delay_task_notebook"))
     assert check.status == "failed", check.feedback
     assert "fresh process" in check.feedback and "different data the second time" in check.feedback
+
+
+# -- the reference cache ------------------------------------------------------------------------------
+
+def test_a_changed_reference_cache_is_recomputed_loudly(tmp_path, capsys):
+    """A learner that could write the cache changed recorded answers: the next batch, trusting the self-check
+    record, gave an honest learner 96. The record now holds the digest of the answers it checked."""
+    from autograder.runner.grade import warm_reference
+    from autograder.runner.reference import CachedReference, checks_fingerprint, untrusted_file
+
+    cache, key = tmp_path / "reference.json", checks_fingerprint(["ex02_forward_pass"])
+    first = CachedReference(SOLUTIONS, cache)
+    assert first.self_check(key) is None
+    warm_reference(first, ["ex02_forward_pass"])
+    first.save()
+    first.remember_self_check(key, [])
+    assert untrusted_file(cache) is None
+    assert CachedReference(SOLUTIONS, cache).self_check(key) == []
+
+    answers = json.loads(cache.read_text())
+    one, other = sorted(answers)[:2]
+    answers[one], answers[other] = answers[other], answers[one]   # two recorded answers swapped
+    cache.write_text(json.dumps(answers))
+    capsys.readouterr()
+    tampered = CachedReference(SOLUTIONS, cache)
+    assert tampered.self_check(key) is None
+    assert "changed since the solutions were checked" in capsys.readouterr().err
+    result = warm_reference(tampered, ["ex02_forward_pass"])
+    assert result.total == result.max_total and tampered._live is not None  # noqa: SLF001 (recomputed)
+
+    cache.chmod(0o666)  # a file another user could have written is not trusted at all
+    assert "written by other users" in untrusted_file(cache)

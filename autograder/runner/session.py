@@ -188,6 +188,7 @@ class LearnerSession:
         self._fresh = None         # the worker of observe_fresh's observations only (see there)
         self._machine_failure = None  # why no worker could start for this learner (the machine's fault)
         self._next_id = 0
+        self._exposed_the_grader = False  # a worker of this learner ran with the grader's own rights
         self._fatal_imports = {}   # module -> message: importing it killed or hung a worker
         self._strikes = {}         # observer -> (count, message, kind): calls that killed or hung a worker
         self.incidents = []        # plain-text notes for the learner's report
@@ -219,6 +220,13 @@ class LearnerSession:
 
     def close(self):
         self._discard_workers()
+        if self._exposed_the_grader:
+            # Learner code ran as the grader's own user (plain mode, no uid to switch to): it could have
+            # rewritten the reference cache and its self-check record. With all its processes gone, the
+            # records go too, so the next batch computes and checks every reference answer again.
+            from .reference import forget_self_checks
+
+            forget_self_checks()
 
     # -- internals -------------------------------------------------------------------------
 
@@ -340,6 +348,10 @@ class LearnerSession:
         return worker
 
     def _start_worker(self):
+        if not self._exposed_the_grader and getattr(self.launcher, "mode", None) == "plain":
+            from . import sandbox
+
+            self._exposed_the_grader = sandbox.plain_worker_uid() is None
         worker = _Worker(self.launcher, self.staged, self.limits)
         clock = _CallClock(self.launcher, self.limits.startup_seconds, self.limits.startup_seconds,
                            time.monotonic() + self.limits.startup_seconds)
