@@ -6,6 +6,7 @@ here are the attacks on what the grader itself parses (notebooks, "where" report
 memo that defeated ex06's "same seed in a fresh process" check.
 """
 import json
+import os
 import shutil
 
 import pytest
@@ -167,3 +168,80 @@ def test_a_changed_reference_cache_is_recomputed_loudly(tmp_path, capsys):
 
     cache.chmod(0o666)  # a file another user could have written is not trusted at all
     assert "written by other users" in untrusted_file(cache)
+
+
+# -- the machine's faults are not grades -----------------------------------------------------------------
+
+def _kit_processes(grader):
+    """(fork servers, their workers): pids below the grader's fork server."""
+    from test_redteam import _below, _processes
+
+    table = _processes()
+    started = grader.launcher._server  # noqa: SLF001
+    if started is None:
+        return [], []
+
+    def is_zygote(pid):
+        argv = table.get(pid, (0, 0, b""))[2].split(b"\0")
+        return os.path.basename(argv[0]) != b"bwrap" and b"--zygote" in argv
+
+    below = [started.pid] + _below(table, started.pid)
+    servers = [pid for pid in below if is_zygote(pid) and not is_zygote(table[pid][0])]
+    workers = [pid for pid in below if is_zygote(pid) and is_zygote(table[pid][0])]
+    return servers, workers
+
+
+@pytest.mark.parametrize("mode", _modes())
+def test_outside_kills_and_a_loaded_machine_change_no_grade(mode, reference, tmp_path):
+    """While every core is busy with another program and something outside kills the kit's fork server once
+    and its workers now and then, an honest learner gets the same result as on a quiet machine, or a loud
+    machine error (a grader error: the batch exits 3 and ``--resume`` grades again), never a crash."""
+    import signal
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    honest = tmp_path / "honest"
+    shutil.copytree(SOLUTIONS, honest, ignore=shutil.ignore_patterns("__pycache__", "_*", "*.md"))
+    exercises = ["ex01_rnn_layer", "ex02_forward_pass"]
+    with Grader(reference, exercises=exercises, limits=Limits(), isolation=mode) as grader:
+        clean = grader.grade(honest, student="honest")
+        assert clean.total == clean.max_total
+        stop, kills = threading.Event(), []
+
+        def killer():
+            server_killed = False
+            # Now and then: a call lasts well under the pause, so one call is rarely hit twice (then it
+            # would be the learner's crash: the kit cannot tell that from code that kills itself).
+            while not stop.wait(2.5) and len(kills) < 4:
+                servers, workers = _kit_processes(grader)
+                targets = servers if not server_killed and servers and workers else workers[:1]
+                for pid in targets:
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                        kills.append(("server" if pid in servers else "worker", pid))
+                        server_killed = server_killed or pid in servers
+                    except OSError:
+                        pass
+
+        load = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(os.cpu_count() or 2)]
+        thread = threading.Thread(target=killer, daemon=True)
+        try:
+            thread.start()
+            deadline = time.monotonic() + 600
+            results = []
+            while time.monotonic() < deadline and len({k for k, _ in kills}) < 2 or len(results) < 2:
+                results.append(grader.grade(honest, student="honest"))
+        finally:
+            stop.set()
+            thread.join()
+            for process in load:
+                process.kill()
+                process.wait()
+    assert {k for k, _ in kills} == {"server", "worker"}, kills
+    view = [(c.name, c.status, c.points, c.feedback) for c in clean.checks]
+    for result in results:
+        if any(c.status == "grader_error" for c in result.checks):
+            continue  # the machine's failure, said loudly
+        assert [(c.name, c.status, c.points, c.feedback) for c in result.checks] == view

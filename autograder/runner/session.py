@@ -120,6 +120,14 @@ class _Worker:
 
 
 
+class _KilledFromOutside(Exception):
+    """A worker died the way an outside process kills it; the call is tried once more (``_observe``)."""
+
+    def __init__(self, server_died):
+        super().__init__()
+        self.server_died = server_died
+
+
 # Lines of a learner's worker discarded unparsed (stale ids, forged or empty lines), in all: an honest
 # worker writes none; each costs the grader about a microsecond.
 MAX_DISCARDED_LINES = 10_000
@@ -231,6 +239,15 @@ class LearnerSession:
     # -- internals -------------------------------------------------------------------------
 
     def _observe(self, name, config, seconds, fresh):
+        try:
+            return self._observe_once(name, config, seconds, fresh)
+        except _KilledFromOutside as first:
+            # Killed by SIGKILL, or its fork server died: what an outside process (an OOM killer, a crashed
+            # container, another program) does as often as learner code. Once more, in a new worker: code
+            # that kills itself does so again and gets the same crash; an outside fault rarely strikes twice.
+            return self._observe_once(name, config, seconds, fresh, first=first)
+
+    def _observe_once(self, name, config, seconds, fresh, first=None):
         count, message, kind = self._strikes.get(name, (0, None, None))
         if count >= 2 or kind == "timeout":
             # A hang costs the whole call limit: once is enough. A crash may depend on
@@ -254,6 +271,7 @@ class LearnerSession:
         # what a new worker's start costs counts towards the call it serves.
         clock = _CallClock(self.launcher, limit, limit * self.limits.wall_factor, self.deadline, self._cpu_mark)
         clock.idle_limit = idle_left  # waiting without computing: never more than the submission has left
+        server_before = self.launcher.server_pid() if hasattr(self.launcher, "server_pid") else None
         worker.send(request)
         # Only the answer to this request is parsed; what else the worker writes is discarded unread.
         answer_prefix = b'{"id":%d,' % self._next_id
@@ -265,6 +283,8 @@ class LearnerSession:
                     self._discard_workers()
                     raise
                 if line is None:
+                    if worker.closed:
+                        self._outside_fault(worker, server_before, first)
                     return self._worker_lost(name, worker, clock)
                 if not line.startswith(answer_prefix):
                     self._count_discarded()
@@ -294,6 +314,24 @@ class LearnerSession:
             self.cpu_spent += clock.finish()
             self.idle_spent += max(0.0, clock.tree.waited() - clock.tree.cpu())
             self._cpu_mark = clock.mark
+
+    def _outside_fault(self, worker, server_before, first):
+        """The worker died while answering: raise ``_KilledFromOutside`` when that may be the machine's doing
+        and this call has not been tried again yet; ``MachineError`` when its fork server died both times
+        and no learner code could have killed it. Otherwise return: the learner's crash (``_worker_lost``)."""
+        worker.kill()  # its exit status, from the fork server (a dead server is started again)
+        server_died = server_before is not None and self.launcher.server_pid() != server_before
+        killed = (worker.status or {}).get("signal") == signal.SIGKILL
+        if not (server_died or killed):
+            return
+        if first is None:
+            self._discard_workers()
+            raise _KilledFromOutside(server_died)
+        if server_died and first.server_died and not self._exposed_the_grader:
+            raise MachineError("the fork server of the grading workers died twice while one call was answered; "
+                               "learner code cannot signal it in this mode, so something outside the grader "
+                               "killed it (an OOM killer, another program): the machine's failure, not the "
+                               "learner's")
 
     def _count_discarded(self):
         """One more line that is not the answer awaited. Each costs the grader a little (4 MB of empty lines
