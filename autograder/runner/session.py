@@ -167,6 +167,14 @@ class _CallClock:
             self.over = "submission"
         return self.over
 
+    def idle(self):
+        """Wall seconds the call spent neither computing nor waiting for a CPU. Only a call that lasted
+        a poll interval has its waits measured; a shorter one counts as none (a busy machine stretches
+        short calls most, and a learner idles at most a poll interval per call that way)."""
+        if self.tree.wait_start is None:
+            return 0.0
+        return max(0.0, self.tree.waited() - self.tree.cpu())
+
     def finish(self):
         """The CPU seconds the call used, read once more at its end."""
         self.tree.read_cpu()
@@ -283,9 +291,10 @@ class LearnerSession:
                     self._discard_workers()
                     raise
                 if line is None:
+                    progress = worker.progress(self._next_id)  # read before the worker ends (its board goes)
                     if worker.closed:
                         self._outside_fault(worker, server_before, first)
-                    return self._worker_lost(name, worker, clock)
+                    return self._worker_lost(name, worker, clock, progress)
                 if not line.startswith(answer_prefix):
                     self._count_discarded()
                 if line.startswith(b'{"progress":'):
@@ -312,7 +321,7 @@ class LearnerSession:
                 return self._unwrap(name, message, config)
         finally:
             self.cpu_spent += clock.finish()
-            self.idle_spent += max(0.0, clock.tree.waited() - clock.tree.cpu())
+            self.idle_spent += clock.idle()
             self._cpu_mark = clock.mark
 
     def _outside_fault(self, worker, server_before, first):
@@ -413,10 +422,9 @@ class LearnerSession:
         self.output = self.output[-self.limits.output_bytes:]
         self._worker = self._fresh = None
 
-    def _worker_lost(self, name, worker, clock):
+    def _worker_lost(self, name, worker, clock, progress):
         """The worker hung or died while serving ``name``: kill it and say what happened."""
         over = None if worker.closed else clock.out_of_time()
-        progress = worker.progress(self._next_id)
         self._discard_workers()
         # The limits, not the times measured: the same code gets the same words.
         if over == "cpu":
