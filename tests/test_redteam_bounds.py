@@ -101,7 +101,8 @@ def test_the_report_shows_names_as_data():
 
 # -- a fresh process shares nothing with the ordinary worker ------------------------------------------
 
-# ex06's make_delay_task with no seeded generator: a memo in HOME made the fresh process answer the same.
+# ex06's make_delay_task with no seeded generator: a memo in HOME made the fresh process answer the same
+# (fails on main in bubblewrap; in plain mode as root each worker's scratch tmpfs already separates them).
 MEMO = '''
 def make_delay_task(n_sequences, seq_len, delay, seed=0):
     import os

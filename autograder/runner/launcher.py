@@ -217,8 +217,9 @@ class WorkerLauncher:
 
     # -- workers ---------------------------------------------------------------------------
 
-    def spawn(self, staged):
-        """A fresh worker for ``staged``, forked from the warm server."""
+    def spawn(self, staged, scratch=None):
+        """A fresh worker for ``staged``, forked from the warm server (``scratch``: its own scratch folder
+        and home, instead of the staged copy's; the fresh-process checks' worker gets one)."""
         req_read, req_write = os.pipe()
         resp_read, resp_write = os.pipe()
         out_read, out_write = os.pipe()
@@ -234,6 +235,7 @@ class WorkerLauncher:
         try:
             self._ensure_ready()  # first, since bubblewrap may fall back to plain and change the paths
             folder, tmp = self.worker_paths(staged)
+            tmp = scratch or tmp
             reply = self._request({"op": "spawn", "dir": folder, "tmp": tmp, "limits": limits},
                                   fds=(req_read, resp_write, out_write, progress))
         except (LearnerError, MachineError):

@@ -10,6 +10,7 @@ call, so one broken function costs only the checks that use it.
 import ast
 import json
 import os
+import secrets
 import select
 import signal
 import threading
@@ -17,7 +18,7 @@ import time
 from pathlib import Path
 
 from .. import learner_text
-from ..worker import board, cleanup, wire
+from ..worker import board, wire
 from . import cputime
 from ..errors import LearnerError, MachineError
 
@@ -45,9 +46,9 @@ class _OutputTail(threading.Thread):
 class _Worker:
     """One running worker (forked by the launcher's server) and its pipes."""
 
-    def __init__(self, launcher, staged, limits):
+    def __init__(self, launcher, staged, limits, scratch=None):
         self.launcher = launcher
-        self.process = launcher.spawn(staged)
+        self.process = launcher.spawn(staged, scratch=scratch) if scratch else launcher.spawn(staged)
         self.tail = _OutputTail(os.fdopen(self.process.output, "rb", buffering=0), limits.output_bytes)
         self.tail.start()
         self.buffer = bytearray()
@@ -359,15 +360,6 @@ class LearnerSession:
 
     def _ensure_worker(self, fresh=False):
         current = self._fresh if fresh else self._worker
-        if fresh and self._worker is not None:
-            # The fresh process must see nothing the ordinary worker left: not its memory, not a file it
-            # wrote in its scratch folder or home (a memo of its answers), not a process it left to plant
-            # one later. So every process of the learner ends first (the fork server then empties the
-            # sandbox's /tmp and /dev/shm, or the worker uid's files there), and the scratch folder
-            # they shared is emptied (plain mode), before the fresh worker starts.
-            self._discard_workers()
-            self._empty_scratch()
-            current = None
         if current is not None and not current.closed:
             return current
         if current is not None:
@@ -375,13 +367,13 @@ class LearnerSession:
         if self._machine_failure:  # the rest of this learner's checks would each wait for the same failure
             raise MachineError(self._machine_failure)
         try:
-            worker = self._start_worker()
+            worker = self._start_worker(fresh)
         except LearnerError:
             # What the learner left running in the other worker (its processes count towards the same
             # per-uid limits) may be what stopped this one, or a busy machine's moment: once more, alone.
             self._discard_workers()
             try:
-                worker = self._start_worker()
+                worker = self._start_worker(fresh)
             except LearnerError as again:
                 # Alone, with none of the learner's code running anywhere, a worker that cannot start is
                 # the grading machine's failure: the grader's error (``--resume`` grades the learner
@@ -394,12 +386,26 @@ class LearnerSession:
             self._worker = worker
         return worker
 
-    def _start_worker(self):
+    def _fresh_scratch(self):
+        """A scratch folder and home of the fresh worker's own, not the ordinary worker's: a memo the
+        learner's code left in its home or ``tempfile``'s folder is not found by the fresh process. A new,
+        unguessable name each time; made here in plain mode, by the worker itself (as its uid) in the
+        sandbox's /tmp."""
+        name = f"fresh-{secrets.token_hex(8)}"
+        scratch = self.launcher.worker_paths(self.staged)[1]
+        if not scratch:
+            return f"/tmp/{name}"
+        folder = Path(scratch).parent / name
+        folder.mkdir()
+        os.chmod(folder, 0o1777)
+        return str(folder)
+
+    def _start_worker(self, fresh=False):
         if not self._exposed_the_grader and getattr(self.launcher, "mode", None) == "plain":
             from . import sandbox
 
             self._exposed_the_grader = sandbox.plain_worker_uid() is None
-        worker = _Worker(self.launcher, self.staged, self.limits)
+        worker = _Worker(self.launcher, self.staged, self.limits, self._fresh_scratch() if fresh else None)
         clock = _CallClock(self.launcher, self.limits.startup_seconds, self.limits.startup_seconds,
                            time.monotonic() + self.limits.startup_seconds)
         line = worker.read_line(clock)
@@ -408,11 +414,6 @@ class LearnerSession:
             worker.kill()
             raise LearnerError("crash", "the grading worker could not start (" + worker.exit_description() + ")")
         return worker
-
-    def _empty_scratch(self):
-        scratch = self.launcher.worker_paths(self.staged)[1]
-        if scratch:  # plain mode's scratch folder (bubblewrap's private /tmp is emptied by the fork server)
-            cleanup.empty_folder(scratch, keep=set())
 
     def _discard_workers(self):
         for worker in (self._worker, self._fresh):

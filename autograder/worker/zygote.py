@@ -209,6 +209,8 @@ class ForkServer:
         # worker goes on (the README's protection table says which protections need what).
         keys.forbid_kernel_keys()
         folder = request["dir"]
+        if request.get("tmp") and not os.path.isdir(request["tmp"]):
+            os.makedirs(request["tmp"], mode=0o700)  # a scratch folder of its own, made as its uid
         if request.get("tmp"):
             for name in ("TMPDIR", "TMP", "TEMP", "HOME"):
                 os.environ[name] = request["tmp"]
