@@ -236,14 +236,21 @@ def grader_copies():
     return [path for path in dict.fromkeys(found) if os.path.isdir(path)]
 
 
-def bwrap_command(stage_root, control_fd, worker_uid, warm_extras=True):
+def bwrap_command(stage_root, control_fd, worker_uid, warm_extras=True, scratch_bytes=None):
     """The bubblewrap command line that starts the fork server."""
-    return bwrap_view(stage_root) + python_command(os.path.join(SANDBOX_WORKER, "main.py"), control_fd, worker_uid,
+    return bwrap_view(stage_root, scratch_bytes) + python_command(os.path.join(SANDBOX_WORKER, "main.py"), control_fd, worker_uid,
                                                    wipe_tmp=True, warm_extras=warm_extras)
 
 
-def bwrap_view(stage_root):
-    """bubblewrap's arguments up to the command: what the sandbox shows and hides."""
+SHM_BYTES = 64 * 1024 ** 2   # /dev/shm in the sandbox: no exercise needs it
+
+
+def bwrap_view(stage_root, scratch_bytes=None):
+    """bubblewrap's arguments up to the command: what the sandbox shows and hides.
+
+    ``/tmp`` and ``/dev/shm`` are tmpfs of a bounded size (``scratch_bytes``; 64 MiB): files there are
+    memory, which the address-space limit does not count."""
+    scratch_bytes = scratch_bytes or _default_scratch_bytes()
     args = [shutil.which("bwrap") or "bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc",
             "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
     if os.geteuid() != 0:
@@ -257,7 +264,8 @@ def bwrap_view(stage_root):
         if os.path.exists(name):
             args += ["--ro-bind", name, name]
     # The private /tmp first: a Python installed under /tmp is bound over it below, not hidden by it.
-    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
+    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(scratch_bytes), "--tmpfs", "/tmp",
+             "--perms", "1777", "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm"]
     made = {"/tmp"}
     roots = python_roots()
 
@@ -291,6 +299,12 @@ def bwrap_view(stage_root):
     for key, value in worker_environment().items():
         args += ["--setenv", key, value]
     return args
+
+
+def _default_scratch_bytes():
+    from .limits import Limits
+
+    return Limits().scratch_bytes
 
 
 @functools.lru_cache(maxsize=None)

@@ -164,6 +164,37 @@ def empty_folder(folder, owner=None, keep=None):
             remove_tree(path)
 
 
+# -- scratch space that counts as memory ---------------------------------------------------------
+
+CLONE_NEWNS, MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 0x00020000, 2, 4, 0x4000, 1 << 18
+
+
+def private_scratch(folders):
+    """Mount a tmpfs of a bounded size on each ``(folder, bytes)``, in a mount namespace of the caller's own.
+
+    Without bubblewrap, a worker's scratch folder is wherever the grader's temporary folder is, and
+    ``/dev/shm`` is the machine's: tmpfs files there are memory that no address-space limit counts.
+    Each folder then gets a tmpfs of its own, seen by this worker and its children only (and gone with
+    them). Needs CAP_SYS_ADMIN (a root grader): True when done, False when it cannot be (the folders
+    stay as they are, bounded per file by RLIMIT_FSIZE only)."""
+    try:
+        libc = _libc()
+    except OSError:
+        return False
+    if libc.unshare(CLONE_NEWNS) != 0:
+        return False
+    # Mounts made here must not propagate back to the machine's namespace.
+    if libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
+        return False
+    done = True
+    for folder, size in folders:
+        options = f"size={int(size)},mode=1777".encode()
+        if not os.path.isdir(folder) or libc.mount(b"tmpfs", os.fsencode(folder), b"tmpfs", MS_NOSUID | MS_NODEV,
+                                                   options) != 0:
+            done = False
+    return done
+
+
 # -- SysV IPC ------------------------------------------------------------------------------------
 
 CLONE_NEWUSER, CLONE_NEWIPC = 0x10000000, 0x08000000
