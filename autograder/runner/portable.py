@@ -197,8 +197,9 @@ class PortableLauncher(WorkerLauncher):
         self.server_info = {"ready": True, "torch": hello.get("torch"), "python": hello.get("python"),
                             "version": hello.get("version")}
 
-    def spawn(self, staged):
-        """The spare worker, given ``staged``'s folder; the next spare starts at once."""
+    def spawn(self, staged, scratch=None):
+        """The spare worker, given ``staged``'s folder; the next spare starts at once (``scratch``: its own
+        scratch folder and home instead of the staged copy's, as the Linux launcher's)."""
         self.await_preflight()
         try:
             self._ensure_ready()
@@ -206,6 +207,7 @@ class PortableLauncher(WorkerLauncher):
             raise LearnerError("crash", f"the grading worker could not start ({error})") from None
         worker, self._spare = self._spare, None
         folder, tmp = self.worker_paths(staged)
+        tmp = scratch or tmp
         worker.board_path = str(self.stage_root / f"board-{worker.pid}")
         worker.board = board.create_file(worker.board_path)
         setup = {"dir": folder, "tmp": tmp, "board": worker.board_path}
