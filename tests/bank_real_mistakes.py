@@ -79,7 +79,7 @@ MUTANTS = [
                         "    features = rnn.num_layers * num_directions * rnn.hidden_size"))),
     # Keras' return_sequences=False done as x[:, -1, :] whatever the layout
     # (https://openillumi.com/?p=95827: "final_output = x[:, -1, :]", written for batch_first=True).
-    Mutant(EX02, "last_output always output[:, -1]", "output[:, -1] is the last time step only",
+    Mutant(EX02, "last_output always output[:, -1]", "output[:, -1] is the last sample",
            edits(EX02, ("return output[:, -1] if batch_first else output[-1]", "return output[:, -1]"))),
     # Both final directions wanted, h_n[-2:] reshaped to (batch, -1)
     # (https://discuss.pytorch.org/t/pytorch-lstm-output-not-match-hidden-state/114814 uses torch.cat([hn[-2], hn[-1]]);
@@ -89,7 +89,7 @@ MUTANTS = [
                                     "    return h_n[-num_directions:].reshape(h_n.shape[1], -1)"))),
     # The one-layer example's torch.cat([hn[0], hn[1]], dim=1) kept for deeper stacks
     # (https://discuss.pytorch.org/t/pytorch-lstm-output-not-match-hidden-state/114814; https://leyaa.ai/codefly/learn/pytorch/part-2/pytorch-bidirectional-rnns/try).
-    Mutant(EX02, "top_layer_hidden takes h_n[0] and h_n[1]", "BOTTOM layer",
+    Mutant(EX02, "top_layer_hidden takes h_n[0] and h_n[1]", "rows of the bottom layer",
            edits(EX02, (TOP_RETURN, "    if rnn.bidirectional:\n        return torch.cat([h_n[0], h_n[1]], dim=1)\n"
                                     "    return h_n[-1]"))),
     # x.T on a 3-D tensor reverses every axis (permute/transpose swap two; https://runebook.dev/en/docs/pytorch/generated/torch.nn.rnn
