@@ -164,7 +164,8 @@ MUTANTS = [
            edits(EX05, (CLASSIFIER_RNN, "nn.RNN(input_size, num_hidden, num_layers, bidirectional=bidirectional)"))),
     # The rnn built for the hidden size, "input.size(-1) must be equal to input_size. Expected 5, got 2"
     # (https://github.com/xiaojunxu/SQLNet/issues/59, https://github.com/zalandoresearch/pytorch-ts/issues/109).
-    Mutant(EX05, "classifier's rnn built with num_hidden as its input_size", "input_size",
+    Mutant(EX05, "classifier's rnn built with num_hidden as its input_size",
+           "the number of features of x",
            edits(EX05, (CLASSIFIER_RNN, "nn.RNN(num_hidden, num_hidden, num_layers, batch_first=True, "
                                         "bidirectional=bidirectional)"))),
     # pad_packed_sequence left time-first for a batch-first rnn (https://pytorch.org/docs/2.1/generated/torch.nn.utils.rnn.pack_padded_sequence.html:
