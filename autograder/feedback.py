@@ -255,7 +255,7 @@ def paired(got_all, expected_all, call):
 # explanation; each rule is tried on the text of the learner's error and gives a hint only when
 # that text says so. Anything else keeps PyTorch's own words alone.
 
-_MATMUL = re.compile(r"mat1 and mat2 shapes cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)")
+MATMUL_SHAPES = re.compile(r"mat1 and mat2 shapes cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)")
 _HIDDEN_SIZE = re.compile(r"Expected hidden size \((\d+), (\d+), (\d+)\), got \[(\d+), (\d+), (\d+)\]")
 _INPUT_SIZE = re.compile(r"input\.size\(-1\) must be equal to input_size\. Expected (\d+), got (\d+)")
 _CLASSIFIER = re.compile(r"RNNClassifier\((\d+), (\d+), (\d+), (\d+), bidirectional=True\)")
@@ -280,11 +280,12 @@ def exception_hint(text):
                     "and a loss needs the predictions alone",
                     "unpack it first, predictions, _ = net(X), then loss = nn.functional.mse_loss(predictions, Y)")
     if "backward through the graph a second time" in text:
-        return Hint("a tensor built in an earlier epoch's graph was used again, usually a hidden state carried "
-                    "over from the previous epoch: backward() already freed that graph",
+        return Hint("backward() went through a graph an earlier backward() had already freed: a tensor from an "
+                    "earlier epoch was used again (usually the hidden state carried over from the previous epoch), "
+                    "or backward() ran twice on one loss",
                     "start every epoch from a fresh hidden state (None, or zeros), or carry it over as "
-                    "hidden.detach()")
-    matmul = _MATMUL.search(text)
+                    "hidden.detach(); call loss.backward() once per epoch")
+    matmul = MATMUL_SHAPES.search(text)
     classifier = _CLASSIFIER.search(text)
     if matmul:
         rows1, cols1, rows2, cols2 = (int(n) for n in matmul.groups())

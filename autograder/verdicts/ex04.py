@@ -1,6 +1,6 @@
 """Verdicts for ex04_manual_rnn: the recurrence by hand must be nn.RNN's, computed by the learner."""
 from ..configs import config_label
-from ..feedback import _MATMUL as MATMUL
+from ..feedback import MATMUL_SHAPES
 from ..feedback import TOLERANCES, Feedback, expect_tensor, values_match
 from ..runner.errors import LearnerError
 from .method import refuse_method
@@ -103,7 +103,7 @@ def observe_manual(learner, reference, cfg, grads=True):
 def _layer_fed_x(message, cfg):
     """The shape error a layer >= 1 fed x gives: x_t (batch x input_size) times the transpose of that layer's
     weight_ih, (hidden * num_directions x hidden). Other shape errors (an untransposed weight) are not this."""
-    found = MATMUL.search(message)
+    found = MATMUL_SHAPES.search(message)
     if not found or cfg.get("num_layers", 1) < 2:
         return False
     directions = 2 if cfg.get("bidirectional") else 1
