@@ -322,8 +322,8 @@ def exception_hint(text):
                     "options): a loss module is created first, then called",
                     "nn.MSELoss()(predictions, y), or nn.functional.mse_loss(predictions, y)")
     if "expected m1 and m2 to have the same dtype" in text:
-        return Hint("two tensors of different dtypes were multiplied (float32 and float64): a tensor you created "
-                    "(the zeros h0, say) did not take x's dtype",
+        return Hint("two tensors of different dtypes were multiplied: a tensor you created (the zeros h0, say) "
+                    "did not take x's dtype",
                     "x.new_zeros(...) or torch.zeros(..., dtype=x.dtype)")
     if "'method' object is not iterable" in text and "parameters" in line:
         return Hint("net.parameters is a method: the optimizer needs what it returns", "net.parameters()")

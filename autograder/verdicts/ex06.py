@@ -102,6 +102,14 @@ def describe_call(cfg):
             f"lr={cfg.get('lr')}, seed={cfg.get('seed', 0)}) on a delay-{cfg.get('delay', 2)} task")
 
 
+# Why an item of train's list that is not a float is wrong, by its type name.
+NOT_FLOAT = {"Tensor": ": a loss tensor keeps its epoch's whole graph alive",
+             "method": ": loss.item without () is the method itself, not the number",
+             "builtin_function_or_method": ": loss.item without () is the method itself, not the number",
+             "float32": ": numpy values are not the Python floats train returns",
+             "ndarray": ": numpy values are not the Python floats train returns"}
+
+
 def judge_loop(got, want, cfg):
     """The loop's mechanics (one step and one loss per epoch), then its losses against the reference's."""
     call = describe_call(cfg)
@@ -113,8 +121,8 @@ def judge_loop(got, want, cfg):
     kinds = got.get("item_kinds") or []
     if kinds:
         raise Feedback(call, f"a list of {len(losses)} {' and '.join(kinds)} values", f"a list of {epochs} Python floats",
-                       LOOP, Hint(f"the list holds {' and '.join(kinds)} objects, not Python floats: a loss tensor "
-                                  "keeps its whole graph alive (and loss.item without () is the method itself)",
+                       LOOP, Hint(f"the list holds {' and '.join(kinds)} objects, not Python floats" +
+                                  "".join(NOT_FLOAT.get(kind, "") for kind in kinds),
                                   "record loss.item() in every epoch"))
     if got["steps"] == 0:
         raise Feedback(call, f"{len(losses)} losses, but the weights never changed (no optimizer step)",
