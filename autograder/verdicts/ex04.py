@@ -2,7 +2,7 @@
 from ..configs import config_label
 from ..feedback import MATMUL_SHAPES
 from ..feedback import TOLERANCES, Feedback, expect_tensor, values_match
-from ..runner.errors import LearnerError
+from ..errors import LearnerError
 from .method import refuse_method
 
 MODULE = "ex04_manual_rnn"
