@@ -616,6 +616,41 @@ def manual_rnn(rnn, x, h0=None):
     return output, torch.cat([h.unsqueeze(0) for h in hidden])
 '''})
 
+# Karpathy's min-char-rnn keeps the states in a dict, hs[-1] the initial one, hs[t] from hs[t-1]; the
+# learner does that per layer and direction, reads the weights from rnn.all_weights and the steps with unbind.
+_style("ex04_karpathy_dict_states_all_weights", "ex04_manual_rnn",
+       "https://gist.github.com/karpathy/d4dee566867f8291f086",
+       replace={"manual_rnn": '''
+def manual_rnn(rnn, x, h0=None):
+    D = 2 if rnn.bidirectional else 1
+    xs = list(x.unbind(1) if rnn.batch_first else x.unbind(0))     # one (batch, features) per step
+    T = len(xs)
+    if h0 is None:
+        h0 = torch.zeros(rnn.num_layers * D, xs[0].shape[0], rnn.hidden_size, dtype=x.dtype, device=x.device)
+    h_last = []
+    for layer in range(rnn.num_layers):
+        per_direction = []
+        for d in range(D):
+            params = rnn.all_weights[layer * D + d]
+            w_ih, w_hh = params[0], params[1]
+            b_ih, b_hh = (params[2], params[3]) if rnn.bias else (None, None)
+            hs = {}
+            if d == 0:
+                hs[-1] = h0[layer * D + d]
+                for t in range(T):
+                    hs[t] = rnn_cell(xs[t], hs[t - 1], w_ih, w_hh, b_ih, b_hh, rnn.nonlinearity)
+                h_last.append(hs[T - 1])
+            else:
+                hs[T] = h0[layer * D + d]
+                for t in reversed(range(T)):
+                    hs[t] = rnn_cell(xs[t], hs[t + 1], w_ih, w_hh, b_ih, b_hh, rnn.nonlinearity)
+                h_last.append(hs[0])
+            per_direction.append([hs[t] for t in range(T)])
+        xs = [torch.cat([states[t] for states in per_direction], dim=1) for t in range(T)]
+    output = torch.stack(xs, dim=1 if rnn.batch_first else 0)
+    return output, torch.stack(h_last)
+'''})
+
 # ====================================================================================== ex05_sequences
 
 # pytorch/pytorch#8026 ("lengths array has to be sorted in decreasing order": sort before packing); the
@@ -708,6 +743,32 @@ class RNNClassifier(nn.Module):
         return self.classifier(final.transpose(0, 1).reshape(batch, -1))
 '''})
 
+# HarshTrivedi's packing tutorial (issue #7 there: "use enforce_sorted=False, or just pack_sequence"); the
+# learner packs the list directly, counts lengths with map(len, ...) and flattens the top layer's states.
+_style("ex05_packing_tutorial_pack_sequence_flatten", "ex05_sequences",
+       "https://github.com/HarshTrivedi/packing-unpacking-pytorch-minimal-tutorial/issues/7",
+       header="from torch.nn.utils.rnn import pack_sequence as pack\n",
+       replace={"run_packed": '''
+def run_packed(rnn, sequences):
+    lengths = torch.as_tensor(list(map(len, sequences)))
+    packed_output, h_n = rnn(pack(sequences, enforce_sorted=False))
+    output, _ = pad_packed_sequence(packed_output, batch_first=rnn.batch_first,
+                                    total_length=int(lengths.max()))
+    return output, lengths, h_n
+''', "RNNClassifier": '''
+class RNNClassifier(nn.Module):
+    def __init__(self, input_size, num_hidden, num_layers, num_classes, bidirectional=False):
+        super().__init__()
+        self.n_dirs = 2 if bidirectional else 1
+        self.recurrent = nn.RNN(input_size, num_hidden, num_layers, batch_first=True, bidirectional=bidirectional)
+        self.classifier = nn.Linear(self.n_dirs * num_hidden, num_classes)
+
+    def forward(self, x):
+        _, h_n = self.recurrent(x)
+        top = h_n[-self.n_dirs:].permute(1, 0, 2)          # (batch, n_dirs, hidden)
+        return self.classifier(torch.flatten(top, start_dim=1))
+'''})
+
 # ======================================================================================= ex06_training
 
 # The PyTorch docs of Optimizer.zero_grad recommend set_to_none=True; the learner imports ex03's
@@ -796,6 +857,34 @@ def train(net, X, Y, epochs=300, lr=0.01, seed=0):
     return losses
 '''})
 
+# Jin Li's "Learn PyTorch by Examples (4)" trains a sine-wave RNN with criterion = nn.MSELoss() and
+# zero_grad just before backward; the learner builds Y by padding the shifted X in front with F.pad.
+_style("ex06_jinli_blog_fpad_criterion", "ex06_training",
+       "https://jinli.io/en/p/learn-pytorch-by-examples-4-sequence-prediction-i--recurrent-neural-networks-rnn/",
+       header="import torch.nn.functional as F\n",
+       replace={"make_delay_task": '''
+def make_delay_task(n_sequences, seq_len, delay, seed=0):
+    torch_gen = torch.Generator().manual_seed(seed)
+    X = torch.rand(seq_len, n_sequences, 1, generator=torch_gen).mul(2).sub(1)
+    kept = max(seq_len - delay, 0)
+    Y = F.pad(X[:kept], (0, 0, 0, 0, seq_len - kept, 0))     # zeros in front along time
+    return X, Y
+''', "train": '''
+def train(net, X, Y, epochs=300, lr=0.01, seed=0):
+    torch.manual_seed(seed)
+    criterion = nn.MSELoss()
+    optimizer = torch.optim.Adam(net.parameters(), lr)
+    losses = []
+    for _ in range(epochs):
+        y_pred, _ = net(X)
+        loss = criterion(y_pred, Y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses += [loss.item()]
+    return losses
+'''})
+
 
 STYLE_NAMES = [style.name for style in STYLES]
 assert len(set(STYLE_NAMES)) == len(STYLE_NAMES), "style names must be unique"
@@ -803,4 +892,18 @@ assert len(set(STYLE_NAMES)) == len(STYLE_NAMES), "style names must be unique"
 # Styles that today's method rules refuse although they are correct (issue 26: the rules judge spellings).
 # {style name: the refusal}. The tests mark exactly these xfail(strict=False); empty it once the rules
 # judge capabilities (branch h26rules) and every style must earn 100.
-REFUSED_BY_METHOD_RULES = {}
+REFUSED_BY_METHOD_RULES = {
+    "ex01_plot_imports_normalize_maxnlocator":
+        "the plotting imports at the top of ex01 cost expected_weight_shapes and count_parameters "
+        "(`from matplotlib.colors import Normalize` ... not among the modules these exercises may use)",
+    "ex04_doc_loop_fixed_layer_weights_helper":
+        "the rnn handed to a helper: `getattr(rnn, f\"weight_ih_l{layer}{suffix}\")` getattr with a computed name",
+    "ex04_d2l_scratch_closure_vectorised":
+        "closures over the rnn: `step(X, state)` calls something read from the rnn by a computed name",
+    "ex04_einsum_cell_class_holds_rnn":
+        "a class holding the rnn: `self.rnn` stores the rnn inside another object",
+    "ex05_so_np_argsort_longtensor":
+        "`np.argsort` / `torch.LongTensor` not among what these exercises may use",
+    "ex05_docs_enforce_sorted_false_from_torch_longtensor":
+        "`from torch import LongTensor` not among what these exercises may use",
+}
