@@ -522,10 +522,10 @@ def manual_rnn(rnn, x, h0=None):
     return (inputs.transpose(0, 1) if rnn.batch_first else inputs), torch.stack(last)
 '''})
 
-# Rocktäschel's einsum tutorial writes matrix products as einsum; the learner's cell uses einsum and a
-# small class holds the rnn and hands out its weights per layer and direction.
+# The torch.einsum documentation (batch matrix products such as "bij,bjk->bik"); the learner's cell
+# writes both products as einsum and a small class holds the rnn and hands out its weights.
 _style("ex04_einsum_cell_class_holds_rnn", "ex04_manual_rnn",
-       "https://rockt.github.io/2018/04/30/einsum",
+       "https://pytorch.org/docs/stable/generated/torch.einsum.html",
        replace={"rnn_cell": '''
 def rnn_cell(x_t, h_prev, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity="tanh"):
     z = torch.einsum("bi,hi->bh", x_t, w_ih) + torch.einsum("bj,hj->bh", h_prev, w_hh)
@@ -798,10 +798,10 @@ def make_delay_task(n_sequences, seq_len, delay, seed=0):
     return X, Y
 '''})
 
-# The forum's sine-wave training loop (numpy data, nn.MSELoss, optimizer.zero_grad() first); the learner
-# draws the noise with numpy's seeded Generator and records float(loss).
+# Akshaj Verma's "PyTorch Basics - RNN" notebook (numpy data turned into tensors, nn.MSELoss, model.train(),
+# zero_grad first); the learner draws the noise with numpy's seeded Generator and records float(loss).
 _style("ex06_numpy_rng_mseloss_loop", "ex06_training",
-       "https://discuss.pytorch.org/t/predicted-data-is-in-a-different-scale/164415",
+       "https://github.com/theairbend3r/how-to-train-your-neural-net",
        header="import numpy as np\n",
        replace={"make_delay_task": '''
 def make_delay_task(n_sequences, seq_len, delay, seed=0):

@@ -25,7 +25,7 @@ import torch
 from torch import nn
 
 from autograder.cli import main
-from autograder.exercises import MODULES, POINTS
+from autograder.exercises import MODULES
 from bank_public_styles import FILES, REFUSED_BY_METHOD_RULES, SOLUTIONS, STYLES, submission_files, write_submission
 
 BY_NAME = {style.name: style for style in STYLES}
@@ -245,12 +245,13 @@ def test_bank_covers_every_exercise_from_distinct_sources():
     assert set(REFUSED_BY_METHOD_RULES) <= set(BY_NAME)
     for style in STYLES:
         assert style.source.startswith("https://"), style.name
+    assert len({style.source for style in STYLES}) == len(STYLES), "each style follows its own public source"
 
 
 # -- 2. rnn-grade batch: one learner per style, all checks ------------------------------------------------
 
 def _failed_feedback(results_json, exercise=None):
-    """["check: score/max: first line of its feedback"] of the checks that lost points."""
+    """["check: score/max: its Returned and Hint lines"] of the checks that lost points (the failure message)."""
     lines = []
     for test in json.loads(Path(results_json).read_text())["tests"]:
         if test["score"] < test["max_score"] and (exercise is None or exercise in test["tags"]):
