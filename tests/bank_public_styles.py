@@ -211,6 +211,24 @@ def plot_weights(rnn):
     return fig
 '''})
 
+# A Stack Overflow answer on heat maps with colour bars puts each bar in its own axes from
+# make_axes_locatable(ax).append_axes("right", ...); the learner imports it at the top and stacks the heat
+# maps vertically.
+_style("ex01_so_make_axes_locatable_colorbars", "ex01_rnn_layer",
+       "https://codewithsundeep.com/discussion/solution/42400554",
+       header="import matplotlib.pyplot as plt\nfrom mpl_toolkits.axes_grid1 import make_axes_locatable\n",
+       replace={"plot_weights": '''
+def plot_weights(rnn):
+    mats = [(n, p.detach().cpu().numpy()) for n, p in rnn.named_parameters() if n.split("_")[0] == "weight"]
+    fig, axs = plt.subplots(len(mats), 1, figsize=(4, 3 * len(mats)), squeeze=False)
+    for ax, (n, m) in zip(axs[:, 0], mats):
+        im = ax.imshow(m, cmap="viridis", interpolation="none")
+        cax = make_axes_locatable(ax).append_axes("right", size="5%", pad=0.05)
+        fig.colorbar(im, cax=cax)
+        ax.set_title(n + " " + str(tuple(m.shape)))
+    return fig
+'''})
+
 # ================================================================================== ex02_forward_pass
 
 # fast.ai's course forum (chapter 12, LMModel5) keeps h as torch.zeros(n_layers, bs, n_hidden); the learner
@@ -651,6 +669,43 @@ def manual_rnn(rnn, x, h0=None):
     return output, torch.stack(h_last)
 '''})
 
+# Old PyTorch's torch/nn/_functions/rnn.py (StackedRNN) kept one (w_ih, w_hh, b_ih, b_hh) tuple per layer and
+# direction and picked the cell once; the learner keeps the rnn in a dict, picks the cell with
+# functools.partial and reads the weights from state_dict(keep_vars=True) (so gradients still flow).
+_style("ex04_old_stackedrnn_partial_state_dict", "ex04_manual_rnn",
+       "https://android.googlesource.com/platform/external/pytorch/+/0de2ea305a/torch/nn/_functions/rnn.py",
+       header="import functools\n",
+       replace={"manual_rnn": '''
+def manual_rnn(rnn, x, h0=None):
+    held = {"layer": rnn}
+    cell = functools.partial(rnn_cell, nonlinearity=held["layer"].nonlinearity)
+    weights = held["layer"].state_dict(keep_vars=True)
+    num_dirs = 2 if rnn.bidirectional else 1
+    seq = x.transpose(0, 1) if rnn.batch_first else x
+    if h0 is None:
+        h0 = seq.new_zeros(rnn.num_layers * num_dirs, seq.size(1), rnn.hidden_size)
+    all_weights = []
+    for layer in range(rnn.num_layers):
+        for suffix in ("", "_reverse")[:num_dirs]:
+            names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+            all_weights.append(tuple(weights.get(f"{n}_l{layer}{suffix}") for n in names))
+    next_hidden = []
+    for layer in range(rnn.num_layers):
+        outputs = []
+        for d in range(num_dirs):
+            w_ih, w_hh, b_ih, b_hh = all_weights[layer * num_dirs + d]
+            hx = h0[layer * num_dirs + d]
+            steps = range(seq.size(0) - 1, -1, -1) if d else range(seq.size(0))
+            out = [None] * seq.size(0)
+            for t in steps:
+                hx = cell(seq[t], hx, w_ih, w_hh, b_ih, b_hh)
+                out[t] = hx
+            next_hidden.append(hx)
+            outputs.append(torch.stack(out, 0))
+        seq = torch.cat(outputs, seq.dim() - 1)
+    return (seq.transpose(0, 1) if rnn.batch_first else seq), torch.stack(next_hidden, 0)
+'''})
+
 # ====================================================================================== ex05_sequences
 
 # pytorch/pytorch#8026 ("lengths array has to be sorted in decreasing order": sort before packing); the
@@ -769,6 +824,23 @@ class RNNClassifier(nn.Module):
         return self.classifier(torch.flatten(top, start_dim=1))
 '''})
 
+# pytorch/pytorch#3584 ("sort the inputs, pack, then restore the original order with a single index_select");
+# the learner sorts the indices with Python's sorted and a key, packs the sorted list (enforce_sorted left
+# True) and inverts the permutation by scattering arange.
+_style("ex05_issue3584_python_sorted_index_select", "ex05_sequences",
+       "https://github.com/pytorch/pytorch/issues/3584",
+       replace={"run_packed": '''
+def run_packed(rnn, sequences):
+    order = sorted(range(len(sequences)), key=lambda i: len(sequences[i]), reverse=True)
+    packed = pack_sequence([sequences[i] for i in order])          # already sorted
+    out, h_n = rnn(packed)
+    padded, sorted_lengths = pad_packed_sequence(out, batch_first=rnn.batch_first)
+    inverse = torch.empty(len(order), dtype=torch.long)
+    inverse[torch.tensor(order)] = torch.arange(len(order))
+    batch_dim = 0 if rnn.batch_first else 1
+    return padded.index_select(batch_dim, inverse), sorted_lengths[inverse], h_n.index_select(1, inverse)
+'''})
+
 # ======================================================================================= ex06_training
 
 # The PyTorch docs of Optimizer.zero_grad recommend set_to_none=True; the learner imports ex03's
@@ -885,6 +957,24 @@ def train(net, X, Y, epochs=300, lr=0.01, seed=0):
     return losses
 '''})
 
+
+# The torch.optim documentation's "optimizer.step(closure)" form (the closure clears the gradients,
+# computes the loss, backpropagates and returns it); the learner records what step returns.
+_style("ex06_optim_docs_step_closure", "ex06_training",
+       "https://pytorch.org/docs/stable/optim.html",
+       replace={"train": '''
+def train(net, X, Y, epochs=300, lr=0.01, seed=0):
+    torch.manual_seed(seed)
+    optimizer = torch.optim.Adam(net.parameters(), lr=lr)
+
+    def closure():
+        optimizer.zero_grad()
+        predictions, _ = net(X)
+        loss = nn.functional.mse_loss(predictions, Y)
+        loss.backward()
+        return loss
+    return [optimizer.step(closure).item() for _ in range(epochs)]
+'''})
 
 STYLE_NAMES = [style.name for style in STYLES]
 assert len(set(STYLE_NAMES)) == len(STYLE_NAMES), "style names must be unique"
