@@ -212,13 +212,15 @@ def plot_weights(rnn):
 '''})
 
 # A Stack Overflow answer on heat maps with colour bars puts each bar in its own axes from
-# make_axes_locatable(ax).append_axes("right", ...); the learner imports it at the top and stacks the heat
-# maps vertically.
+# make_axes_locatable(ax).append_axes("right", ...); the learner imports it where it plots and stacks the
+# heat maps vertically. (Its colour bars, made with cax=, were once counted as extra heat maps.)
 _style("ex01_so_make_axes_locatable_colorbars", "ex01_rnn_layer",
        "https://codewithsundeep.com/discussion/solution/42400554",
-       header="import matplotlib.pyplot as plt\nfrom mpl_toolkits.axes_grid1 import make_axes_locatable\n",
        replace={"plot_weights": '''
 def plot_weights(rnn):
+    import matplotlib.pyplot as plt
+    from mpl_toolkits.axes_grid1 import make_axes_locatable
+
     mats = [(n, p.detach().cpu().numpy()) for n, p in rnn.named_parameters() if n.split("_")[0] == "weight"]
     fig, axs = plt.subplots(len(mats), 1, figsize=(4, 3 * len(mats)), squeeze=False)
     for ax, (n, m) in zip(axs[:, 0], mats):
@@ -996,4 +998,7 @@ REFUSED_BY_METHOD_RULES = {
         "`np.argsort` / `torch.LongTensor` not among what these exercises may use",
     "ex05_docs_enforce_sorted_false_from_torch_longtensor":
         "`from torch import LongTensor` not among what these exercises may use",
+    "ex04_old_stackedrnn_partial_state_dict":
+        "the rnn kept in a dict: `rnn` puts the rnn inside a container; `functools.partial` not among what "
+        "these exercises may use",
 }
