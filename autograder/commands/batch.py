@@ -53,7 +53,7 @@ def run(args):
     from ..batch.intake import InstructorError
     from ..batch.config_file import apply_config
     from ..batch.runner import BatchOptions, run_batch
-    from ..runner.errors import GradingStopped, MachineError
+    from ..errors import GradingStopped, MachineError
 
     try:
         apply_config(args, getattr(args, "batch_defaults", {}))
