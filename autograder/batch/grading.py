@@ -29,6 +29,10 @@ class ClassGrading:
     start: object                 # start(where): prepare the reference; runs while the graders start up
     finish: object                # finish(submission, content hash, SubmissionResult), in the batch's process
     notes: list = field(default_factory=list)   # the class's notes, to which the grading adds its own
+    subset: object = None         # subset(submission) -> the exercises to grade (an incremental batch), None: all
+
+    def exercises_of(self, submission):
+        return self.subset(submission) if self.subset else None
 
     @property
     def exercises(self):
@@ -127,8 +131,11 @@ def machine_problem(grader):
     return None
 
 
-def grade_files(grader, student, files):
+def grade_files(grader, student, files, exercises=None):
     """Grade one learner from their module files ({name: bytes}): a SubmissionResult.
+
+    ``exercises``: grade only these (what an incremental batch has no cached results for) instead of
+    the grader's own.
 
     The files are written into a fresh private folder made just for this grading and
     removed right after, so a learner's worker only ever sees its own copy, and copies
@@ -137,14 +144,19 @@ def grade_files(grader, student, files):
     """
     folder = Path(tempfile.mkdtemp(prefix="rnn-grade-learner-"))
     started = time.monotonic()
+    own = getattr(grader, "exercises", None)
     try:
         Submission(student, "", files=files).write_copy(folder / "submission")
+        if exercises:
+            grader.exercises = list(exercises)
         result = grader.grade(folder / "submission", student=student)
     except Exception:  # the grader itself broke: report it for this learner and go on
         result = grader_failure(student, "the grader failed on this submission",
                                 "The grader itself failed (not your fault; tell your instructor):\n" +
                                 traceback.format_exc()[-2000:], seconds=time.monotonic() - started)
     finally:
+        if exercises:
+            grader.exercises = own
         shutil.rmtree(folder, ignore_errors=True)
     result.isolation_warning = _warning_of(grader)
     return result
