@@ -19,13 +19,13 @@ def pytest_configure(config):
         return
     from pathlib import Path
 
-    from autograder.runner.launcher import WorkerLauncher
+    from autograder.runner.portable import new_launcher
     from autograder.runner.limits import Limits
     from autograder.runner.reference import default_reference
     from autograder.runner.session import LearnerSession
 
     submission, limits = Path(config.getoption("--submission")).resolve(), Limits()
-    launcher = WorkerLauncher(limits)
+    launcher = new_launcher(limits)
     session = LearnerSession(submission, limits, launcher, launcher.stage(submission))
     config.pluginmanager.register(GradingPlugin(session, default_reference()), "rnn-grade")
     config.add_cleanup(launcher.close)
