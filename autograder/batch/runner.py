@@ -1,4 +1,4 @@
-"""Grade a class: copy each learner's files to a private folder, grade, store, summarise.
+"""Grade a class: read each learner (``autograder/intake``), grade, store, summarise.
 
 With ``jobs > 1`` learners are graded by a pool of "spawn" processes; each builds ONE
 ``Grader`` in its initializer and reuses it for all its learners (the grader keeps
@@ -11,7 +11,6 @@ import concurrent.futures
 import multiprocessing
 import multiprocessing.util
 import os
-import shutil
 import signal
 import tempfile
 import threading
@@ -27,7 +26,7 @@ from ..runner.results import CheckResult, SubmissionResult
 from . import store
 from .feedback_file import feedback_text, results_document
 from .gradebook import gradebook_text, learners_text
-from .intake import InstructorError, Submission, find_submissions
+from ..intake import InstructorError, find_submissions
 from .progress import Progress, summary_lines
 
 
@@ -165,26 +164,17 @@ def reference_answers(exercises):
     return answers
 
 
-def grade_files(grader, student, files):
-    """Grade one learner from their module files ({name: bytes}), as plain data.
-
-    The files are written into a fresh private folder made just for this grading and
-    removed right after, so a learner's worker only ever sees its own copy, and copies
-    of learners who are not being graded at that moment do not exist.
-    """
-    folder = Path(tempfile.mkdtemp(prefix="rnn-grade-learner-"))
-    try:
-        Submission(student, "", files=files).write_copy(folder / "submission")
-        return grade_to_dict(grader, folder / "submission", student)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+def grade_files(grader, submission):
+    """Grade one learner (an ``intake.Submission``: what travels to pool processes and Dask workers), as
+    plain data. The grader stages its files once, into a private copy only that learner's worker sees."""
+    return grade_to_dict(grader, submission, submission.label or submission.name)
 
 
-def grade_to_dict(grader, folder, student):
-    """Grade one copied submission; a failure of the kit becomes a grader_error check, never an exception."""
+def grade_to_dict(grader, submission, student):
+    """Grade one submission; a failure of the kit becomes a grader_error check, never an exception."""
     started = time.monotonic()
     try:
-        data = store.result_to_dict(grader.grade(folder, student=student))
+        data = store.result_to_dict(grader.grade(submission, student=student))
     except Exception:  # the grader itself broke: report it for this learner and go on
         text = traceback.format_exc()[-2000:]
         failed = SubmissionResult(student=student, seconds=time.monotonic() - started, checks=[CheckResult(
@@ -231,8 +221,8 @@ def _pool_ready():
     return machine_problem(_POOL_GRADER)
 
 
-def _grade_in_pool(student, files):
-    return grade_files(_POOL_GRADER, student, files)
+def _grade_in_pool(submission):
+    return grade_files(_POOL_GRADER, submission)
 
 
 # -- the batch ------------------------------------------------------------------------------------
@@ -330,7 +320,7 @@ def _grade_all(pending, settings, jobs, finish, before_grading):
             if problem:
                 raise MachineError(problem)
             for submission, content_hash in pending:
-                finish(submission, content_hash, grade_files(grader, submission.label, submission.files))
+                finish(submission, content_hash, grade_files(grader, submission))
         finally:
             grader.close()
         return
@@ -346,7 +336,7 @@ def _grade_all(pending, settings, jobs, finish, before_grading):
             problem = next((p for p in (future.result() for future in ready) if p), None)
             if problem:
                 raise MachineError(problem)
-            futures = {pool.submit(_grade_in_pool, submission.label, submission.files): (submission, content_hash)
+            futures = {pool.submit(_grade_in_pool, submission): (submission, content_hash)
                        for submission, content_hash in pending}
             for future in concurrent.futures.as_completed(futures):
                 submission, content_hash = futures[future]

@@ -515,8 +515,7 @@ def missing_module_message(module, staged, shown=12):
             return f"{wanted} was not graded: {learner_text.inline(reason)}"
         if note.startswith("the submission folder"):
             return f"there is no {wanted} to grade: {learner_text.inline(note)}"
-    code = staged.host_dir / "code"
-    found = sorted(learner_text.inline(p.relative_to(code), 100) for p in code.rglob("*") if p.is_file())
+    found = sorted(learner_text.inline(name, 100) for name in getattr(staged, "found", []))
     listed = ", ".join(found[:shown]) + (f" and {len(found) - shown} more" if len(found) > shown else "")
     text = (f"there is no {wanted} in the submission (files are matched by module name, exactly, "
             f"upper/lower case included). Files found: {listed or 'none'}.")
