@@ -6,8 +6,9 @@ import zipfile
 
 import pytest
 
-from autograder.batch import intake, sample_class
-from autograder.batch.intake import InstructorError, find_submissions
+from autograder import intake
+from autograder.batch import sample_class
+from autograder.intake import InstructorError, entries, find_submissions
 from autograder.paths import SOLUTIONS
 
 EX01, EX02 = "ex01_rnn_layer.py", "ex02_forward_pass.py"
@@ -115,7 +116,7 @@ def test_zip_bombs_and_huge_archives_are_refused(tmp_path, monkeypatch):
     assert not found.submissions[0].files
     assert any("larger than the 1024 kB allowed" in n for n in found.submissions[0].notes)
 
-    monkeypatch.setattr(intake, "MAX_ARCHIVE_BYTES", 1_000_000)
+    monkeypatch.setattr(entries, "MAX_ARCHIVE_BYTES", 1_000_000)
     (tmp_path / "cls").mkdir()
     (tmp_path / "cls" / "bomb.zip").write_bytes(path.read_bytes())
     found = find_submissions(tmp_path / "cls")
@@ -123,7 +124,7 @@ def test_zip_bombs_and_huge_archives_are_refused(tmp_path, monkeypatch):
     with pytest.raises(InstructorError, match="would unpack to"):
         find_submissions(path)
 
-    monkeypatch.setattr(intake, "MAX_ARCHIVE_ENTRIES", 3)
+    monkeypatch.setattr(entries, "MAX_ARCHIVE_ENTRIES", 3)
     many = tmp_path / "many.zip"
     many.write_bytes(make_zip({f"f{i}.txt": b"x" for i in range(5)}))
     with pytest.raises(InstructorError, match="more than the 3 allowed"):
@@ -178,7 +179,7 @@ def test_unreadable_folder_gives_a_learner_with_a_message(tmp_path, monkeypatch)
             return iter(())
         return real_walk(top, onerror=onerror, followlinks=followlinks)
 
-    monkeypatch.setattr(intake.os, "walk", walk)
+    monkeypatch.setattr(entries.os, "walk", walk)
     found = {s.name: s for s in find_submissions(cls).submissions}
     assert "could not read locked: Permission denied" in found["locked"].notes
     assert sorted(found["open"].files) == [EX01]

@@ -103,7 +103,8 @@ def find_submissions(path, exercises=None, exclude=()):
         raise InstructorError(f"{path} is neither a folder nor a zip archive")
     learners, recognised = [], False
     for unit in units:
-        recognised = recognised or holds_exercises(unit.entries)
+        # A learner whose files could not be read at all (a refused archive) is a learner all the same.
+        recognised = recognised or holds_exercises(unit.entries) or bool(unit.notes)
         learners.append(_learner(unit, unit.entries, exercises))
     if not recognised:
         raise InstructorError(_unrecognised(path, units, notes))
@@ -181,7 +182,7 @@ def _class_zip_units(path, class_notes):
     where = "/".join(prefix)
 
     def folder_unit(name):
-        below = [_top(e, depth + 1) for e in entries if e.parts[depth] == name and len(e.parts) > depth + 1]
+        below = [e for e in entries if e.parts[depth] == name and len(e.parts) > depth + 1]
         inside = "/".join(prefix + (name,)) + "/"
         unit = platforms.Unit(name, f"{path.name}:{inside}", below)
         # A refused entry of the class archive is reported to the learner whose folder held it too.

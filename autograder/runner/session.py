@@ -10,6 +10,7 @@ call, so one broken function costs only the checks that use it.
 import ast
 import json
 import os
+import re
 import select
 import signal
 import threading
@@ -510,9 +511,8 @@ def missing_module_message(module, staged, shown=12):
     """Why ``module``.py could not be imported: left out when staging, misnamed, or not there at all."""
     wanted = f"{module}.py"
     for note in staged.skipped:
-        name, _, reason = note.partition(": ")
-        if name == wanted:
-            return f"{wanted} was not graded: {learner_text.inline(reason)}"
+        if re.match(rf"([^ ]*/)?{re.escape(wanted)} ", note):
+            return f"{wanted} was not graded: {learner_text.inline(note)}"  # the intake said why
         if note.startswith("the submission folder"):
             return f"there is no {wanted} to grade: {learner_text.inline(note)}"
     found = sorted(learner_text.inline(name, 100) for name in getattr(staged, "found", []))
