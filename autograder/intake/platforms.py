@@ -18,7 +18,6 @@ Nothing here reads a learner's code: only names, receipts and the metadata file 
 """
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 from .entries import Entry
 from .reading import read_entry
@@ -93,7 +92,7 @@ def _canvas(files, origin_of, read_zip):
             number, entry = versions[-1]
             if len(versions) > 1:
                 unit.notes.append(f"{name}: graded the latest of {len(versions)} uploads ({entry.name})")
-            unit.entries += _learner_files(_renamed(entry, name), unit, read_zip)
+            unit.entries += _learner_files(entry, name, unit, read_zip)
         units.append(unit)
     return units
 
@@ -119,7 +118,7 @@ def _blackboard(files, origin_of, read_zip):
                 name = _receipt_name(entry, unit)
                 unit.label = name or unit.label
             else:
-                unit.entries += _learner_files(_renamed(entry, match["file"]), unit, read_zip)
+                unit.entries += _learner_files(entry, match["file"], unit, read_zip)
         units.append(unit)
     return units
 
@@ -140,11 +139,11 @@ def _receipt_name(entry, unit):
     return match["name"] if match and match["name"] else None
 
 
-def _learner_files(entry, unit, read_zip):
-    """A learner's file, or the files of their zip."""
-    if entry.name.lower().endswith(".zip"):
+def _learner_files(entry, name, unit, read_zip):
+    """A learner's file (as ``name``, the name they gave it), or the files of their zip."""
+    if name.lower().endswith(".zip"):
         return read_zip(entry, unit.notes) or []
-    return [entry]
+    return [_renamed(entry, name)]
 
 
 # -- folders: Moodle, GitHub Classroom, Gradescope ------------------------------------------------
@@ -243,8 +242,3 @@ def _gradescope_lines(text):
 def is_gradescope_export(file_names, folder_names):
     return "submission_metadata.yml" in file_names and folder_names and \
         all(GRADESCOPE_FOLDER.match(name) for name in folder_names)
-
-
-def folder_label(name):
-    """A Gradescope export's folder id for messages."""
-    return PurePosixPath(name).name
