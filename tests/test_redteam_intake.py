@@ -118,3 +118,15 @@ def test_a_package_named_like_a_module_does_not_shadow_it(scope_grader, tmp_path
     assert ex02 and all(c.status == "not_implemented" for c in ex02), [(c.name, c.status) for c in ex02]
     # The intake stages module files only (never a package or an extension), under the names it chose.
     assert sorted(read_learner(folder).files) == sorted(p.name for p in EXERCISES.glob("ex*.py"))
+
+
+def test_a_notebook_nested_deeper_than_json_readers_go_is_that_learners_note(tmp_path):
+    """Issue 28: JSON nested 40,000 deep raised RecursionError in intake and stopped the batch for everyone."""
+    cls = tmp_path / "class"
+    (cls / "mallory").mkdir(parents=True)
+    (cls / "mallory" / "ex02_forward_pass.ipynb").write_text("[" * 40_000 + "]" * 40_000)
+    (cls / "honest").mkdir()
+    (cls / "honest" / EX01).write_bytes((SOLUTIONS / EX01).read_bytes())
+    learners = {s.name: s for s in _find_within(cls).submissions}
+    assert learners["honest"].files == {EX01: (SOLUTIONS / EX01).read_bytes()}
+    assert any("nested too deep" in note for note in learners["mallory"].notes)

@@ -271,7 +271,8 @@ def run_batch(options, progress_stream=None, live=None):
         data["notes"] = list(submission.notes) + [n for n in data.get("notes", []) if n not in submission.notes]
         result = store.result_from_dict(data)
         record = {"student": submission.label, "folder": submission.name, "origin": submission.origin,
-                  "content_hash": content_hash,
+                  "platform": submission.platform, "platform_id": submission.platform_id,
+                  "arrived": submission.arrived, "content_hash": content_hash,
                   "fingerprint": fingerprint, "result": data}
         store.save(out, submission.name, record, results_document(result, options.withhold_hidden),
                    feedback_text(result, options.withhold_hidden))

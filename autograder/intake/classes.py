@@ -119,7 +119,8 @@ def _learner(unit, entries, exercises):
 
 
 def _unrecognised(path, units, notes):
-    names = sorted({e.display if len(units) == 1 else f"{u.label}/{e.display}" for u in units for e in u.entries})
+    names = sorted({e.display if u.origin == str(path) or ":" in u.origin else f"{u.label}/{e.display}"
+                    for u in units for e in u.entries})
     shown = [u.label for u in units] if not names else names
     listed = ", ".join(shown[:SHOWN_IN_ERRORS]) + (f" and {len(shown) - SHOWN_IN_ERRORS} more"
                                                    if len(shown) > SHOWN_IN_ERRORS else "")
