@@ -308,6 +308,11 @@ def test_github_classroom_repositories_are_named_after_the_github_user(tmp_path)
         (cls / f"rnn-homework-{user}" / EX01).write_bytes(SOURCE[EX01])
     found = {s.label: (s.platform, s.platform_id) for s in find_submissions(cls).submissions}
     assert found == {"octocat": ("github-classroom", "octocat"), "zoe-m": ("github-classroom", "zoe-m")}
+    people = tmp_path / "people"
+    for name in ("anna-lee", "anna-smith"):   # two learners' own names are not an assignment's repositories
+        (people / name).mkdir(parents=True)
+        (people / name / EX01).write_bytes(SOURCE[EX01])
+    assert sorted(s.label for s in find_submissions(people).submissions) == ["anna-lee", "anna-smith"]
 
 
 GRADESCOPE_METADATA = """\

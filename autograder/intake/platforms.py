@@ -177,6 +177,10 @@ def _classroom_prefix(names):
     prefix = common[:common.rfind("-") + 1]
     if len(prefix) < 4 or any(len(name) <= len(prefix) for name in names):
         return None
+    # "anna-lee" and "anna-smith" are two learners' own names, not repositories of assignment "anna":
+    # an assignment prefix has two words at least ("rnn-hw1-"), or is shared by many folders.
+    if prefix.count("-") < 2 and len(names) < 5:
+        return None
     return prefix
 
 
