@@ -55,8 +55,8 @@ def test_withheld_hidden_checks_leave_no_trace_but_still_count():
 
 
 def test_results_round_trip_through_plain_data():
-    data = json.loads(json.dumps(store.result_to_dict(result())))
-    again = store.result_from_dict(data)
+    data = json.loads(json.dumps(result().to_dict()))
+    again = SubmissionResult.from_dict(data)
     assert again.checks == result().checks and again.total == 2 and again.seconds == 1.5
 
 
@@ -73,6 +73,40 @@ def test_report_escapes_learner_text():
     parser = HTMLParser()
     parser.feed(page)
     parser.close()
+
+
+def test_learner_names_and_texts_that_look_like_markup_or_templates_render_inert():
+    """Jinja2 renders the report: a learner's name, notes, output and feedback are data, never markup or
+    template code, wherever they appear (links, tooltips, titles, folded texts, the feedback block)."""
+    name = "<script>alert(1)</script>{{ 'ha' * 3 }}{% if true %}x{% endif %}"
+    text = "<img src=x onerror=alert(2)> {{ config }} {% raw %} \" onmouseover=\"alert(3)"
+    evil = SubmissionResult(student=name, notes=[text], output=text, checks=[
+        CheckResult("ex02_forward_pass.init_hidden_notebook", "ex02_forward_pass", text, 2, 0, False, "failed",
+                    f"Called:   init_hidden({text})\nHint: {text} " + "x" * 100),
+        CheckResult("ex01_rnn_layer.count_parameters_notebook", "ex01_rnn_layer", "title", 1, 0, False, "error",
+                    "importing ex01_rnn_layer.py raised " + text)])
+    outcome = BatchOutcome(results=[evil, result("bob")], graded=[name, "bob"], seconds=1.0, class_notes=[text],
+                           folders={name: "evil", "bob": "bob"})
+    page = report_html(outcome, BatchOptions(submissions=None, out=None))
+    assert page.count("<script") == 1 and "<img" not in page.replace("<img alt=", "")
+    assert "onerror" not in page.replace("onerror=alert(2)&gt;", "")   # only ever inside escaped text
+    assert '" onmouseover' not in page and "&#34; onmouseover" in page
+    assert "{{ &#39;ha&#39; * 3 }}{% if true %}x{% endif %}" in page and "hahaha" not in page  # not evaluated
+    assert "{{ config }} {% raw %}" in page
+    parser = _Tags()
+    parser.feed(page)
+    parser.close()
+    assert not any(name.startswith("on") for _, attributes in parser.tags for name, _ in attributes)
+    assert [tag for tag, _ in parser.tags].count("script") == 1
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, attrs))
 
 
 def test_progress_is_a_bar_on_a_terminal_and_lines_elsewhere():

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from autograder.batch import runner, sample_class, store
+from autograder.batch import grading, sample_class, store
 from autograder.batch.runner import BatchOptions, run_batch
 from autograder.batch.sample_class import SampleLearner
 from autograder.cli import main
 from autograder.exercises import MODULES
 from autograder.paths import HIDDEN_CHECKS
-from autograder.runner.errors import GraderError
+from autograder.errors import GraderError
 from autograder.runner.limits import Limits
 
 EX01 = "ex01_rnn_layer"
@@ -327,7 +327,7 @@ class _BrokenReference:
 
 def test_grader_errors_are_reported_and_exit_non_zero(tmp_path, monkeypatch, capsys):
     cls = build_class(tmp_path / "class", SMALL_CLASS[:1])
-    monkeypatch.setattr(runner, "make_reference", _BrokenReference)
+    monkeypatch.setattr(grading, "make_reference", _BrokenReference)
     code = main(["batch", str(cls), "--out", str(tmp_path / "out"), "--exercise", EX01, "--jobs", "1"])
     assert code == 3
     printed = capsys.readouterr().out
@@ -339,7 +339,7 @@ def test_a_grader_that_cannot_start_stops_the_batch_before_anyone_is_graded(tmp_
     def refuse(*args, **kwargs):
         raise RuntimeError("bubblewrap is not installed")
 
-    monkeypatch.setattr(runner, "make_reference", refuse)
+    monkeypatch.setattr(grading, "make_reference", refuse)
     cls = build_class(tmp_path / "class", SMALL_CLASS[:1])
     assert main(["batch", str(cls), "--out", str(tmp_path / "out"), "--jobs", "1"]) == 3
     err = capsys.readouterr().err

@@ -23,7 +23,7 @@ from autograder.batch import dask_pool  # noqa: E402
 from autograder.batch.runner import BatchOptions, run_batch  # noqa: E402
 from autograder.cli import main  # noqa: E402
 from autograder.paths import SAMPLE_CLASS  # noqa: E402
-from autograder.runner.errors import MachineError  # noqa: E402
+from autograder.errors import MachineError  # noqa: E402
 from autograder.runner.limits import Limits  # noqa: E402
 
 LEARNERS = ("ada", "cleo", "dev")   # full marks, partial work, a classic mistake

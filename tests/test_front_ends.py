@@ -17,9 +17,10 @@ import zipfile
 
 import pytest
 
-from autograder.batch import dask_pool, store
+from autograder.batch import dask_pool
 from autograder.batch.nbgrader_grades import course_intake
-from autograder.batch.runner import BatchOptions, make_grader, run_batch
+from autograder.batch.grading import make_grader
+from autograder.batch.runner import BatchOptions, run_batch
 from autograder.cli import main
 from autograder.exports import gradescope_run
 from autograder.intake import find_submissions, read_learner
@@ -93,8 +94,8 @@ def documents(shared):
     dask_pool._WORKER_STATE[token] = {"grader": grader, "problem": None}
     try:
         intake = {s.name: s for s in find_submissions(base / "class", [EX02]).submissions}
-        found["dask"] = {name: to_gradescope(store.result_from_dict(dask_pool.grade_on_worker(
-            token, pickle.loads(pickle.dumps(intake[name]))))) for name in learners}
+        found["dask"] = {name: to_gradescope(dask_pool.grade_on_worker(token, pickle.loads(pickle.dumps(intake[name]))))
+                         for name in learners}
     finally:
         dask_pool._WORKER_STATE.pop(token)
         grader.close()

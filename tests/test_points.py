@@ -1,40 +1,19 @@
 """Every check has points, a title and a home exercise, and the points add up to the budget.
 
 The checks are read with ``ast`` (not imported), exactly as written in
-``autograder/checks/public`` and ``autograder/checks/hidden``.
+``autograder/checks/public`` and ``autograder/checks/hidden``, by ``autograder/check_index.py``.
 """
-import ast
-
+from autograder.check_index import declared_checks
 from autograder.exercises import MODULES, POINTS
-from autograder.paths import HIDDEN_CHECKS, PUBLIC_CHECKS
 
 # ex01's plot_weights checks come from another part of the work; until they exist,
 # exactly their share may be missing from ex01's total.
 PLOT_WEIGHTS_SHARE = 3
 
 
-def _points_marker(function):
-    for decorator in function.decorator_list:
-        if (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
-                and decorator.func.attr == "points" and ast.unparse(decorator.func) == "pytest.mark.points"):
-            assert len(decorator.args) == 1 and not decorator.keywords, ast.unparse(decorator)
-            return ast.literal_eval(decorator.args[0])
-    return None
-
-
 def collect_checks():
     """[(exercise module, file name, check name, points or None, docstring title)] of every check."""
-    checks = []
-    for folder in (PUBLIC_CHECKS, HIDDEN_CHECKS):
-        for path in sorted(folder.glob("test_*.py")) if folder.exists() else []:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-            modules = [m for m in MODULES if m in path.name]
-            for node in tree.body:
-                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test_"):
-                    doc = (ast.get_docstring(node) or "").strip()
-                    checks.append((modules[0] if len(modules) == 1 else None, path.name, node.name,
-                                   _points_marker(node), doc.splitlines()[0] if doc else ""))
-    return checks
+    return [(c.exercise, c.file, c.function, c.points, c.title) for c in declared_checks()]
 
 
 def test_every_check_has_points_a_title_and_one_exercise():
@@ -59,3 +38,26 @@ def test_points_add_up_to_each_exercise_budget():
     if set(totals) == set(MODULES):
         assert sum(totals.values()) == 100
     assert sum(POINTS.values()) == 100
+
+
+def test_every_observer_the_checks_ask_for_is_registered_under_its_derived_name():
+    """A check names its observer by a string ("ex02.init_hidden"); the observer's own name is derived from
+    its module and function (``@observer``), so a string that matches no function is caught here, not as a
+    grader error in every learner's results."""
+    import ast
+    import re
+
+    from autograder.paths import PACKAGE
+    from autograder.worker.observers import REGISTRY, _load_all, observer_name
+
+    _load_all()
+    asked = set()
+    for path in sorted((PACKAGE / "checks").rglob("*.py")) + sorted((PACKAGE / "verdicts").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and \
+                    re.fullmatch(r"ex0\d\.\w+", node.value):
+                asked.add(node.value)
+    assert asked and sorted(asked - set(REGISTRY)) == []
+    for name, function in REGISTRY.items():
+        if not name.endswith(".each"):
+            assert name == observer_name(function) == function.observer_name, name

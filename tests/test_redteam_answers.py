@@ -48,7 +48,7 @@ def test_wrong_types_are_the_learners_failed_check(reference, tmp_path, isolatio
         assert str(KIT_ROOT) not in check.feedback and "Traceback" not in check.feedback, check.feedback
     # --resume keeps such a learner: its record is current (only a grader error is graded again).
     out = tmp_path / "out"
-    record = {"content_hash": "h", "fingerprint": "f", "result": store.result_to_dict(result)}
+    record = {"content_hash": "h", "fingerprint": "f", "result": result.to_dict()}
     store.save(out, "wrong-types", record, {}, "")
     assert store.is_current(store.load_record(out, "wrong-types"), "h", "f", out, "wrong-types")
 

@@ -99,7 +99,8 @@ def test_every_export_carries_the_levels(tmp_path):
 
 
 def test_batch_builds_its_graders_with_the_levels(tmp_path):
-    from autograder.batch.runner import BatchOptions, make_grader
+    from autograder.batch.grading import make_grader
+    from autograder.batch.runner import BatchOptions
     from autograder.cli import build_parser
 
     args = build_parser().parse_args(["batch", "--out", str(tmp_path), "--reveal-hidden", "concept"])

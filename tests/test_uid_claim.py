@@ -13,7 +13,7 @@ import pytest
 
 from autograder.paths import KIT_ROOT
 from autograder.runner import sandbox
-from autograder.runner.errors import MachineError
+from autograder.errors import MachineError
 
 root_only = pytest.mark.skipif(os.geteuid() != 0, reason="learner uids are switched to only by a root grader")
 

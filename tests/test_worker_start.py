@@ -8,7 +8,7 @@ costs the learner nothing.
 from grading_cases import assert_full_points
 
 from autograder.runner import session as session_module
-from autograder.runner.errors import LearnerError
+from autograder.errors import LearnerError
 from autograder.runner.grade import Grader
 
 MODULE = "ex02_forward_pass"

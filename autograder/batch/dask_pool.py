@@ -11,10 +11,11 @@ The same job as the local pool of ``runner.py``, spread over any number of machi
 * A worker that is ready declares one unit of a resource named after the batch, and
   every learner needs that unit: one learner at a time per worker process, however
   many threads the worker was started with, and never on a worker that refused.
-* Submissions travel as the intake read them (``Submission``: module files' bytes and notes; no
-  shared file system), and the worker's grader stages them as any front end does; results
-  come back as the plain dicts ``grade_files`` returns, and only the batch's own
-  process writes files, so outputs, ``--resume``, the progress bar and exit codes are
+* Submissions travel as the intake read them (``Submission``: module files' bytes and notes;
+  no shared file system), and the worker's grader stages them as any front end does; each
+  result comes back as the ``SubmissionResult`` that ``grading.grade_files`` returns
+  (Dask pickles it between processes of the same kit, which the preflight checks), and
+  only the batch's own process writes files, so outputs, ``--resume``, the progress bar and exit codes are
   those of a local batch.
 * The reference is computed once, by the batch's own process, and its answers are
   shipped to every worker with the plugin.
@@ -36,8 +37,9 @@ except ImportError:  # the command line says what to install before getting here
     Client = as_completed = None
     WorkerPlugin = object
 
-from ..runner.errors import GradingStopped, MachineError
+from ..errors import GradingStopped, MachineError
 from ..intake import InstructorError
+from . import grading
 
 logger = logging.getLogger("rnn-grade")
 
@@ -130,13 +132,12 @@ def _prepare(token, settings, answers, expected):
     """Build this process's Grader and say why it cannot grade (None when it can)."""
     from ..paths import SOLUTIONS
     from ..runner.reference import ShippedReference
-    from .runner import make_grader
 
     _one_thread()
     problem = _environment_problem(settings, expected)
     grader = None
     if problem is None:
-        grader = make_grader(settings, ShippedReference(answers, SOLUTIONS))
+        grader = grading.make_grader(settings, ShippedReference(answers, SOLUTIONS))
         problem = _grader_problem(grader)
     if problem is not None and grader is not None:
         grader.close()
@@ -188,14 +189,13 @@ def worker_status(token):
 
 
 def grade_on_worker(token, submission):
-    """One learner on this worker's warm Grader; the same plain dict the local pool returns."""
-    from .runner import grade_files
-
+    """One learner (an ``intake.Submission``) on this worker's warm Grader: the SubmissionResult a local
+    pool process returns."""
     state = _WORKER_STATE.get(token)
     if state is None or state["grader"] is None:
         # Not reachable through the batch's resource; raising lets the scheduler retry elsewhere.
         raise RuntimeError(f"this worker cannot grade: {state and state['problem']}")
-    return grade_files(state["grader"], submission)
+    return grading.grade_files(state["grader"], submission)
 
 
 def connect(address):
@@ -226,12 +226,13 @@ def ready_workers(client, token, refusals, seconds=WORKER_WAIT_SECONDS):
         time.sleep(0.5)
 
 
-def grade_on_cluster(address, pending, settings, finish, before_grading, failure, answers_of, notes):
-    """Grade ``pending`` [(submission, content_hash)] on the cluster at ``address``; ``finish`` each result.
+def grade_on_cluster(address, job):
+    """Grade ``job.pending`` (a ``grading.ClassGrading``) on the cluster at ``address``.
 
-    ``before_grading`` prepares the reference in this process; ``answers_of()`` then gives its answers
-    to ship; ``failure(student, error)`` is the result of a learner whose grading failed for good
-    (as for a dead local pool process); sentences about refusing workers are appended to ``notes``.
+    ``job.start()`` prepares the reference in this process once a worker is there; its answers are
+    shipped to the workers; ``job.finish`` takes each learner's result as it arrives (a learner whose
+    grading failed for good gets ``grading.process_died``, as for a dead local pool process); sentences
+    about refusing workers are added to ``job.notes``.
     """
     client = connect(address)
     token = uuid.uuid4().hex[:12]
@@ -242,32 +243,33 @@ def grade_on_cluster(address, pending, settings, finish, before_grading, failure
         except TimeoutError:
             raise MachineError(f"the Dask cluster at {address} has no worker (waited {WORKER_WAIT_SECONDS} s)") \
                 from None
-        before_grading()
-        plugin = GraderPlugin(token, settings, answers_of(), expected_environment(settings["exercises"]))
+        job.start()
+        plugin = GraderPlugin(token, job.settings, grading.reference_answers(job.exercises),
+                              expected_environment(job.exercises))
         try:
             client.register_plugin(plugin, name=plugin.name)  # returns once every current worker is set up
         except Exception as error:  # a worker could not even load it (no kit there): its status says so
             logger.warning("rnn-grade: a worker could not set up the grader: %s", error)
         refusals = {}
         ready = ready_workers(client, token, refusals)
-        notes += [f"GRADER NOTE: Dask worker {worker} refuses to grade: {why}" for worker, why in refusals.items()]
+        job.notes += [f"GRADER NOTE: Dask worker {worker} refuses to grade: {why}" for worker, why in refusals.items()]
         if not ready:
             raise MachineError("no worker of the Dask cluster at {} can grade:\n".format(address) +
                                "\n".join(f"  {worker}: {why}" for worker, why in refusals.items()))
         futures = {}
-        for submission, content_hash in pending:
+        for submission, content_hash in job.pending:
             future = client.submit(grade_on_worker, token, submission,
                                    key=f"rnn-grade-{token}-{len(futures)}", pure=False, retries=TASK_RETRIES,
                                    resources={resource_name(token): 1})
             futures[future] = (submission, content_hash)
-        collect(client, token, futures, finish, failure, address)
+        collect(client, token, futures, job.finish, address)
     finally:
         if plugin is not None:
             _unregister(client, plugin.name)
         client.close()
 
 
-def collect(client, token, futures, finish, failure, address):
+def collect(client, token, futures, finish, address):
     """``finish`` each learner as its result arrives; stop if no worker grades for WORKER_WAIT_SECONDS.
 
     The scheduler keeps a learner whose worker died until another worker with the batch's resource
@@ -282,10 +284,10 @@ def collect(client, token, futures, finish, failure, address):
             for future in remaining.next_batch(block=False):
                 submission, content_hash = futures.pop(future)
                 try:
-                    data = future.result()
+                    result = future.result()
                 except Exception as error:  # lost on too many workers (KilledWorker) or failed twice
-                    data = failure(submission.label, error)
-                finish(submission, content_hash, data)
+                    result = grading.process_died(submission.label, error)
+                finish(submission, content_hash, result)
             continue
         time.sleep(POLL_SECONDS)
         if time.monotonic() - checked < WORKER_CHECK_SECONDS:

@@ -12,7 +12,7 @@ outlives the kernel). Here the submitted notebooks are only *read*:
 3. ``write_grades``: nbgrader's own API (``nbgrader.api.Gradebook``) records, per
    graded cell of the assignment (as ``nbgrader generate_assignment`` registered
    them from the source notebooks), the points of the check that cell runs: a
-   test cell's ``grade_id`` is ``nbgrader_course.grade_id(check name)``, the same
+   test cell's ``grade_id`` is ``nbgrader_ids.grade_id(check name)``, the same
    fields ``nbgrader autograde`` sets (``auto_score``, ``needs_manual_grade``);
 4. ``write_autograded``: ``autograded/<student>/<assignment>/<notebook>.ipynb``, the
    released notebook with the learner's graded code and each test cell's outcome
@@ -25,7 +25,7 @@ import datetime
 from pathlib import Path
 
 from ..exercises import MODULES
-from ..exports.nbgrader_course import grade_id
+from ..nbgrader_ids import grade_id
 from ..notebook_source import cell_tag, code_cells, tag_of
 from ..intake import InstructorError, Intake, assign_names, read_learner
 

@@ -1,9 +1,10 @@
-"""Grade a class: read each learner (``autograder/intake``), grade, store, summarise.
+"""Grade a class: copy each learner's files to a private folder, grade, store, summarise.
 
 With ``jobs > 1`` learners are graded by a pool of "spawn" processes; each builds ONE
 ``Grader`` in its initializer and reuses it for all its learners (the grader keeps
-what can be reused between learners warm). Results come back to this process as plain
-dicts, never as pickled rich objects, and only this process writes files. With
+what can be reused between learners warm); ``grading.py`` is what runs in each of them.
+Each learner's ``SubmissionResult`` comes back to this process, and only this process writes
+files. With
 ``jobs == 1`` everything runs here, one learner after another. Both give the same
 gradebook: a learner's grade depends only on their files and the kit.
 """
@@ -15,15 +16,13 @@ import signal
 import tempfile
 import threading
 import time
-import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..paths import SOLUTIONS
-from ..runner.errors import MachineError
+from ..errors import MachineError
 from ..runner.limits import Limits
-from ..runner.results import CheckResult, SubmissionResult
-from . import store
+from ..runner.results import SubmissionResult
+from . import grading, store
 from .feedback_file import feedback_text, results_document
 from .gradebook import gradebook_text, learners_text
 from ..intake import InstructorError, find_submissions
@@ -72,127 +71,6 @@ class BatchOutcome:
                              self.class_notes)
 
 
-def make_reference():
-    """The reference every learner is compared with. The one place that decides it.
-
-    A cache file keyed by the solutions, the observers and torch's version: the
-    parent fills it once (``prepare_reference``) and every pool process reads it,
-    so no answer is computed once per learner or once per job.
-    """
-    from ..runner.reference import CachedReference
-
-    return CachedReference(SOLUTIONS)
-
-
-def prepare_reference(exercises):
-    """Compute and cache every reference answer before grading; problems found, as sentences.
-
-    The solutions are graded with every check, in this process (they are the trusted
-    reference): a check the reference itself fails is a broken kit, and every grade
-    that depends on it would be wrong.
-    """
-    from ..runner.grade import warm_reference
-    from ..runner.reference import checks_fingerprint
-
-    try:
-        reference = make_reference()
-        key = checks_fingerprint(exercises) if hasattr(reference, "self_check") else None
-        known = reference.self_check(key) if key else None
-        if known is not None:
-            return known  # the same solutions, checks and exercises were checked (and cached) before
-        result = warm_reference(reference, exercises)
-        problems = [f"the reference solutions fail the check {c.name} ({c.status}): grades of that check "
-                    f"cannot be trusted; {c.feedback.splitlines()[0] if c.feedback else ''}"
-                    for c in result.checks if c.status != "passed"]
-        if hasattr(reference, "save"):
-            reference.save()
-        if key:
-            reference.remember_self_check(key, problems)
-    except Exception as error:  # reported like any grader error; the learners are still graded
-        return [f"the reference answers could not be prepared ({type(error).__name__}: {error})"]
-    return problems
-
-
-def make_grader(settings, reference=None):
-    """One Grader for all the learners a process grades; a grader that cannot start explains why per learner."""
-    from ..runner.grade import Grader
-
-    limits = Limits(**settings["limits"])
-    try:
-        return Grader(reference or make_reference(), include_hidden=True, exercises=settings["exercises"],
-                      limits=limits, isolation=settings["isolation"], reveal=settings.get("reveal"))
-    except Exception:  # e.g. the isolation asked for is not available on this machine
-        return _UnavailableGrader(traceback.format_exc(limit=-3))
-
-
-class _UnavailableGrader:
-    """Stands in for a Grader that could not be built: its preflight says why, and no learner is graded."""
-
-    isolation_warning = None
-
-    def __init__(self, reason):
-        self.reason = reason
-
-    def preflight(self):
-        raise MachineError("the grader could not be started:\n" + self.reason)
-
-    def grade(self, folder, student=None):
-        raise RuntimeError("the grader could not be started:\n" + self.reason)
-
-    def close(self):
-        pass
-
-
-def machine_problem(grader):
-    """None when ``grader`` can start a learner's worker on this machine, else what is wrong (see machine.py)."""
-    try:
-        grader.preflight()
-    except MachineError as error:
-        return str(error)
-    return None
-
-
-def reference_answers(exercises):
-    """Every reference answer, as plain data to ship to a cluster's workers (after ``prepare_reference``)."""
-    from ..runner.grade import warm_reference
-
-    reference = make_reference()
-    answers = reference.answers()
-    if not answers:  # the cache could not be written: compute the answers here, once
-        warm_reference(reference, exercises)
-        answers = reference.answers()
-    return answers
-
-
-def grade_files(grader, submission):
-    """Grade one learner (an ``intake.Submission``: what travels to pool processes and Dask workers), as
-    plain data. The grader stages its files once, into a private copy only that learner's worker sees."""
-    return grade_to_dict(grader, submission, submission.label or submission.name)
-
-
-def grade_to_dict(grader, submission, student):
-    """Grade one submission; a failure of the kit becomes a grader_error check, never an exception."""
-    started = time.monotonic()
-    try:
-        data = store.result_to_dict(grader.grade(submission, student=student))
-    except Exception:  # the grader itself broke: report it for this learner and go on
-        text = traceback.format_exc()[-2000:]
-        failed = SubmissionResult(student=student, seconds=time.monotonic() - started, checks=[CheckResult(
-            name="grader", exercise="?", title="the grader failed on this submission", max_points=0, points=0,
-            hidden=False, status="grader_error",
-            feedback="The grader itself failed (not your fault; tell your instructor):\n" + text)])
-        data = store.result_to_dict(failed)
-    data["isolation_warning"] = _warning_of(grader)
-    return data
-
-
-def _warning_of(grader):
-    try:
-        return grader.isolation_warning
-    except Exception:
-        return None
-
-
 # -- pool processes --------------------------------------------------------------------------------
 
 _POOL_GRADER = None
@@ -204,7 +82,7 @@ def _start_pool_process(settings):
     # stops this one with SIGTERM, which closes the grader (its fork server and workers) first.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_pool_process)
-    _POOL_GRADER = make_grader(settings)
+    _POOL_GRADER = grading.make_grader(settings)
     # Pool processes end with os._exit, which skips atexit; multiprocessing's finalizers still run,
     # so whatever the grader keeps between learners (warm workers) is released.
     multiprocessing.util.Finalize(None, _POOL_GRADER.close, exitpriority=10)
@@ -218,11 +96,11 @@ def _stop_pool_process(signum, frame):
 
 def _pool_ready():
     """Run once per pool process before any learner: what keeps this machine from grading, or None."""
-    return machine_problem(_POOL_GRADER)
+    return grading.machine_problem(_POOL_GRADER)
 
 
 def _grade_in_pool(submission):
-    return grade_files(_POOL_GRADER, submission)
+    return grading.grade_files(_POOL_GRADER, submission)
 
 
 # -- the batch ------------------------------------------------------------------------------------
@@ -251,7 +129,7 @@ def run_batch(options, progress_stream=None, live=None):
     fingerprint = store.kit_fingerprint(dict(settings, withhold_hidden=options.withhold_hidden))
     outcome = BatchOutcome(class_notes=list(intake.notes))
     progress = Progress(len(intake.submissions), progress_stream, live)
-    records = {}
+    results = {}   # folder id -> SubmissionResult, graded now or kept from an earlier run
     pending = []
     for submission in intake.submissions:
         content_hash = submission.content_hash()
@@ -259,50 +137,48 @@ def run_batch(options, progress_stream=None, live=None):
         record = store.load_record(out, submission.name) if options.resume else None
         if options.resume and store.is_current(record, content_hash, fingerprint, out, submission.name,
                                                submission.label):
-            records[submission.name] = record
+            results[submission.name] = SubmissionResult.from_dict(record["result"])
             outcome.reused.append(submission.name)
-            progress.update(store.result_from_dict(record["result"]), reused=True)
+            progress.update(results[submission.name], reused=True)
             continue
         pending.append((submission, content_hash))
 
-    def finish(submission, content_hash, data):
-        warning = data.pop("isolation_warning", None)
-        outcome.isolation_warning = outcome.isolation_warning or warning
-        data["notes"] = list(submission.notes) + [n for n in data.get("notes", []) if n not in submission.notes]
-        result = store.result_from_dict(data)
+    def finish(submission, content_hash, result):
+        outcome.isolation_warning = outcome.isolation_warning or result.isolation_warning
+        result.isolation_warning = None
+        result.notes = list(submission.notes) + [n for n in result.notes if n not in submission.notes]
         record = {"student": submission.label, "folder": submission.name, "origin": submission.origin,
                   "platform": submission.platform, "platform_id": submission.platform_id,
-                  "arrived": submission.arrived, "content_hash": content_hash,
-                  "fingerprint": fingerprint, "result": data}
+                  "arrived": submission.arrived, "content_hash": content_hash, "fingerprint": fingerprint,
+                  "result": result.to_dict()}
         store.save(out, submission.name, record, results_document(result, options.withhold_hidden),
                    feedback_text(result, options.withhold_hidden))
-        records[submission.name] = record
+        results[submission.name] = result
         outcome.graded.append(submission.name)
         progress.update(result)
 
     jobs = min(options.jobs or os.cpu_count() or 1, len(pending))
 
-    def before_grading():
+    def start():
         # Runs while the pool's processes start their fork servers: both take seconds.
-        outcome.reference_problems = prepare_reference(settings["exercises"])
+        outcome.reference_problems = grading.prepare_reference(settings["exercises"])
         outcome.class_notes += [f"GRADER ERROR: {problem}" for problem in outcome.reference_problems]
         progress.start(f"grading {len(pending)} learners, " +
                        (f"on the Dask cluster at {options.scheduler}" if options.scheduler else f"{jobs} at a time"))
 
+    job = grading.ClassGrading(pending, settings, start, finish, outcome.class_notes)
     # The report's plotting library takes half a second to import: do it while this process
     # only waits for its pool, not after the last learner.
     threading.Thread(target=_preload_report_libraries, daemon=True).start()
     if options.scheduler and pending:
-        from .dask_pool import grade_on_cluster
+        from .dask_pool import grade_on_cluster  # imports distributed (a second): only for a cluster
 
-        grade_on_cluster(options.scheduler, pending, settings, finish, before_grading, _pool_failure,
-                         lambda: reference_answers(settings["exercises"]), outcome.class_notes)
+        grade_on_cluster(options.scheduler, job)
     else:
-        _grade_all(pending, settings, jobs, finish, before_grading)
+        _grade_all(job, jobs)
     progress.finish()
 
-    outcome.results = [store.result_from_dict(records[s.name]["result"]) for s in intake.submissions
-                       if s.name in records]
+    outcome.results = [results[s.name] for s in intake.submissions if s.name in results]
     if outcome.isolation_warning is None and outcome.reused and not outcome.graded:
         outcome.isolation_warning = _stored_warning(out)
     outcome.seconds = time.monotonic() - started
@@ -310,42 +186,43 @@ def run_batch(options, progress_stream=None, live=None):
     return outcome
 
 
-def _grade_all(pending, settings, jobs, finish, before_grading):
-    if not pending:
+def _grade_all(job, jobs):
+    """Grade ``job.pending`` in this process (``jobs`` 1) or in a pool of ``jobs`` processes."""
+    if not job.pending:
         return
     if jobs <= 1:
-        grader = make_grader(settings)  # its fork server starts now, alongside the reference's preparation
+        grader = grading.make_grader(job.settings)  # its fork server starts now, alongside the reference's
         try:
-            before_grading()
-            problem = machine_problem(grader)
+            job.start()
+            problem = grading.machine_problem(grader)
             if problem:
                 raise MachineError(problem)
-            for submission, content_hash in pending:
-                finish(submission, content_hash, grade_files(grader, submission))
+            for submission, content_hash in job.pending:
+                job.finish(submission, content_hash, grading.grade_files(grader, submission))
         finally:
             grader.close()
         return
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context,
                                                 initializer=_start_pool_process,
-                                                initargs=(settings,)) as pool:
+                                                initargs=(job.settings,)) as pool:
         try:
             # Start every pool process (and so its fork server) now, prepare the reference meanwhile,
             # and grade nobody until each has shown that it can start a learner's worker.
             ready = [pool.submit(_pool_ready) for _ in range(jobs)]
-            before_grading()
+            job.start()
             problem = next((p for p in (future.result() for future in ready) if p), None)
             if problem:
                 raise MachineError(problem)
             futures = {pool.submit(_grade_in_pool, submission): (submission, content_hash)
-                       for submission, content_hash in pending}
+                       for submission, content_hash in job.pending}
             for future in concurrent.futures.as_completed(futures):
                 submission, content_hash = futures[future]
                 try:
-                    data = future.result()
+                    result = future.result()
                 except Exception as error:  # the pool process itself died (killed, out of memory...)
-                    data = _pool_failure(submission.label, error)
-                finish(submission, content_hash, data)
+                    result = grading.process_died(submission.label, error)
+                job.finish(submission, content_hash, result)
         except BaseException:  # a machine problem, Ctrl-C, SIGTERM: nothing of the pool may outlive the batch
             _stop_pool(pool)
             raise
@@ -369,14 +246,6 @@ def _stop_pool(pool, seconds=10.0):
                 process.join(1.0)
         except (OSError, ValueError, AssertionError):
             pass
-
-
-def _pool_failure(student, error):
-    failed = SubmissionResult(student=student, checks=[CheckResult(
-        name="grader", exercise="?", title="the grading process died", max_points=0, points=0, hidden=False,
-        status="grader_error", feedback=f"The grading process for this submission died ({type(error).__name__}: "
-                                        f"{error}); not your fault; tell your instructor")])
-    return store.result_to_dict(failed)
 
 
 def _stored_warning(out):

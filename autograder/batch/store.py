@@ -16,7 +16,6 @@ import tempfile
 from pathlib import Path
 
 from ..paths import PACKAGE, SOLUTIONS
-from ..runner.results import CheckResult, SubmissionResult
 
 RECORDS = Path(".rnn-grade") / "records"
 RECORD_VERSION = 1
@@ -57,20 +56,6 @@ def kit_fingerprint(settings):
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
     return digest.hexdigest()
-
-
-def result_to_dict(result):
-    """A SubmissionResult as plain data: what crosses from a pool process and what records hold."""
-    data = result.to_dict()
-    data["seconds"] = round(result.seconds, 3)
-    data["output"] = result.output
-    return data
-
-
-def result_from_dict(data):
-    checks = [CheckResult(**check) for check in data.get("checks", [])]
-    return SubmissionResult(student=data["student"], checks=checks, notes=list(data.get("notes", [])),
-                            output=data.get("output", ""), seconds=float(data.get("seconds", 0.0)))
 
 
 def record_path(out_dir, student):

@@ -21,7 +21,7 @@ def pytest_configure(config):
 
     from autograder.runner.launcher import WorkerLauncher
     from autograder.runner.limits import Limits
-    from autograder.commands.check import default_reference
+    from autograder.runner.reference import default_reference
     from autograder.runner.session import LearnerSession
 
     from autograder.intake import read_learner

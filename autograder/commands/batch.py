@@ -50,10 +50,10 @@ def add_parser(sub):
 
 def run(args):
     from ..runner.limits import Limits
-    from ..batch.intake import InstructorError
+    from ..intake import InstructorError
     from ..batch.config_file import apply_config
     from ..batch.runner import BatchOptions, run_batch
-    from ..runner.errors import GradingStopped, MachineError
+    from ..errors import GradingStopped, MachineError
 
     try:
         apply_config(args, getattr(args, "batch_defaults", {}))

@@ -5,10 +5,11 @@ from pathlib import Path
 
 from ..exercises import MODULES
 from ..intake import read_learner
-from ..paths import EXERCISES, RECORDED_REFERENCE, SOLUTIONS
+from ..paths import EXERCISES
 from ..reveal import add_arguments as add_reveal_arguments
 from ..reveal import from_args as reveal_from_args
 from ..runner.grade import grade_submission
+from ..runner.reference import default_reference
 from ..runner.results import render_table, to_gradescope
 
 EXIT_MACHINE = 3  # the machine cannot grade (its Python lacks torch, ...): not the learner's code
@@ -29,15 +30,6 @@ def add_parser(sub):
     parser.set_defaults(run=run)
 
 
-def default_reference():
-    """Recorded answers in a learner bundle; the solutions (through the disk cache) in the instructor's kit."""
-    from ..runner.reference import CachedReference, RecordedReference
-
-    if RECORDED_REFERENCE.exists():
-        return RecordedReference(RECORDED_REFERENCE)
-    if SOLUTIONS.exists():
-        return CachedReference(SOLUTIONS)
-    raise SystemExit("rnn-grade: neither recorded reference answers nor solutions/ were found")
 
 
 def run(args):
@@ -45,7 +37,7 @@ def run(args):
     if not (path.is_dir() or path.is_file() and path.suffix.lower() in (".zip", ".py", ".ipynb")):
         print(f"rnn-grade: {path} is not a folder, a .zip, a .py module or a notebook", file=sys.stderr)
         return 2
-    from ..runner.errors import MachineError
+    from ..errors import MachineError
     from ..runner.sandbox import SandboxUnavailable
 
     from ..runner.machine import scratch_problem

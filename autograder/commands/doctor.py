@@ -38,7 +38,7 @@ def python_line():
 
 def worker_line(isolation):
     """Start a fork server in ``isolation`` and one worker from it, as a grading would."""
-    from ..runner.errors import MachineError
+    from ..errors import MachineError
     from ..runner.launcher import WorkerLauncher
     from ..runner.machine import preflight
 

@@ -24,6 +24,10 @@ from .errors import ExportError
 from .package_copy import copy_package
 from .record import available_exercises, record
 
+# The torch every exported environment installs (the bundle's README, Gradescope's setup.sh, the
+# Classroom workflow): the version the reference answers are recorded with.
+TORCH_VERSION = "2.13.0"
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MARKER = ".rnn-grade-export"   # an export folder we may clear and rewrite
 GITIGNORE = "__pycache__/\n*.egg-info/\nbuild/\ndist/\n.ipynb_checkpoints/\nrnn-grade-results.json\n"
@@ -52,8 +56,6 @@ def prepare_out(out):
 
 def learner_readme(exercises, public_points):
     listing = "\n".join(f"- `{name}`: {TITLES[name]}" for name in exercises)
-    from .gradescope import TORCH_VERSION
-
     return (TEMPLATES / "learner_README.md").read_text(encoding="utf-8").format(
         count=len(exercises), exercise_list=listing, public_points=_number(public_points),
         torch_version=TORCH_VERSION)

@@ -15,8 +15,7 @@ points are the public checks'; grade the hidden ones with ``rnn-grade batch``.
 """
 from pathlib import Path
 
-from .bundle import check_out, prepare_out, write_learner_files
-from .gradescope import TORCH_VERSION
+from .bundle import TORCH_VERSION, check_out, prepare_out, write_learner_files
 from .record import available_exercises, record
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

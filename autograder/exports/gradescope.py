@@ -21,12 +21,11 @@ from pathlib import Path
 from ..exercises import TITLES
 from ..paths import PACKAGE
 from ..reveal import validated
-from .bundle import check_out, learner_pyproject, prepare_out
+from .bundle import TORCH_VERSION, check_out, learner_pyproject, prepare_out
 from .package_copy import EXPORT_RUNTIMES, shipped_files
 from .record import available_exercises, record
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-TORCH_VERSION = "2.13.0"
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 RUNTIMES = EXPORT_RUNTIMES | {"gradescope_run.py"}

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..intake import read_learner
 from ..paths import PACKAGE
 from ..runner import sandbox
-from ..runner.errors import MachineError
+from ..errors import MachineError
 from ..runner.grade import grade_submission
 from ..runner.reference import RecordedReference
 from ..runner.results import to_gradescope

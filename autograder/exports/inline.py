@@ -193,7 +193,7 @@ def main(argv=None):
     add_reveal_arguments(parser)
     args = parser.parse_args(argv)
 
-    from ..commands.check import default_reference
+    from ..runner.reference import default_reference
     from ..reveal import from_args as reveal_from_args
     from ..paths import HIDDEN_CHECKS
     from ..runner.grade import grade_submission

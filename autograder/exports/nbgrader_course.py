@@ -12,11 +12,11 @@ learners' copy and puts them back when it autogrades.
 The checks, their points and visibility come from grading the solutions
 (``record``), which also proves the solutions earn every point.
 """
-import re
 from pathlib import Path
 
 import nbformat
 
+from ..nbgrader_ids import grade_id
 from ..reveal import DEFAULT, validated
 from .bundle import check_out, prepare_out
 from .notebooks import SETUP_CELL, exercise_parts, intro_markdown, new_notebook, notebook_text, tagged_sources
@@ -28,11 +28,6 @@ HOW_TO = ("**How this notebook works.** Write your code in the cells below, repl
           "every code cell (`# %% {module}.py, part ...`): the tests find your code by it. Then run the test "
           "cells at the end: each runs one check of the grader and, when it fails, says what it called, what "
           "came back, what was expected and why. Hidden tests run when your instructor grades.")
-
-
-def grade_id(name):
-    """An nbgrader grade id for a check or cell name (letters, digits, ``_`` and ``-`` only)."""
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-")
 
 
 def _points(value):

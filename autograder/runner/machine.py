@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 
-from .errors import LearnerError, MachineError
+from ..errors import LearnerError, MachineError
 
 
 

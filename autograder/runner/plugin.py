@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from ..check_index import check_name
 from ..exercises import MODULES, exercise_of
 from ..feedback import Feedback, render_parts
 from ..method_rules import SourceTree, violations
 from ..paths import HIDDEN_CHECKS, KIT_ROOT
 from .answer_form import answers_difference
-from .errors import GraderError, LearnerError
+from ..errors import GraderError, LearnerError
 from .results import CheckResult
 
 
@@ -94,7 +95,7 @@ class GradingPlugin:
         exercise = exercise_of(Path(str(item.path)).name) or "?"
         marker = item.get_closest_marker("points")
         hidden = _is_hidden(item)
-        name = f"{exercise}.{'hidden.' if hidden else ''}{item.name.removeprefix('test_')}"
+        name = check_name(exercise, hidden, item.name)
         title = (item.function.__doc__ or "").strip().splitlines()[0] if item.function.__doc__ else ""
         if marker is None or not marker.args:
             return CheckResult(name, exercise, title, 0, 0, hidden, "grader_error",

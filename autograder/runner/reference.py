@@ -19,7 +19,8 @@ import threading
 from pathlib import Path
 
 from ..worker import observers, wire
-from .errors import GraderError
+from ..errors import GraderError
+from ..paths import RECORDED_REFERENCE, SOLUTIONS
 
 
 def request_key(name, config):
@@ -234,3 +235,13 @@ def _value_of(name, config, response):
     if "value" not in response:
         raise GraderError(f"the reference failed on {name} {config}: {response.get('error')}")
     return wire.decode(response["value"])
+
+
+def default_reference():
+    """The reference of ``rnn-grade check``, a notebook's check cell and pytest on the checks: the recorded
+    answers in a learner bundle; the solutions (through the disk cache) in the instructor's kit."""
+    if RECORDED_REFERENCE.exists():
+        return RecordedReference(RECORDED_REFERENCE)
+    if SOLUTIONS.exists():
+        return CachedReference(SOLUTIONS)
+    raise SystemExit("rnn-grade: neither recorded reference answers nor solutions/ were found")

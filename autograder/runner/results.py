@@ -29,6 +29,9 @@ class SubmissionResult:
     notes: list = field(default_factory=list)   # incidents and warnings, plain sentences
     output: str = ""                            # the tail of what the learner's code printed
     seconds: float = 0.0
+    # The grading process's warning about reduced isolation, if any: the batch says it once for the
+    # class, so it is neither part of the learner's result nor of its plain data.
+    isolation_warning: str = None
 
     @property
     def total(self):
@@ -52,8 +55,16 @@ class SubmissionResult:
         return [c for c in self.checks if c.status == "grader_error"]
 
     def to_dict(self):
+        """Plain JSON data (a batch's record, the notebook runtime's answer); ``from_dict`` reads it back."""
         return {"student": self.student, "total": self.total, "max_total": self.max_total,
-                "checks": [asdict(c) for c in self.checks], "notes": list(self.notes)}
+                "checks": [asdict(c) for c in self.checks], "notes": list(self.notes),
+                "seconds": round(self.seconds, 3), "output": self.output}
+
+    @classmethod
+    def from_dict(cls, data):
+        return cls(student=data["student"], checks=[CheckResult(**check) for check in data.get("checks", [])],
+                   notes=list(data.get("notes", [])), output=data.get("output", ""),
+                   seconds=float(data.get("seconds", 0.0)))
 
 
 def _number(value):

@@ -20,7 +20,7 @@ from pathlib import Path
 from .. import learner_text
 from ..worker import board, wire
 from . import cputime
-from .errors import LearnerError, MachineError
+from ..errors import LearnerError, MachineError
 
 
 class _OutputTail(threading.Thread):

@@ -1,7 +1,7 @@
 """Verdicts for ex04_manual_rnn: the recurrence by hand must be nn.RNN's, computed by the learner."""
 from ..configs import config_label
 from ..feedback import TOLERANCES, Feedback, expect_tensor, values_match
-from ..runner.errors import LearnerError
+from ..errors import LearnerError
 from .method import refuse_method
 
 MODULE = "ex04_manual_rnn"

@@ -1,7 +1,7 @@
 """Verdicts for ex05_sequences: the many-to-one classifier and run_packed."""
 from ..configs import config_label
 from ..feedback import TOLERANCES, Feedback, expect_equal, expect_tensor, values_match
-from ..runner.errors import LearnerError
+from ..errors import LearnerError
 from ..worker.wire import Array
 
 SUMMARY = ("a many-to-one model summarises the sequence by the top layer's FINAL hidden state, read from h_n: "

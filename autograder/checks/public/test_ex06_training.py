@@ -1,7 +1,7 @@
 """Public checks for ex06_training: the delay task and a training loop on RNNnet(1, 16, 1)."""
 import pytest
 
-from autograder.runner.errors import GraderError
+from autograder.errors import GraderError
 from autograder.verdicts.ex06 import judge_delay_task, judge_learns, judge_loop, judge_same_in_fresh_process
 
 # The one run with the defaults (300 epochs): short sequences, since its cost is per epoch and per time step

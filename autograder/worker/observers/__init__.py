@@ -7,7 +7,10 @@ An observer receives a ``Context`` (to import exercise modules and to label
 the calls it makes) plus the configuration as keyword arguments, and returns
 values that ``wire.encode`` accepts (tensors are fine).
 
-To add one: write ``@observer("exNN.what")`` in the exercise's module here.
+To add one: write a function named after the learner's function it calls and decorate it with
+``@observer`` in the exercise's module here (which names the exercise module in ``MODULE``): its name,
+the one checks ask for, is derived, e.g. ``ex02.init_hidden``; ``@observer(each=True)`` also registers
+its ``.each`` twin (``register_each``).
 """
 import importlib
 import sys
@@ -19,14 +22,34 @@ REGISTRY = {}
 _LOADED = False
 
 
-def observer(name):
-    """Register the decorated function as the observer called ``name``."""
+def observer(name=None, *, each=False):
+    """Register the decorated function as an observer: ``@observer``, ``@observer(each=True)``.
+
+    Its name is derived, never typed: the exercise of its module's ``MODULE`` (``ex02_forward_pass``
+    gives ``ex02``) and the function's own name, ``ex02.init_hidden``. An explicit ``name`` is still
+    accepted. ``each``: also register the ``.each`` twin that runs it once per configuration.
+    """
+    if callable(name):  # @observer without parentheses
+        return observer()(name)
+
     def register(fn):
-        if name in REGISTRY:
-            raise ValueError(f"observer {name!r} registered twice")
-        REGISTRY[name] = fn
+        full = name or observer_name(fn)
+        if full in REGISTRY:
+            raise ValueError(f"observer {full!r} registered twice")
+        REGISTRY[full] = fn
+        fn.observer_name = full
+        if each:
+            register_each(full)
         return fn
     return register
+
+
+def observer_name(fn):
+    """``exNN.<function name>``: the name of the observer ``fn``, from its module's ``MODULE``."""
+    module = fn.__globals__.get("MODULE")
+    if not module:
+        raise ValueError(f"{fn.__module__} names no exercise MODULE: give observer {fn.__name__} a name")
+    return f"{module.split('_', 1)[0]}.{fn.__name__}"
 
 
 def _load_all():

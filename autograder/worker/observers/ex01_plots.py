@@ -62,7 +62,7 @@ def no_layout():
         figure_module.Figure.tight_layout = saved
 
 
-@observer("ex01.plot_weights")
+@observer
 def plot_weights(ctx, **cfg):
     os.environ.setdefault("MPLBACKEND", "Agg")
     mod = ctx.module(MODULE)

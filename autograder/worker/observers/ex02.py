@@ -3,13 +3,13 @@ import operator
 
 import torch
 
-from . import observer, register_each
+from . import observer
 from .common import build_rnn, rnn_config, rnn_label, uniform
 
 MODULE = "ex02_forward_pass"
 
 
-@observer("ex02.init_hidden")
+@observer(each=True)
 def init_hidden(ctx, batch_size, **cfg):
     mod = ctx.module(MODULE)
     rnn = build_rnn(**cfg)
@@ -17,7 +17,7 @@ def init_hidden(ctx, batch_size, **cfg):
                            mod.init_hidden, rnn, batch_size)}
 
 
-@observer("ex02.output_shapes")
+@observer(each=True)
 def output_shapes(ctx, seq_len, batch_size, **cfg):
     mod = ctx.module(MODULE)
     rnn = build_rnn(**cfg)
@@ -35,7 +35,7 @@ def normalize_pair(value):
         return None
 
 
-@observer("ex02.last_output")
+@observer(each=True)
 def last_output(ctx, seq_len, batch_size, seed=1, **cfg):
     mod = ctx.module(MODULE)
     rnn = build_rnn(**cfg)
@@ -50,7 +50,7 @@ def last_output(ctx, seq_len, batch_size, seed=1, **cfg):
     return {"last": last, "output": output}
 
 
-@observer("ex02.top_layer_hidden")
+@observer(each=True)
 def top_layer_hidden(ctx, seq_len, batch_size, seed=1, **cfg):
     mod = ctx.module(MODULE)
     rnn = build_rnn(**cfg)
@@ -63,7 +63,7 @@ def top_layer_hidden(ctx, seq_len, batch_size, seed=1, **cfg):
     return {"top": top, "h_n": h_n}
 
 
-@observer("ex02.to_batch_first")
+@observer(each=True)
 def to_batch_first(ctx, shape, seed=1, dtype="float32"):
     mod = ctx.module(MODULE)
     x = uniform(seed, shape, dtype)
@@ -81,11 +81,3 @@ def _input_shape(cfg, seq_len, batch_size):
 
 
 __all__ = ["rnn_config"]
-
-
-# One observation for many configurations, for the hidden checks.
-register_each("ex02.init_hidden")
-register_each("ex02.output_shapes")
-register_each("ex02.last_output")
-register_each("ex02.top_layer_hidden")
-register_each("ex02.to_batch_first")

@@ -2,7 +2,7 @@
 import torch
 from torch import nn
 
-from . import observer, register_each
+from . import observer
 from .common import DTYPES, fill_parameters, uniform
 from .ex01 import describe_rnn
 
@@ -14,7 +14,7 @@ def _net_label(input_size, num_hidden, num_layers, output_size=1, batch_first=Fa
            f"batch_first={batch_first})"
 
 
-@observer("ex03.structure")
+@observer(each=True)
 def structure(ctx, **net_args):
     mod = ctx.module(MODULE)
     net = ctx.call(_net_label(**net_args), mod.RNNnet, **net_args)
@@ -38,7 +38,7 @@ def build_net(ctx, mod, net_args, dtype, seed):
     return net.to(DTYPES[dtype])
 
 
-@observer("ex03.forward")
+@observer(each=True)
 def forward(ctx, net_args, calls, dtype="float32", seed=0, catch_errors=False):
     """Predictions and hidden state for a series of calls (several batch sizes in a row).
 
@@ -111,7 +111,7 @@ class _StandInNet(nn.Module):
         return torch.tanh(self.head(x)), x.new_zeros(1, x.shape[1], 1)
 
 
-@observer("ex03.sequence_mse")
+@observer(each=True)
 def sequence_mse(ctx, seq, batch, features, outputs, dtype="float32", seed=0):
     mod = ctx.module(MODULE)
     net = fill_parameters(_StandInNet(features, outputs), seed).to(DTYPES[dtype])
@@ -124,9 +124,3 @@ def sequence_mse(ctx, seq, batch, features, outputs, dtype="float32", seed=0):
         grads = [g for g in torch.autograd.grad(loss.reshape(()), [net.head.weight, net.head.bias],
                                                 allow_unused=True)]
     return {"loss": loss, "grads": grads}
-
-
-# One observation for many configurations, for the hidden checks.
-register_each("ex03.structure")
-register_each("ex03.forward")
-register_each("ex03.sequence_mse")

@@ -75,7 +75,7 @@ def watch_rnn_entry_points():
 
 # ---------------------------------------------------------------- one step
 
-@observer("ex04.rnn_cell")
+@observer
 def rnn_cell(ctx, input_size, hidden_size, batch_size, bias=True, nonlinearity="tanh", dtype="float32",
              seed=0, variants=False):
     mod = ctx.module(MODULE)
@@ -189,7 +189,7 @@ def _input_shape(cfg, seq_len, batch_size):
     return (seq_len, batch_size, cfg["input_size"])
 
 
-@observer("ex04.manual_rnn")
+@observer
 def manual_rnn(ctx, seq_len, batch_size, seed=0, h0="given", grads=True, variants=False, **cfg):
     """The learner's (output, h_n), whether h0/x were left alone, forbidden calls, and gradients."""
     mod = ctx.module(MODULE)

@@ -33,7 +33,7 @@ def _parts(net):
     return rnns, linears, others
 
 
-@observer("ex05.classifier")
+@observer
 def classifier(ctx, input_size, num_hidden, num_layers, num_classes, bidirectional=False, dtype="float32",
                batch=3, seq=4, seed=0, variants=False):
     mod = ctx.module(MODULE)
@@ -84,7 +84,7 @@ def _sequences(input_size, lengths, seed, dtype):
     return [uniform(seed + 1 + i, (length, input_size), dtype) for i, length in enumerate(lengths)]
 
 
-@observer("ex05.run_packed")
+@observer
 def run_packed(ctx, lengths, seed=0, variants=False, **cfg):
     mod = ctx.module(MODULE)
     dtype = cfg.get("dtype", "float32")

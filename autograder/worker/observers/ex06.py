@@ -96,7 +96,7 @@ def as_floats(value):
 
 # ---------------------------------------------------------------- the data
 
-@observer("ex06.make_delay_task")
+@observer
 def make_delay_task(ctx, n_sequences, seq_len, delay, seed=0, perturb=0):
     mod = ctx.module(MODULE)
     move_random_state(perturb)
@@ -125,7 +125,7 @@ def make_delay_task(ctx, n_sequences, seq_len, delay, seed=0, perturb=0):
 
 # ---------------------------------------------------------------- the loop
 
-@observer("ex06.train")
+@observer
 def train(ctx, hidden=16, layers=1, n_sequences=16, seq_len=20, delay=2, epochs=40, lr=0.01, seed=0,
           init_seed=1, data_seed=2, defaults=False, repeat=False, variants=False, perturb=0):
     """The learner's train on a known RNNnet and known data: losses, steps taken, and the loss reached."""
