@@ -164,3 +164,9 @@ def test_every_front_end_gives_the_same_points_statuses_hints_and_notes(document
     totals = {front_end: {name: d["score"] for name, d in by_learner.items()} for front_end, by_learner in
               documents.items()}
     assert totals["batch"] == totals["dask"] == totals["gradescope"]
+    # The table of the closing note (shown with pytest -s): public points and checks passed per front end.
+    for front_end, by_learner in dict(check=checked, **documents).items():
+        print(front_end.ljust(11), "  ".join(
+            f"{name}: {sum(t[1] for t in _public(d)[0]):g}/{sum(t[2] for t in _public(d)[0]):g} public "
+            f"({sum(t[3] == 'passed' for t in _public(d)[0])}/{len(_public(d)[0])} passed), "
+            f"total {d['score']:g}" for name, d in sorted(by_learner.items())))

@@ -56,7 +56,7 @@ def read_learner(path, exercises=None, name=None):
     Gradescope's ``run_autograder``, ``Grader.grade`` given a path). Never raises for a bad submission:
     a missing or unreadable path is a note, and the checks then say which module they could not find."""
     path = Path(path)
-    submission = Submission(name=name or path.stem or "learner", origin=str(path))
+    submission = Submission(name=name or (path.name if path.is_dir() else path.stem) or "learner", origin=str(path))
     submission.label = submission.name
     if path.is_dir():
         entries = folder_entries(path, submission.notes)
