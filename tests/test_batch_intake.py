@@ -392,3 +392,13 @@ def test_a_layout_that_is_not_recognised_is_the_instructors_error(tmp_path):
         (cls / learner / "answers.txt").write_text("x")
     with pytest.raises(InstructorError, match="Found: ana/answers.txt|Found: ana, ben"):
         find_submissions(cls)
+
+
+def test_batch_stops_with_exit_2_on_a_layout_it_does_not_know(tmp_path, capsys):
+    from autograder.cli import main
+
+    (tmp_path / "submissions.zip").write_bytes(make_zip({"smithanna_34567_681_essay.pdf": b"%PDF"}))
+    assert main(["batch", str(tmp_path / "submissions.zip"), "--out", str(tmp_path / "grades")]) == 2
+    error = capsys.readouterr().err
+    assert "layout is not one rnn-grade knows" in error and "essay.pdf" in error
+    assert not (tmp_path / "grades" / "gradebook.csv").exists()

@@ -76,7 +76,7 @@ def _canvas(files, origin_of, read_zip):
     units = []
     for uid, found in sorted(by_user.items()):
         login = found[0][0]["login"]
-        unit = Unit(label=login, origin=origin_of(found[0][1]).rsplit("/", 1)[0] + f"/{login}_{uid}_*",
+        unit = Unit(label=login, origin=_beside(found[0][1], origin_of, f"{login}_{uid}_*"),
                     entries=[], platform="canvas", platform_id=uid)
         if any(match["late"] for match, _ in found):
             unit.notes.append("Canvas marks this submission LATE")
@@ -106,7 +106,7 @@ def _blackboard(files, origin_of, read_zip):
     for user, found in sorted(by_user.items()):
         attempts = sorted({match["stamp"] for match, _ in found})
         latest = attempts[-1]
-        unit = Unit(label=user, origin=origin_of(found[0][1]).rsplit("/", 1)[0] + f"/*_{user}_attempt_{latest}*",
+        unit = Unit(label=user, origin=_beside(found[0][1], origin_of, f"*_{user}_attempt_{latest}*"),
                     entries=[], platform="blackboard", platform_id=user, arrived=_stamp(latest))
         if len(attempts) > 1:
             unit.notes.append(f"graded the latest of {len(attempts)} attempts ({_stamp(latest).replace('T', ' ')}; "
@@ -121,6 +121,12 @@ def _blackboard(files, origin_of, read_zip):
                 unit.entries += _learner_files(entry, match["file"], unit, read_zip)
         units.append(unit)
     return units
+
+
+def _beside(entry, origin_of, pattern):
+    """The origin of a learner's files: where ``entry`` lies, with the learner's file-name pattern."""
+    where = origin_of(entry)
+    return where[:len(where) - len(entry.name)] + pattern
 
 
 def _stamp(text):
