@@ -130,3 +130,17 @@ def test_a_notebook_nested_deeper_than_json_readers_go_is_that_learners_note(tmp
     learners = {s.name: s for s in _find_within(cls).submissions}
     assert learners["honest"].files == {EX01: (SOLUTIONS / EX01).read_bytes()}
     assert any("nested too deep" in note for note in learners["mallory"].notes)
+
+
+def test_a_folder_of_very_many_files_is_read_up_to_the_cap(tmp_path, monkeypatch):
+    from autograder.intake import entries
+
+    monkeypatch.setattr(entries, "MAX_ARCHIVE_ENTRIES", 50)
+    learner = tmp_path / "flood"
+    (learner / "junk").mkdir(parents=True)
+    (learner / EX01).write_bytes((SOLUTIONS / EX01).read_bytes())
+    for number in range(200):
+        (learner / "junk" / f"{number}.txt").write_text("x")
+    submission = read_learner(learner)
+    assert sorted(submission.files) == [EX01]
+    assert any("holds more than 50 files" in note for note in submission.notes)

@@ -69,6 +69,11 @@ def folder_entries(root, notes, skip=frozenset()):
         base = Path(current)
         dirs[:] = sorted(d for d in dirs if d not in JUNK_DIRS and not d.startswith(".")
                          and (not skip or (base / d).resolve() not in skip))
+        if len(entries) + len(files) > MAX_ARCHIVE_ENTRIES:
+            # As for an archive: a folder of a million files costs the grader time and memory, never a stop.
+            notes.append(f"{root.name} holds more than {MAX_ARCHIVE_ENTRIES} files; only the first "
+                         f"{len(entries)} were read")
+            break
         for file in sorted(files):
             path = base / file
             parts = path.relative_to(root).parts
