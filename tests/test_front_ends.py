@@ -170,3 +170,14 @@ def test_every_front_end_gives_the_same_points_statuses_hints_and_notes(document
             f"{name}: {sum(t[1] for t in _public(d)[0]):g}/{sum(t[2] for t in _public(d)[0]):g} public "
             f"({sum(t[3] == 'passed' for t in _public(d)[0])}/{len(_public(d)[0])} passed), "
             f"total {d['score']:g}" for name, d in sorted(by_learner.items())))
+
+
+def test_the_notebooks_own_check_cell_takes_the_helper_modules_beside_it(shared, monkeypatch):
+    """The check cell of a learner's notebook gathers the other modules itself; helpers by the same rules."""
+    from autograder.exports import inline
+
+    _, learners = shared
+    monkeypatch.chdir(learners["notebook"])
+    files = inline._sibling_modules(EX02)
+    assert files["rnn_helpers.py"] == HELPER
+    assert read_learner(learners["notebook"], [EX02]).files["rnn_helpers.py"] == HELPER.encode()

@@ -11,9 +11,10 @@ limit), ``modules`` (exercises, notebooks, helper modules), ``notebooks``, ``pla
 downloads of Canvas, Moodle, Blackboard, GitHub Classroom, Gradescope), ``classes`` (the class),
 ``submission`` (the value).
 """
-from .classes import RESERVED_NAMES, Intake, assign_names, find_submissions, read_learner, safe_name
+from .classes import (RESERVED_NAMES, Intake, assign_names, find_submissions, helper_modules, read_learner,
+                      safe_name)
 from .modules import MAX_HELPERS, MAX_MODULE_BYTES
 from .submission import MODULE_FILES, InstructorError, Submission
 
 __all__ = ["Intake", "InstructorError", "MAX_HELPERS", "MAX_MODULE_BYTES", "MODULE_FILES", "RESERVED_NAMES",
-           "Submission", "assign_names", "find_submissions", "read_learner", "safe_name"]
+           "Submission", "assign_names", "find_submissions", "helper_modules", "read_learner", "safe_name"]

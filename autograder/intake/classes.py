@@ -31,7 +31,7 @@ from pathlib import Path, PurePosixPath
 from ..notebook_source import NOTEBOOK_FILES
 from . import platforms
 from .entries import JUNK_DIRS, file_entry, folder_entries, open_zip, zip_entries
-from .modules import collect_modules, exercise_of, holds_exercises
+from .modules import add_helpers, collect_modules, exercise_of, holds_exercises
 from .notebooks import is_notebook
 from .reading import read_entry
 from .submission import InstructorError, Submission
@@ -71,6 +71,20 @@ def read_learner(path, exercises=None, name=None):
         return submission
     collect_modules(submission, entries, exercises)
     return submission
+
+
+def helper_modules(folder):
+    """``{file name: bytes}`` of the helper modules directly in ``folder`` (a notebook's own check cell,
+    which gathers the exercises itself), by the rules every front end follows; the folder is not walked."""
+    holder = Submission("", str(folder))
+    found = []
+    for path in sorted(Path(folder).glob("*.py")):
+        try:
+            found.append(file_entry(path, (path.name,)))
+        except OSError:
+            continue
+    add_helpers(holder, found, {()})
+    return {name: holder.files[name] for name in holder.helpers}
 
 
 def _zip_file_entries(path, notes):

@@ -73,7 +73,7 @@ def collect_modules(submission, entries, exercises=None):
             chosen_entries.append(chosen)
     notebooks = [e for e in entries if is_notebook(e.name)]
     from_notebooks = add_notebook_modules(submission, entries)
-    _add_helpers(submission, entries, {e.folder for e in chosen_entries + notebooks})
+    add_helpers(submission, entries, {e.folder for e in chosen_entries + notebooks})
     wanted = [m for m in MODULES if not exercises or m in exercises]
     if not found and not from_notebooks:
         submission.notes.append("no exercise modules (" + ", ".join(f"{m}.py" for m in wanted[:2]) +
@@ -87,7 +87,7 @@ def collect_modules(submission, entries, exercises=None):
         submission.arrived = max(dates)
 
 
-def _add_helpers(submission, entries, folders):
+def add_helpers(submission, entries, folders):
     """Add the helper modules found in ``folders`` (see the module docstring)."""
     helpers = [e for e in entries if e.folder in folders and e.name.endswith(".py") and not exercise_of(e.name)]
     taken = 0
