@@ -343,7 +343,8 @@ def test_gradescope_export_names_learners_from_its_metadata(tmp_path, monkeypatc
     found = {s.label: s for s in find_submissions(tmp_path / "export.zip").submissions}
     assert {label: (s.platform_id, sorted(s.files)) for label, s in found.items()} == {
         "Zoë O'Brien": ("20261234", [EX01]), "Kwame Mensah": ("20265678", [EX02])}
-    assert found["Kwame Mensah"].arrived.startswith("2026-12-02T08:00:00")
+    assert found["Kwame Mensah"].arrived == "2026-12-02T08:00:00-08:00"
+    assert found["Zoë O'Brien"].arrived == "2026-12-01T10:30:00-08:00"
 
 
 def _zip_with_raw_names(names):

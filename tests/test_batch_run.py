@@ -254,7 +254,7 @@ def test_learners_keep_their_names_and_get_folders_that_never_collide(tmp_path):
         assert json.loads((out / folder / "results.json").read_text())["score"] == float(grades[student]["total"])
         assert store.load_record(out, folder)["student"] == student
     page = (out / "report.html").read_text(encoding="utf-8")
-    assert "Zoë O&#x27;Brien (2)" in page and 'id="learner-Zoë_O_Brien_2"' in page
+    assert "Zoë O&#39;Brien (2)" in page and 'id="learner-Zoë_O_Brien_2"' in page
     assert 'href="Jose_Muller-2/feedback.txt"' in page
     # --resume finds every learner again under the same folder ids.
     gradebook = (out / "gradebook.csv").read_text(encoding="utf-8")

@@ -8,6 +8,9 @@ or in a ``[batch]`` table::
     call-seconds = 20
     exercise = ["ex01_rnn_layer", "ex06_training"]
 
+    [course]                              # deadlines and late policy (autograder/course/policy.py)
+    deadline = 2026-03-01T23:59:00+01:00
+
 An option given on the command line wins over the file.
 """
 from ..intake import InstructorError
@@ -21,6 +24,11 @@ KEYS = {
     "withhold_hidden": ((bool,), "true or false"),
     "resume": ((bool,), "true or false"),
     "exercise": ((list,), "a list of exercise module names"),
+    "arrivals": ((str,), "the path of a CSV of learner,timestamp"),
+    "incremental": ((bool,), "true or false"),
+    "similarity": ((bool,), "true or false"),
+    # Deadlines, late policy and extensions: a table, read by autograder/course/policy.py.
+    "course": ((dict,), "a table ([course]) of deadline, penalty-per-day, ... (see the README)"),
 }
 
 

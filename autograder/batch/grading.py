@@ -25,6 +25,10 @@ class ClassGrading:
     start: object                 # start(where): prepare the reference; runs while the graders start up
     finish: object                # finish(submission, content hash, SubmissionResult), in the batch's process
     notes: list = field(default_factory=list)   # the class's notes, to which the grading adds its own
+    subset: object = None         # subset(submission) -> the exercises to grade (an incremental batch), None: all
+
+    def exercises_of(self, submission):
+        return self.subset(submission) if self.subset else None
 
     @property
     def exercises(self):
@@ -123,19 +127,29 @@ def machine_problem(grader):
     return None
 
 
-def grade_files(grader, submission):
+def grade_files(grader, submission, exercises=None):
     """Grade one learner (an ``intake.Submission``, what travels to pool processes and Dask workers): a
     SubmissionResult. The grader stages its files once, into a private copy only that learner's worker
     sees, removed before the next learner. A failure of the kit becomes a grader_error check, never an
-    exception."""
+    exception.
+
+    ``exercises``: grade only these (what an incremental batch has no cached results for) instead of
+    the grader's own.
+    """
     student = submission.label or submission.name
     started = time.monotonic()
+    own = getattr(grader, "exercises", None)
     try:
+        if exercises:
+            grader.exercises = list(exercises)
         result = grader.grade(submission, student=student)
     except Exception:  # the grader itself broke: report it for this learner and go on
         result = grader_failure(student, "the grader failed on this submission",
                                 "The grader itself failed (not your fault; tell your instructor):\n" +
                                 traceback.format_exc()[-2000:], seconds=time.monotonic() - started)
+    finally:
+        if exercises:
+            grader.exercises = own
     result.isolation_warning = _warning_of(grader)
     return result
 

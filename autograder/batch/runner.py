@@ -42,6 +42,13 @@ class BatchOptions:
     intake: object = None             # learners found already (an nbgrader course); else read `submissions`
     scheduler: str = None             # a Dask scheduler's address: grade on that cluster (dask_pool.py)
     reveal: dict = None               # feedback levels, public and hidden (autograder/reveal.py); None: stored
+    # Hooks a course (autograder/course/, a layer above: the batch never imports it) fills in:
+    result_cache: object = None       # reuses results of unchanged work (``--incremental``): .split(pending) ->
+                                      # (done [(Submission, hash, SubmissionResult)], still pending),
+                                      # .subset(submission) -> exercises to grade (None: all), .complete(submission,
+                                      # result) -> the whole result
+    gradebook: object = None          # gradebook(out) -> gradebook.csv's text when a course decides it, else None
+    after_grading: tuple = ()         # each(out, submissions, results by folder id, fingerprint) -> class notes
 
     def grader_settings(self):
         """Plain data a pool process needs to build its Grader (and the fingerprint's inputs)."""
@@ -54,7 +61,7 @@ class BatchOptions:
 class BatchOutcome:
     results: list = field(default_factory=list)      # SubmissionResult per learner, by name
     graded: list = field(default_factory=list)       # names graded in this run
-    reused: list = field(default_factory=list)       # names kept from an earlier run (--resume)
+    reused: list = field(default_factory=list)       # names kept from an earlier run (--resume, or all cached)
     seconds: float = 0.0
     isolation_warning: str = None
     class_notes: list = field(default_factory=list)
@@ -99,8 +106,8 @@ def _pool_ready():
     return grading.machine_problem(_POOL_GRADER)
 
 
-def _grade_in_pool(submission):
-    return grading.grade_files(_POOL_GRADER, submission)
+def _grade_in_pool(submission, exercises=None):
+    return grading.grade_files(_POOL_GRADER, submission, exercises)
 
 
 # -- the batch ------------------------------------------------------------------------------------
@@ -142,8 +149,12 @@ def run_batch(options, progress_stream=None, live=None):
             progress.update(results[submission.name], reused=True)
             continue
         pending.append((submission, content_hash))
+    cache = options.result_cache
+    done, pending = cache.split(pending) if cache is not None else ([], pending)
 
     def finish(submission, content_hash, result):
+        if cache is not None:
+            result = cache.complete(submission, result)
         outcome.isolation_warning = outcome.isolation_warning or result.isolation_warning
         result.isolation_warning = None
         result.notes = list(submission.notes) + [n for n in result.notes if n not in submission.notes]
@@ -157,6 +168,10 @@ def run_batch(options, progress_stream=None, live=None):
         outcome.graded.append(submission.name)
         progress.update(result)
 
+    for submission, content_hash, result in done:
+        finish(submission, content_hash, result)
+        outcome.graded.remove(submission.name)  # nothing of it ran again: counted with the reused
+        outcome.reused.append(submission.name)
     jobs = min(options.jobs or os.cpu_count() or 1, len(pending))
 
     def start():
@@ -166,7 +181,8 @@ def run_batch(options, progress_stream=None, live=None):
         progress.start(f"grading {len(pending)} learners, " +
                        (f"on the Dask cluster at {options.scheduler}" if options.scheduler else f"{jobs} at a time"))
 
-    job = grading.ClassGrading(pending, settings, start, finish, outcome.class_notes)
+    job = grading.ClassGrading(pending, settings, start, finish, outcome.class_notes,
+                               subset=cache.subset if cache is not None else None)
     # The report's plotting library takes half a second to import: do it while this process
     # only waits for its pool, not after the last learner.
     threading.Thread(target=_preload_report_libraries, daemon=True).start()
@@ -181,6 +197,8 @@ def run_batch(options, progress_stream=None, live=None):
     outcome.results = [results[s.name] for s in intake.submissions if s.name in results]
     if outcome.isolation_warning is None and outcome.reused and not outcome.graded:
         outcome.isolation_warning = _stored_warning(out)
+    for hook in options.after_grading:  # a course's history, similarity page
+        outcome.class_notes += hook(out, intake.submissions, results, fingerprint)
     outcome.seconds = time.monotonic() - started
     _write_class_outputs(out, outcome, options)
     return outcome
@@ -198,7 +216,8 @@ def _grade_all(job, jobs):
             if problem:
                 raise MachineError(problem)
             for submission, content_hash in job.pending:
-                job.finish(submission, content_hash, grading.grade_files(grader, submission))
+                job.finish(submission, content_hash, grading.grade_files(grader, submission,
+                                                                         job.exercises_of(submission)))
         finally:
             grader.close()
         return
@@ -214,8 +233,8 @@ def _grade_all(job, jobs):
             problem = next((p for p in (future.result() for future in ready) if p), None)
             if problem:
                 raise MachineError(problem)
-            futures = {pool.submit(_grade_in_pool, submission): (submission, content_hash)
-                       for submission, content_hash in job.pending}
+            futures = {pool.submit(_grade_in_pool, submission, job.exercises_of(submission)):
+                       (submission, content_hash) for submission, content_hash in job.pending}
             for future in concurrent.futures.as_completed(futures):
                 submission, content_hash = futures[future]
                 try:
@@ -266,7 +285,8 @@ def _preload_report_libraries():
 def _write_class_outputs(out, outcome, options):
     from .report import report_html
 
-    store.write_atomically(out / "gradebook.csv", gradebook_text(outcome.results, options.exercises))
+    course_book = options.gradebook(out) if options.gradebook else None
+    store.write_atomically(out / "gradebook.csv", course_book or gradebook_text(outcome.results, options.exercises))
     store.write_atomically(out / "learners.csv", learners_text(outcome.folders))
     store.write_atomically(out / store.RECORDS.parent / "isolation_warning.txt", outcome.isolation_warning or "")
     store.write_atomically(out / "report.html", report_html(outcome, options))

@@ -20,8 +20,8 @@ from ..paths import PACKAGE, SOLUTIONS
 RECORDS = Path(".rnn-grade") / "records"
 RECORD_VERSION = 1
 # The parts of the kit that decide a grade; the batch front end itself (``batch/``,
-# ``commands/``, templates) only presents it and is left out of the fingerprint.
-_PRESENTATION = ("batch", "commands", "templates")
+# ``commands/``, templates) and the course tools (``course/``) only present it and are left out of the fingerprint.
+_PRESENTATION = ("batch", "commands", "templates", "course")
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 

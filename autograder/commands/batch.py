@@ -44,6 +44,16 @@ def add_parser(sub):
     parser.add_argument("--config", default=None, metavar="FILE",
                         help="read settings from a TOML file (keys: the long options, e.g. scheduler = "
                              "\"tcp://host:8786\"); the command line wins")
+    parser.add_argument("--arrivals", default=None, metavar="CSV",
+                        help="arrival times of the submissions: a CSV of learner,timestamp (ISO 8601 with a zone); "
+                             "default: the zip entry dates or the files' modification times")
+    parser.add_argument("--incremental", action="store_true",
+                        help="reuse each exercise's results cached in DIR for unchanged modules, kit and checks; "
+                             "grade only what changed")
+    parser.add_argument("--similarity", action="store_true",
+                        help="also write DIR/similarity.html: learners whose code is more alike than the class's "
+                             "norm, side by side (never a grade change)")
+    parser.set_defaults(course=None)  # the config file's [course] table (deadline, late policy)
     defaults = {action.dest: action.default for action in parser._actions}  # noqa: SLF001
     parser.set_defaults(run=run, batch_defaults=defaults)
 
@@ -67,12 +77,22 @@ def run(args):
     if args.jobs < 0:
         print("rnn-grade batch: --jobs must be 0 (one per core) or more", file=sys.stderr)
         return EXIT_INSTRUCTOR_ERROR
+    try:
+        from ..course.options import course_options
+
+        course = course_options(args)
+    except InstructorError as error:
+        print(f"rnn-grade batch: {error}", file=sys.stderr)
+        return EXIT_INSTRUCTOR_ERROR
     limits = Limits(call_seconds=args.call_seconds) if args.call_seconds else None
     submissions = Path(args.submissions) if args.submissions else SAMPLE_CLASS
     options = BatchOptions(submissions=submissions, out=Path(args.out), jobs=args.jobs, resume=args.resume,
                            withhold_hidden=args.withhold_hidden, isolation=args.isolation,
                            exercises=args.exercise, limits=limits, scheduler=args.scheduler,
                            reveal=reveal_from_args(args))
+    from ..course.batch_hooks import install
+
+    install(options, **course)
     from ..runner.machine import scratch_problem
 
     if not args.submissions:

@@ -4,7 +4,7 @@ The grader's code ships whole (a module the checks import must never be
 missing), except:
 
 * instructor tools: ``generate.py`` (needs nbgrader and the solutions) and
-  the ``batch`` package (a class's gradebook);
+  the ``batch`` and ``course`` packages (a class's gradebook, a course's history and exports);
 * of ``commands``, all but the learner's ``check`` and ``doctor``; of ``exports``, all but the
   runtimes that run inside an export (``inline`` for notebooks, plus
   ``gradescope_run`` in the Gradescope zip);
@@ -22,7 +22,7 @@ from ..exercises import exercise_of
 from ..paths import PACKAGE
 
 INSTRUCTOR_MODULES = {"generate.py"}
-INSTRUCTOR_PACKAGES = {"batch"}
+INSTRUCTOR_PACKAGES = {"batch", "course"}
 LEARNER_COMMANDS = {"__init__.py", "check.py", "doctor.py"}
 EXPORT_RUNTIMES = {"__init__.py", "inline.py"}
 # Reference recordings are written by each export for its own checks, never copied.

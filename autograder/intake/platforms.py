@@ -219,7 +219,18 @@ def _gradescope_entry(folder, meta):
     ids = [str(p.get(":sid") or p.get("sid") or p.get(":email") or "").strip() for p in people]
     created = meta.get(":created_at") or meta.get("created_at") or ""
     return (" & ".join(n for n in names if n) or folder, " & ".join(i for i in ids if i) or folder,
-            str(created).replace(" ", "T", 1) if created else "")
+            _iso(created.isoformat() if hasattr(created, "isoformat") else str(created)) if created else "")
+
+
+def _iso(text):
+    """Gradescope's ``2026-12-01 10:30:00.123456000 -08:00`` as ISO 8601 (``2026-12-01T10:30:00-08:00``)."""
+    match = re.match(r"^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(?:\.\d+)?\s*(Z|[+-]\d\d:?\d\d)?", text.strip())
+    if not match:
+        return ""
+    zone = match[3] or ""
+    if zone and zone != "Z" and ":" not in zone:
+        zone = zone[:3] + ":" + zone[3:]
+    return f"{match[1]}T{match[2]}{zone}"
 
 
 def _gradescope_lines(text):

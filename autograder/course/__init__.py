@@ -1,0 +1,6 @@
+"""Running a course with the batch grader: a submission history with arrival times (``history.py``),
+deadlines and late penalties (``policy.py``), per-exercise result caching (``cache.py``), the
+course gradebook (``gradebook.py``), LMS grade exports (``lms.py``) and code similarity
+(``similarity.py``). None of it changes how a submission is graded; it decides which graded
+submission counts, what it is worth after the deadline, and what the instructor gets to see.
+"""
