@@ -82,9 +82,9 @@ def collect_modules(submission, entries, exercises=None):
         for module in wanted:
             if module not in found and module not in from_notebooks and not explained(module, submission.notes):
                 submission.notes.append(f"no {module}.py in the submission: that exercise scores 0")
-    dates = [e.date for e in chosen_entries + notebooks if e.date]
-    if dates and not submission.arrived:
-        submission.arrived = max(dates)
+    # ``arrived`` holds what a platform says (Blackboard's attempt, Gradescope's created_at, nbgrader's
+    # timestamp); file and zip entry dates stay on the entries (``Entry.date``): the course's arrival
+    # (course/arrival.py) reads them from the origin with the instructor's zip time zone.
 
 
 def add_helpers(submission, entries, folders):

@@ -32,18 +32,17 @@ class Submission:
     label: str = ""                               # the name as handed in ("Zoë O'Brien (2)"), what people read
     platform_id: str = ""                         # the learner's id on the platform (Canvas user id, ...)
     platform: str = ""                            # which platform's layout it came in ("canvas", "moodle", ...)
-    arrived: str = ""                             # ISO 8601 time it was handed in, where known
+    arrived: str = ""                             # ISO 8601 time the platform says it was handed in, where known
     seen: list = field(default_factory=list)      # the files found (paths as handed in), for messages
 
     def content_hash(self):
-        """A hash of exactly what the learner's code will be: file names, bytes, intake notes, files seen."""
+        """A hash of exactly what the learner's code will be: file names, bytes and intake notes. (Not the
+        other files seen: the same work delivered as a folder or inside a class zip is the same submission.)"""
         digest = hashlib.sha256()
         for name in sorted(self.files):
             digest.update(name.encode() + b"\0" + hashlib.sha256(self.files[name]).digest())
         for note in self.notes:
             digest.update(b"note\0" + note.encode())
-        for shown in self.seen:
-            digest.update(b"seen\0" + shown.encode("utf-8", "surrogateescape"))
         return digest.hexdigest()
 
     def write_into(self, folder):
