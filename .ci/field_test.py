@@ -94,8 +94,14 @@ def gradebook(folder):
 def check_json(command, **kwargs):
     """`rnn-grade check --json`'s document; once more if time limits alone cost points (a busy machine)."""
     for attempt in (1, 2):
-        document = json.loads(run(command, **kwargs).stdout)
+        done = run(command, check=False, **kwargs)
+        if done.returncode not in (0, 1):  # 1: some check did not pass (the skeleton's); anything else: a failure
+            raise Failed(f"{' '.join(map(str, command))} exited {done.returncode}:\n{done.stdout[-2500:]}\n"
+                         f"{done.stderr[-2500:]}")
+        document = json.loads(done.stdout)
         lost = [t["output"] for t in document["tests"] if t["score"] < t["max_score"]]
+        if done.returncode != (1 if lost else 0):
+            raise Failed(f"{' '.join(map(str, command[:4]))} exited {done.returncode} with {len(lost)} checks lost")
         if not lost or attempt == 2 or not all("did not finish within" in text for text in lost):
             return document
         say("retry", f"{len(lost)} checks ran out of time (is the machine busy?): {' '.join(map(str, command[:3]))}")
@@ -447,14 +453,79 @@ def module_style(work, prefix, module, env, exercise, isolations):
             f"{without}), --isolation {isolation}", result)
 
 
+# -- g. Colab's shape: the notebook's own check cell, root, no bubblewrap, the bundle installed from a zip ----
+
+COLAB_KERNEL_RUN = """
+import sys
+import nbformat
+from nbclient import NotebookClient
+path = sys.argv[1]
+nb = nbformat.read(path, as_version=4)
+NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": sys.argv[2]}}).execute()
+nbformat.write(nb, path)
+"""
+
+
+def colab_shape(work):
+    """A Colab-like machine: root, no bwrap on PATH, torch preinstalled in the system's site-packages (a venv
+    with --system-site-packages stands for it; Colab's torch is another version, which cannot be fetched
+    here), the learner bundle uploaded as a zip and pip-installed from it (not editable, not from its folder),
+    and one notebook opened alone in a folder of its own. Its last cell, the check cell, must grade it in a
+    real Jupyter kernel: the skeleton 0 points, the notebook with the solutions' cells full points."""
+    import nbformat
+
+    from notebook_helpers import solved_notebook
+
+    bundle = work / "colab-bundle"
+    run([sys.executable, "-m", "autograder.cli", "release", "--out", bundle], cwd=ROOT, attempts=2)
+    archive = shutil.make_archive(str(work / "rnn-exercises"), "zip", bundle)
+    venv = work / "colab-venv"
+    run([sys.executable, "-m", "venv", "--system-site-packages", venv])
+    python = venv / "bin" / "python"
+    run([python, "-m", "pip", "install", "--quiet", archive])
+    empty_bin = work / "colab-bin"   # PATH holds the venv and the system's tools, but no bwrap
+    empty_bin.mkdir()
+    for tool in ("sh", "bash", "env", "uname", "ldconfig"):
+        found = shutil.which(tool)
+        if found:
+            (empty_bin / tool).symlink_to(found)
+    env = dict(os.environ, PATH=f"{venv / 'bin'}:{empty_bin}", HOME=str(work / "colab-home"))
+    (work / "colab-home").mkdir()
+    where = run([python, "-c", "import shutil, autograder; print(shutil.which('bwrap'), autograder.__file__)"],
+                env=env, cwd=work).stdout.split()
+    if where[0] != "None" or not where[1].startswith(str(venv)):
+        raise Failed(f"not Colab's shape: bwrap {where[0]}, autograder from {where[1]}")
+    module = "ex02_forward_pass"
+    outcomes = {}
+    for label, nb in (("skeleton", nbformat.read(bundle / "notebooks" / f"{module}.ipynb", as_version=4)),
+                      ("solved", solved_notebook(module))):
+        alone = work / f"colab-drive-{label}"
+        alone.mkdir()
+        path = alone / f"{module}.ipynb"
+        nbformat.write(nb, path)
+        run([python, "-c", COLAB_KERNEL_RUN, path, alone], env=env, cwd=alone)
+        last = nbformat.read(path, as_version=4).cells[-1]
+        text = "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in last.get("outputs", []))
+        if any(o.get("output_type") == "error" for o in last.get("outputs", [])) or "Total" not in text:
+            raise Failed(f"the {label} notebook's check cell did not grade it: {text[-1500:]}")
+        outcomes[label] = text.strip().splitlines()[-1]
+    total, most = eval(outcomes["solved"])
+    if not (total == most > 0 and eval(outcomes["skeleton"])[0] == 0):
+        raise Failed(f"the check cell gave {outcomes}")
+    say("g. Colab's shape: notebook alone, bundle from a zip, root, no bwrap", f"skeleton {outcomes['skeleton']}, "
+        f"solved {outcomes['solved']}")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
-    parser.add_argument("--only", choices=("a", "b", "c", "e", "f"), action="append", help="run only these parts")
+    parser.add_argument("--only", choices=("a", "b", "c", "e", "f", "g"), action="append",
+                        help="run only these parts")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="rnn-grade-field-"))
     os.chmod(work, 0o755)  # a non-root user and the workers' unprivileged uid must reach the venvs
-    parts = {"a": readme_in_venv, "b": bundle_in_venv, "c": gradescope, "e": uv_env, "f": conda_style}
+    parts = {"a": readme_in_venv, "b": bundle_in_venv, "c": gradescope, "e": uv_env, "f": conda_style,
+             "g": colab_shape}
     try:
         for name in args.only or sorted(parts):
             parts[name](work)

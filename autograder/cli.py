@@ -4,11 +4,13 @@ import importlib
 import pkgutil
 import sys
 
-from . import commands
+from . import __version__, commands
 
 
 def build_parser():
     parser = argparse.ArgumentParser(prog="rnn-grade", description="Exercises and an autograder for nn.RNN.")
+    parser.add_argument("--version", action="version", version=f"rnn-grade {__version__} (Python "
+                                                               f"{sys.version.split()[0]}, {sys.platform})")
     sub = parser.add_subparsers(dest="command", required=True)
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{commands.__name__}.{info.name}")

@@ -11,8 +11,13 @@ with escape sequences. So every such text goes through one of these:
   with ``PREFIX``, so no line of it can pass for one of the grader's.
 * ``scrub(text)``: escape sequences and control characters (but not line breaks)
   removed; the renderers' last line of defence over every text they print.
+* ``name(text)``: a learner's name (a folder or zip they named) as one line of data:
+  every control, format (bidi overrides, zero-width) and line or paragraph separator
+  shown as ``<U+XXXX>``, so a name can neither start a line of its own (a forged
+  ``Total:`` line) nor render as another learner's name.
 """
 import re
+import unicodedata
 
 PREFIX = "  | "
 # CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), and other two-character escapes.
@@ -50,3 +55,24 @@ def message(text, limit=500):
     if "\n" not in clean:
         return inline(clean, limit)
     return "(a message of several lines, shown as your code wrote it)\n" + block(clean[:limit * 4])
+
+
+# Categories shown as code points in names: controls (Cc), format characters such as the bidi
+# overrides U+202E and zero-width joiners (Cf), line and paragraph separators (Zl, Zp), and
+# surrogates and unassigned or private code points (Cs, Cn, Co), which no font draws the same way.
+_HIDDEN_IN_NAMES = ("Cc", "Cf", "Zl", "Zp", "Cs", "Cn", "Co")
+NAME_LIMIT = 200
+
+
+def name(text, limit=NAME_LIMIT):
+    """A learner's name as one visible line of at most ``limit`` characters (before marks are added).
+
+    Every character that could break the line or change how the rest renders becomes ``<U+XXXX>``:
+    the same name always shows the same way, two different names never show alike because of an
+    invisible character, and nothing of a name can pass for one of the grader's lines. Used wherever
+    a name is written for a person: feedback.txt, the gradebook, learners.csv, the report, progress.
+    """
+    text = str(text)
+    shown = "".join(f"<U+{ord(c):04X}>" if unicodedata.category(c) in _HIDDEN_IN_NAMES else c
+                    for c in text[:limit])
+    return shown + ("..." if len(text) > limit else "")

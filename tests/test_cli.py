@@ -15,3 +15,42 @@ def test_building_the_cli_imports_nothing_heavy():
             f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=KIT_ROOT, check=True)
     assert json.loads(done.stdout) == [], f"building the parser imported {done.stdout.strip()}"
+
+
+def test_version_and_exit_codes_and_wording(tmp_path):
+    from autograder.cli import main
+    from autograder.commands.check import exit_code, summary
+    from autograder.runner.results import CheckResult, SubmissionResult
+
+    done = subprocess.run([sys.executable, "-m", "autograder.cli", "--version"], capture_output=True, text=True,
+                          cwd=KIT_ROOT)
+    assert done.returncode == 0 and done.stdout.startswith("rnn-grade 0.")
+
+    def result(*statuses):
+        return SubmissionResult("me", [CheckResult(f"c{i}", "ex01_rnn_layer", "", 1, float(s == "passed"), False, s)
+                                       for i, s in enumerate(statuses)])
+
+    assert (exit_code(result("passed", "passed")), summary(result("passed", "passed"))) == (0, "All 2 checks passed.")
+    assert (exit_code(result("passed", "failed")), summary(result("passed", "failed"))) == \
+        (1, "1 check of 2 did not pass.")
+    assert summary(result("timeout", "not_implemented", "passed")) == "2 checks of 3 did not pass."
+    assert exit_code(result("failed", "grader_error")) == 2
+    assert "1 of them is a grader error" in summary(result("failed", "grader_error"))
+    assert main(["check", str(tmp_path / "absent")]) == 2
+
+
+def test_the_graders_checks_and_verdicts_import_no_torch():
+    # A learner's `rnn-grade check` imports torch in its worker; the grader needs it only to compute a
+    # reference answer it has not cached. A check or verdict importing torch would add a second torch
+    # import to every run (they once did, for a layer's label).
+    code = ("import importlib, json, sys, pathlib; from autograder.paths import CHECKS, PACKAGE\n"
+            "import autograder.runner.grade, autograder.commands.check\n"
+            "for path in sorted((PACKAGE / 'verdicts').glob('*.py')):\n"
+            "    importlib.import_module('autograder.verdicts.' + path.stem)\n"
+            "for path in sorted((CHECKS / 'public').glob('test_*.py')):\n"
+            "    spec = importlib.util.spec_from_file_location(path.stem, path)\n"
+            "    spec.loader.exec_module(importlib.util.module_from_spec(spec))\n"
+            f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=KIT_ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "torch" not in json.loads(done.stdout), done.stdout

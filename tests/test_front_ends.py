@@ -124,7 +124,8 @@ def checked(shared):
     for name, path in learners.items():
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
-            assert main(["check", str(path), "--exercise", EX02, "--json"]) == 0
+            # exit 1: a check did not pass (the notebook's mistake); 0: every check passed
+            assert main(["check", str(path), "--exercise", EX02, "--json"]) == (1 if name == "notebook" else 0)
         found[name] = json.loads(out.getvalue())
     return found
 

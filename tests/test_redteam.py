@@ -26,11 +26,13 @@ from autograder.runner import sandbox
 from autograder.runner.grade import Grader
 from autograder.runner.limits import Limits
 from redteam.attacks import ATTACKS, MARK, build_source
+from redteam.attacks_carryover import ATTACKS as CARRYOVER_ATTACKS
 from redteam.attacks_limits import ATTACKS as LIMIT_ATTACKS
 from redteam.attacks_limits import IPC_KEYS
 
 EXERCISE = "ex02_forward_pass"
-LIMITS = Limits(call_seconds=3, submission_seconds=40, wall_factor=2, memory_bytes=3 * 1024 ** 3)
+LIMITS = Limits(call_seconds=3, submission_seconds=40, wall_factor=2, memory_bytes=3 * 1024 ** 3,
+                submission_idle_seconds=12)
 
 # Put in front of the honest learner's module: it fails to import (and so loses
 # every point) if anything of an earlier learner is still around.
@@ -53,6 +55,11 @@ def _rg_traces():
     here = os.path.dirname(os.path.abspath(__file__))
     found += [n for n in os.listdir(here) if n not in _RG_EXERCISE_FILES]
     found += [f"SysV {kind} key {key:#x}" for kind, key in _rg_sysv_keys() if key in _RG_IPC_KEYS]
+    try:
+        with open("/proc/keys") as handle:
+            found += [f"kernel key {line.split()[0]}" for line in handle if "rg-redteam" in line]
+    except OSError:
+        pass
     return found
 if _rg_traces():
     raise RuntimeError(f"an earlier learner left traces: {_rg_traces()}")
@@ -208,7 +215,7 @@ def _remove_sysv(keys):
             libc.msgctl(libc.msgget(key, 0), 0, None)
 
 
-EVERY_ATTACK = ATTACKS + LIMIT_ATTACKS
+EVERY_ATTACK = ATTACKS + LIMIT_ATTACKS + CARRYOVER_ATTACKS
 # Attacks the fork server must outlive (a cleanup it cannot finish would otherwise end it, silently).
 SERVER_SURVIVES = {"deep_folder_tree_in_scratch", "sysv_ipc_for_the_next_learner", "floods_the_answer_pipe"}
 

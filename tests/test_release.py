@@ -116,7 +116,7 @@ def test_installed_bundle_grades_skeleton_zero_and_solutions_full(bundle, bundle
                            cwd=tmp_path, env=clean_env(), capture_output=True, text=True, check=True).stdout
     assert where.strip().startswith(str(bundle)), where
     rnn_grade = str(bundle_python.parent / "rnn-grade")
-    skeleton = run_json([rnn_grade, "check", "--json"], cwd=tmp_path)
+    skeleton = run_json([rnn_grade, "check", "--json"], cwd=tmp_path, code=1)  # its checks fail: exit 1
     assert skeleton["tests"] and skeleton["score"] == 0
     solutions = copy_solutions(tmp_path / "mine")
     full = run_json([rnn_grade, "check", str(solutions), "--json"], cwd=tmp_path)
@@ -148,3 +148,26 @@ def test_recorded_answers_suffice_for_wrong_code(bundle, tmp_path):
     result = grade_submission(wrong_answers(tmp_path / "wrong"), recorded, exercises=available_exercises())
     assert result.checks and not result.grader_errors(), [(c.name, c.feedback) for c in result.grader_errors()]
     assert result.total < result.max_total
+
+
+def test_readme_release_and_workflow_agree_on_the_install(bundle, capsys):
+    """What learners copy gives torch's CPU build at the recorded version, on every system, in every place."""
+    from autograder.exports.bundle import CPU_INDEX, install_commands
+    from autograder.exports.bundle import TORCH_VERSION
+
+    readme = (bundle / "README.md").read_text(encoding="utf-8")
+    for line in install_commands(bundle)[1:]:
+        assert line in readme, line
+    assert f"pip install torch=={TORCH_VERSION} --index-url {CPU_INDEX}" in install_commands(bundle)
+    for where in ("**Windows** (PowerShell)", ".venv\\Scripts\\Activate.ps1", "**macOS**", "**Google Colab**"):
+        assert where in readme, where
+    workflow = (bundle / ".github" / "workflows" / "check.yml").read_text(encoding="utf-8")
+    assert "os: [ubuntu-latest, windows-latest, macos-latest]" in workflow
+    assert f"torch=={TORCH_VERSION} --index-url {CPU_INDEX}" in workflow and f"torch=={TORCH_VERSION}\n" in workflow
+    assert "run: rnn-grade check exercises\n" in workflow and "python -m pip install -e ." in workflow
+    try:
+        import yaml
+    except ImportError:
+        return
+    steps = yaml.safe_load(workflow)["jobs"]["check"]["steps"]
+    assert [s.get("run", "").strip() for s in steps][-1] == "rnn-grade check exercises"

@@ -59,7 +59,7 @@ def test_check_command_takes_the_levels(make_submission, capsys):
 
     folder = make_submission(edit=BATCH_FIRST_BUG)
     assert main(["check", str(folder), "--exercise", "ex02_forward_pass", "--json", "--reveal-public", "concept",
-                 "--isolation", "plain"]) == 0
+                 "--isolation", "plain"]) == 1  # a check failed
     document = json.loads(capsys.readouterr().out)
     text = next(t["output"] for t in document["tests"] if t["name"] == "ex02_forward_pass.last_output_notebook")
     assert MISTAKE in text and FIX not in text

@@ -19,11 +19,11 @@ def failing_starts(monkeypatch, failures):
     started = []
     start = session_module.LearnerSession._start_worker
 
-    def start_or_fail(self):
+    def start_or_fail(self, *args):  # (args: whether it is the fresh-process worker)
         started.append(True)
         if len(started) <= failures:
             raise LearnerError("crash", "the grading worker could not start (exit status 1)")
-        return start(self)
+        return start(self, *args)
 
     monkeypatch.setattr(session_module.LearnerSession, "_start_worker", start_or_fail)
     return started

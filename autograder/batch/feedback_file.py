@@ -5,6 +5,7 @@ called and what came back; its code is never shown). With ``withhold_hidden`` th
 hidden checks are left out of both files entirely; the gradebook still counts them.
 """
 from ..exercises import MODULES, TITLES
+from .. import learner_text
 from ..learner_text import block, inline, scrub
 from ..runner.results import STATUS_WORDS, SubmissionResult, to_gradescope
 from .gradebook import number as _number
@@ -19,7 +20,7 @@ def shown_checks(result, withhold_hidden):
 def feedback_text(result, withhold_hidden=False):
     checks = shown_checks(result, withhold_hidden)
     withheld = [c for c in result.checks if c not in checks]
-    lines = [f"rnn-grade feedback for {result.student}", ""]
+    lines = [f"rnn-grade feedback for {learner_text.name(result.student)}", ""]
     if withheld:
         points = sum(c.points for c in checks)
         most = sum(c.max_points for c in checks)

@@ -6,6 +6,7 @@ each name to the learner's folder id in the output folder (``student``, ``folder
 import csv
 import io
 
+from .. import learner_text
 from ..exercises import MODULES
 
 
@@ -15,7 +16,9 @@ def columns(exercises=None):
 
 
 def cell_text(text):
-    """A name as a CSV cell no spreadsheet runs as a formula (a leading = + - @ gets an apostrophe)."""
+    """A name as a CSV cell no spreadsheet runs as a formula (a leading = + - @ gets an apostrophe),
+    its control and bidi characters shown as ``<U+XXXX>`` (``learner_text.name``)."""
+    text = learner_text.name(text)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 

@@ -7,6 +7,7 @@ import statistics
 import sys
 import time
 
+from .. import learner_text
 from .gradebook import number
 from .report.causes import crashed, learner_view
 
@@ -35,10 +36,10 @@ class Progress:
         if self.live:
             filled = BAR_WIDTH * self.done // max(self.total, 1)
             bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-            text = f"\r[{bar}] {self.done}/{self.total}  {result.student[:30]} {score} ({how})"
+            text = f"\r[{bar}] {self.done}/{self.total}  {learner_text.name(result.student, 30)} {score} ({how})"
             self.stream.write(text.ljust(90)[:120])
         else:
-            self.stream.write(f"[{self.done}/{self.total}] {result.student}: {score} ({how})\n")
+            self.stream.write(f"[{self.done}/{self.total}] {learner_text.name(result.student)}: {score} ({how})\n")
         self.stream.flush()
 
     def finish(self):
@@ -68,7 +69,7 @@ def could_not_grade(results, shown=8):
     for result in results:
         blockers = learner_view(result, "").blockers
         if blockers:
-            parts.append(f"{result.student} (" + "; ".join(b.headline for b in blockers) + ")")
+            parts.append(f"{learner_text.name(result.student)} (" + "; ".join(b.headline for b in blockers) + ")")
     if not parts:
         return None
     more = f" and {len(parts) - shown} more" if len(parts) > shown else ""
@@ -91,7 +92,7 @@ def summary_lines(results, seconds, reused=0, isolation_warning=None, class_note
     if blocked:
         lines.append(blocked)
     if counts["grader_error"]:
-        names = ", ".join(r.student for r in results if any(c.status == "grader_error" for c in r.checks))
+        names = ", ".join(learner_text.name(r.student) for r in results if any(c.status == "grader_error" for c in r.checks))
         lines.append(f"GRADER ERRORS (the kit failed, not the learners) for: {names}. "
                      f"See their feedback.txt for the details.")
     for note in class_notes:

@@ -19,7 +19,7 @@ def pytest_configure(config):
         return
     from pathlib import Path
 
-    from autograder.runner.launcher import WorkerLauncher
+    from autograder.runner.portable import new_launcher
     from autograder.runner.limits import Limits
     from autograder.runner.reference import default_reference
     from autograder.runner.session import LearnerSession
@@ -27,7 +27,7 @@ def pytest_configure(config):
     from autograder.intake import read_learner
 
     submission, limits = read_learner(Path(config.getoption("--submission")).resolve()), Limits()
-    launcher = WorkerLauncher(limits)
+    launcher = new_launcher(limits)
     staged = launcher.stage(submission)
     session = LearnerSession(staged.host_dir / "code", limits, launcher, staged)
     config.pluginmanager.register(GradingPlugin(session, default_reference()), "rnn-grade")

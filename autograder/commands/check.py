@@ -12,6 +12,8 @@ from ..runner.grade import grade_submission
 from ..runner.reference import default_reference
 from ..runner.results import render_table, to_gradescope
 
+EXIT_FAILED = 1   # a check did not pass: CI and GitHub Classroom read it as a failed step
+EXIT_GRADER = 2   # a bad path, an unavailable sandbox, or the grader failed on some check
 EXIT_MACHINE = 3  # the machine cannot grade (its Python lacks torch, ...): not the learner's code
 
 
@@ -23,9 +25,11 @@ def add_parser(sub):
                         help="only this exercise (module name, e.g. ex02_forward_pass); repeatable")
     parser.add_argument("--json", action="store_true", help="print a Gradescope results.json document")
     parser.add_argument("--verbose", action="store_true", help="also list the checks that passed")
-    parser.add_argument("--isolation", choices=("auto", "bwrap", "plain"), default="auto",
-                        help="how your code is isolated while it is graded: bubblewrap when it works here "
-                             "(auto), required (bwrap), or an ordinary process (plain)")
+    parser.add_argument("--isolation", choices=("auto", "bwrap", "plain", "portable"), default="auto",
+                        help="how your code is isolated while it is graded: bubblewrap when it works here, "
+                             "else a plain fork server on Linux, else spawned worker processes (auto); "
+                             "required (bwrap); the fork server without bubblewrap (plain); or spawned "
+                             "worker processes as on Windows and macOS (portable)")
     add_reveal_arguments(parser)
     parser.set_defaults(run=run)
 
@@ -36,7 +40,7 @@ def run(args):
     path = Path(args.path) if args.path else EXERCISES
     if not (path.is_dir() or path.is_file() and path.suffix.lower() in (".zip", ".py", ".ipynb")):
         print(f"rnn-grade: {path} is not a folder, a .zip, a .py module or a notebook", file=sys.stderr)
-        return 2
+        return EXIT_GRADER
     from ..errors import MachineError
     from ..runner.sandbox import SandboxUnavailable
 
@@ -53,7 +57,7 @@ def run(args):
                                   isolation=args.isolation, reveal=reveal_from_args(args))
     except SandboxUnavailable as error:
         print(f"rnn-grade: {error}; use --isolation auto or plain", file=sys.stderr)
-        return 2
+        return EXIT_GRADER
     except MachineError as error:
         print(f"rnn-grade check: this machine cannot grade; nothing was wrong with your code, none of it "
               f"was run.\n{error}", file=sys.stderr)
@@ -65,4 +69,29 @@ def run(args):
     else:
         print(f"rnn-grade check {path} (public checks)\n")
         print(render_table(result, show_passed=args.verbose))
-    return 2 if result.grader_errors() else 0
+        print("\n" + summary(result))
+    return exit_code(result)
+
+
+def exit_code(result):
+    """0 when every check passed, 1 when some did not, 2 when the grader failed on one (not the learner)."""
+    if result.grader_errors():
+        return EXIT_GRADER
+    return EXIT_FAILED if any(c.status != "passed" for c in result.checks) else 0
+
+
+def counted(count, noun):
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def summary(result):
+    """The last line a learner reads: how many checks did not pass, in words that agree with the number."""
+    total = len(result.checks)
+    failed = sum(c.status != "passed" for c in result.checks)
+    errors = len(result.grader_errors())
+    if not failed:
+        return f"All {counted(total, 'check')} passed." if total != 1 else "The one check passed."
+    text = f"{counted(failed, 'check')} of {total} did not pass"
+    if errors:
+        text += f" ({errors} of them {'is a grader error' if errors == 1 else 'are grader errors'}: not your code)"
+    return text + "."

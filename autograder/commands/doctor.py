@@ -5,15 +5,15 @@ or ``FAIL`` (no learner can be graded here). The worker lines start real fork se
 as ``rnn-grade check`` would, so what they say is what grading will meet.
 """
 import os
-import resource
 import sys
 import time
 
 from ..runner.limits import Limits
 
-LIMIT_NAMES = {"memory_bytes": resource.RLIMIT_AS, "cpu_seconds": resource.RLIMIT_CPU,
-               "processes": resource.RLIMIT_NPROC, "open_files": resource.RLIMIT_NOFILE,
-               "file_bytes": resource.RLIMIT_FSIZE}
+# resource's names, looked up when asked: Windows has no resource module, and every command module is
+# imported to build the command line (a learner's `rnn-grade check` among them).
+LIMIT_NAMES = {"memory_bytes": "RLIMIT_AS", "cpu_seconds": "RLIMIT_CPU", "processes": "RLIMIT_NPROC",
+               "open_files": "RLIMIT_NOFILE", "file_bytes": "RLIMIT_FSIZE"}
 
 
 def add_parser(sub):
@@ -39,16 +39,17 @@ def python_line():
 def worker_line(isolation):
     """Start a fork server in ``isolation`` and one worker from it, as a grading would."""
     from ..errors import MachineError
-    from ..runner.launcher import WorkerLauncher
     from ..runner.machine import preflight
+    from ..runner.portable import new_launcher
 
     started = time.monotonic()
     launcher = None
     try:
-        launcher = WorkerLauncher(Limits(), isolation, warm_extras=False)
+        launcher = new_launcher(Limits(), isolation, warm_extras=False)
         preflight(launcher)
         info = launcher.server_info
-        return "ok", f"worker ({isolation})", f"forked, imported torch {info.get('torch')} in " \
+        started_how = "spawned" if launcher.mode == "portable" else "forked"
+        return "ok", f"worker ({isolation})", f"{started_how}, imported torch {info.get('torch')} in " \
                                               f"{time.monotonic() - started:.1f} s ({info.get('python')})"
     except MachineError as error:
         return "FAIL", f"worker ({isolation})", str(error)
@@ -81,10 +82,12 @@ def uid_line():
 
 
 def limits_line():
+    import resource
+
     capped = []
     for name, which in LIMIT_NAMES.items():
         wanted = getattr(Limits(), name)
-        _, hard = resource.getrlimit(which)
+        _, hard = resource.getrlimit(getattr(resource, which))
         if hard != resource.RLIM_INFINITY and hard < wanted:
             capped.append(f"{name} {hard} < {wanted}")
     if capped:
@@ -122,7 +125,18 @@ def scratch_line():
 
 
 def run(args):
+    from ..runner.portable import linux_backends_problem
+
     lines = [python_line(), scratch_line()]
+    problem = linux_backends_problem()
+    if problem:
+        # Windows, macOS, a Python without fork: grading runs in the portable backend's spawned workers.
+        if lines[-1][0] == "ok":
+            lines.append(worker_line("portable"))
+        lines += [("warn", "isolation", f"{problem}: learner code runs in spawned worker processes (the portable "
+                                        f"backend): time limits and clean-up, no sandbox, no memory limits"),
+                  cache_line()]
+        return _print(lines)
     if lines[-1][0] == "ok":
         lines.append(worker_line("plain"))
     bwrap = bwrap_line()
@@ -132,6 +146,10 @@ def run(args):
         # auto isolation falls back to plain when the sandbox fails: grading still works, with less.
         lines.append(("warn" if status == "FAIL" else status, what, text))
     lines += [uid_line(), limits_line(), cache_line()]
+    return _print(lines)
+
+
+def _print(lines):
     for status, what, text in lines:
         print(f"{status:<4}  {what:<17} {text}")
     failed = [what for status, what, _ in lines if status == "FAIL"]

@@ -29,5 +29,9 @@ def run(args):
     public = recording.result
     print(f"wrote the learner bundle to {args.out}: {len(public.by_exercise())} exercises, "
           f"{len(public.checks)} public checks worth {public.max_total:g} points, reference answers recorded")
-    print(f"learners: cd {args.out} && pip install -e . && rnn-grade check")
+    from ..exports.bundle import install_commands
+
+    # The README's commands (Linux; its other sections give macOS, Windows and Colab's): torch pinned to the
+    # version the answers were recorded with, its CPU build (PyPI's default on Linux brings CUDA's gigabytes).
+    print("learners (see its README for macOS, Windows and Colab):\n  " + "\n  ".join(install_commands(args.out)))
     return 0

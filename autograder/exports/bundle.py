@@ -7,7 +7,9 @@ DIR holds what a learner works with and nothing of the instructor's:
 * ``autograder/``: the grader with the public checks only (see ``package_copy``)
   and ``checks/public_reference.json``, the reference answers recorded by
   grading the solutions with those checks, replayed by ``RecordedReference``;
-* ``pyproject.toml`` (package ``autograder``, script ``rnn-grade``) and a README.
+* ``pyproject.toml`` (package ``autograder``, script ``rnn-grade``), a README that says how to install
+  on Linux, macOS, Windows and Colab, and ``.github/workflows/check.yml`` running those commands and
+  ``rnn-grade check`` on Ubuntu, Windows and macOS runners.
 
 No file of ``solutions/`` and no hidden check is copied; tests scan the bundle for them.
 """
@@ -30,6 +32,8 @@ TORCH_VERSION = "2.13.0"
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MARKER = ".rnn-grade-export"   # an export folder we may clear and rewrite
+CHECK_WORKFLOW = Path(".github/workflows/check.yml")   # `rnn-grade check` on Ubuntu, Windows and macOS runners
+CPU_INDEX = "https://download.pytorch.org/whl/cpu"     # torch's CPU-only wheels (Linux and Windows)
 GITIGNORE = "__pycache__/\n*.egg-info/\nbuild/\ndist/\n.ipynb_checkpoints/\nrnn-grade-results.json\n"
 
 
@@ -82,6 +86,19 @@ def write_learner_files(out, exercises, recording, reveal=None):
     (out / "README.md").write_text(learner_readme(exercises, public_points), encoding="utf-8")
     (out / "pyproject.toml").write_text(learner_pyproject(), encoding="utf-8")
     (out / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+    (out / CHECK_WORKFLOW).parent.mkdir(parents=True, exist_ok=True)
+    (out / CHECK_WORKFLOW).write_text(check_workflow(), encoding="utf-8")
+
+
+def check_workflow():
+    """GitHub Actions: the README's install commands and `rnn-grade check` on Ubuntu, Windows and macOS."""
+    return (TEMPLATES / "learner_check.yml").read_text(encoding="utf-8").format(torch_version=TORCH_VERSION)
+
+
+def install_commands(out):
+    """The lines ``rnn-grade release`` prints for learners: the README's Linux commands (CPU torch, pinned)."""
+    return [f"cd {out}", "python3 -m venv .venv && . .venv/bin/activate",
+            f"pip install torch=={TORCH_VERSION} --index-url {CPU_INDEX}", "pip install -e .", "rnn-grade check"]
 
 
 def build_bundle(out, exercises=None, reveal=None):

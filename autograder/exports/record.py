@@ -44,6 +44,14 @@ def record(include_hidden, exercises=None, solutions_dir=SOLUTIONS):
         result = grade_submission(submission, reference, include_hidden=include_hidden,
                                   exercises=exercises, student="solutions")
     failed = [c for c in result.checks if c.status != "passed"]
+    broken = [c for c in failed if c.status == "grader_error"]
+    if broken:
+        # The grader could not grade (a worker or fork server lost to the machine, say): that says nothing
+        # about the solutions, and the recording may simply be made again.
+        lines = [f"  {c.name}: {c.feedback.splitlines()[0] if c.feedback else ''}" for c in broken]
+        raise ExportError("the grader failed while grading the solutions (the grading machine's problem, not "
+                          "the solutions'), so no reference was recorded; run the command again:\n"
+                          + "\n".join(lines))
     if failed:
         lines = [f"  {c.name}: {c.status}: {c.feedback.splitlines()[0] if c.feedback else ''}" for c in failed]
         raise ExportError("the solutions do not pass every check, so no reference can be recorded:\n"

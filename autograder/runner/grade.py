@@ -16,9 +16,9 @@ from ..paths import CHECKS, HIDDEN_CHECKS, PUBLIC_CHECKS, SOLUTIONS
 from ..reveal import load as load_reveal
 from ..reveal import validated
 from .inprocess import InProcessSession
-from .launcher import WorkerLauncher
 from .limits import Limits
 from .plugin import GradingPlugin
+from .portable import new_launcher
 from .results import CheckResult, SubmissionResult
 from .session import LearnerSession
 
@@ -57,7 +57,7 @@ class Grader:
         # the command line never offers it.
         # Otherwise the fork server starts now and imports torch while pytest and the reference load here.
         # warm_extras=False: one learner grading once should not wait for what only many learners amortise.
-        self.launcher = None if isolation == "none" else WorkerLauncher(self.limits, isolation, warm_extras)
+        self.launcher = None if isolation == "none" else new_launcher(self.limits, isolation, warm_extras)
 
     @property
     def isolation(self):
@@ -69,12 +69,23 @@ class Grader:
         """One line for outputs and reports when learner code runs less isolated than it should, else None."""
         return self.launcher.warning if self.launcher else None
 
-    def preflight(self):
-        """Raise ``MachineError`` unless this machine can start a learner's worker (see ``machine.py``)."""
-        if self.launcher is not None:
-            from .machine import preflight
+    def preflight(self, background=False):
+        """Raise ``MachineError`` unless this machine can start a learner's worker (see ``machine.py``).
 
-            preflight(self.launcher)
+        ``background``: prove it while the grading starts; the first worker waits for the proof, and
+        ``end_preflight`` raises its error after grading (see ``machine.BackgroundPreflight``)."""
+        if self.launcher is not None:
+            from .machine import BackgroundPreflight, preflight
+
+            if background:
+                self.launcher.preflight_pending = BackgroundPreflight(self.launcher)
+            else:
+                preflight(self.launcher)
+
+    def end_preflight(self):
+        """Raise the background preflight's ``MachineError``, if it had one (its checks were not the learner's)."""
+        if self.launcher is not None:
+            self.launcher.await_preflight()
 
     def check_paths(self):
         paths = [str(PUBLIC_CHECKS)]
@@ -140,8 +151,12 @@ def grade_submission(submission, reference, *, include_hidden=False, exercises=N
     """Grade one submission folder (see ``Grader``)."""
     with Grader(reference, include_hidden=include_hidden, exercises=exercises, limits=limits,
                 isolation=isolation, warm_extras=warm_extras, reveal=reveal) as grader:
-        grader.preflight()  # a machine that cannot grade says so, instead of failing every check
-        return grader.grade(submission, student=student)
+        # A machine that cannot grade says so, instead of failing every check: proven while pytest starts
+        # (the first worker waits for it), its failure raised after the checks, which then ran no learner code.
+        grader.preflight(background=True)
+        result = grader.grade(submission, student=student)
+        grader.end_preflight()
+        return result
 
 
 def warm_reference(reference, exercises=None):

@@ -104,7 +104,7 @@ class WorkerLauncher:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         if self.mode == "bwrap":
             cmd = sandbox.bwrap_command(self.stage_root, theirs.fileno(), sandbox.unprivileged_uid(),
-                                        warm_extras=self.warm_extras)
+                                        warm_extras=self.warm_extras, scratch_bytes=self.limits.scratch_bytes)
             env = None
         else:
             cmd = sandbox.python_command(sandbox.WORKER_MAIN, theirs.fileno(), sandbox.plain_worker_uid(),
@@ -218,8 +218,16 @@ class WorkerLauncher:
 
     # -- workers ---------------------------------------------------------------------------
 
-    def spawn(self, staged):
-        """A fresh worker for ``staged``, forked from the warm server."""
+    preflight_pending = None   # a machine.BackgroundPreflight the first learner's worker waits for
+
+    def await_preflight(self):
+        if self.preflight_pending is not None:
+            self.preflight_pending.wait()  # raises its MachineError: no learner code before the machine is proven
+
+    def spawn(self, staged, scratch=None):
+        """A fresh worker for ``staged``, forked from the warm server (``scratch``: its own scratch folder
+        and home, instead of the staged copy's; the fresh-process checks' worker gets one)."""
+        self.await_preflight()
         req_read, req_write = os.pipe()
         resp_read, resp_write = os.pipe()
         out_read, out_write = os.pipe()
@@ -231,10 +239,11 @@ class WorkerLauncher:
             raise MachineError(f"no progress board for a grading worker could be made ({exc})") from None
         limits = {"memory_bytes": self.limits.memory_bytes, "cpu_seconds": self.limits.cpu_seconds,
                   "processes": self.limits.processes, "open_files": self.limits.open_files,
-                  "file_bytes": self.limits.file_bytes}
+                  "file_bytes": self.limits.file_bytes, "scratch_bytes": self.limits.scratch_bytes}
         try:
             self._ensure_ready()  # first, since bubblewrap may fall back to plain and change the paths
             folder, tmp = self.worker_paths(staged)
+            tmp = scratch or tmp
             reply = self._request({"op": "spawn", "dir": folder, "tmp": tmp, "limits": limits},
                                   fds=(req_read, resp_write, out_write, progress))
         except (LearnerError, MachineError):

@@ -101,6 +101,10 @@ def preflight(launcher, seconds=None):
     version = launcher.server_info.get("version")
     if version and version != sys.version:
         raise MachineError(f"the workers' Python is not the grader's: {another_libpython(f'runs Python {version}')}")
+    if launcher.mode == "portable":
+        # Its worker said hello after importing torch and the observers (``_ensure_ready``); the rest of
+        # the path is an ordinary process start, and a worker of an empty copy would cost another import.
+        return
     staged = launcher.stage()  # an empty submission
     try:
         worker = launcher.spawn(staged)
@@ -117,6 +121,38 @@ def preflight(launcher, seconds=None):
         raise MachineError(f"a worker forked for an empty submission did not start (exit status {status}; it "
                            f"printed {output[-300:]!r}): with a worker uid of {_uid_text(launcher)}, in "
                            f"{launcher.mode} isolation. {advice(output)}")
+
+
+class BackgroundPreflight:
+    """``preflight`` in a thread, for a single grading (``rnn-grade check``, a notebook's check cell): the
+    fork server imports torch while the grader starts pytest and collects the checks, instead of before.
+
+    The launcher's first ``spawn`` for a learner waits for it (``wait``), so no learner code runs
+    before the machine was proven able to grade; its ``MachineError`` is raised there, and again by
+    ``wait`` once grading ends, where the front end turns it into "this machine cannot grade"."""
+
+    def __init__(self, launcher):
+        import threading
+
+        self.error = None
+        self.thread = threading.Thread(target=self._run, args=(launcher,), daemon=True)
+        self.thread.start()
+
+    def _run(self, launcher):
+        try:
+            preflight(launcher)
+        except MachineError as error:
+            self.error = error
+        except Exception as error:  # noqa: BLE001  (the machine's fault, whatever it is: said, not lost)
+            self.error = MachineError(f"the machine check failed ({type(error).__name__}: {error})")
+
+    def wait(self):
+        import threading
+
+        if threading.current_thread() is not self.thread:
+            self.thread.join()
+            if self.error is not None:
+                raise self.error
 
 
 def _first_line(worker, seconds):

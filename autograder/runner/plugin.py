@@ -17,7 +17,7 @@ from ..feedback import Feedback, render_parts
 from ..method_rules import SourceTree, violations
 from ..paths import HIDDEN_CHECKS, KIT_ROOT
 from .answer_form import answers_difference
-from ..errors import GraderError, LearnerError
+from ..errors import GraderError, LearnerError, MachineError
 from .results import CheckResult
 
 
@@ -143,6 +143,10 @@ def classify(excinfo, level="full", learner=None, reference=None):
             observer, difference = found
             return "error", (f"the answer your code's worker sent for {observer} does not have the form the "
                              f"grader reads ({difference}); nothing it sent was used")
+    if isinstance(exc, MachineError):
+        # The machine's failure (no worker can start), said once by the front end: no traceback per check.
+        return "grader_error", ("The grading machine could not run your code (not your fault; tell your "
+                                f"instructor): {_without_paths(str(exc))[:600]}")
     # The full traceback is the instructor's (stderr); the feedback names the failure only.
     sys.stderr.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
     return "grader_error", ("The grader itself failed on this check (not your fault; tell your instructor): "

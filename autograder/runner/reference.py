@@ -114,13 +114,19 @@ class CachedReference:
 
     def _load(self):
         self._answers = {}
+        problem = untrusted_file(self.cache_file)
+        if problem:
+            if problem != "missing":
+                print(f"rnn-grade: WARNING: the reference cache {self.cache_file} is not used ({problem}); every "
+                      f"reference answer is computed again", file=sys.stderr)
+            return
         try:
             with open(self.cache_file, encoding="utf-8") as handle:
                 loaded = json.load(handle)
             if isinstance(loaded, dict):
                 self._answers = loaded
-        except (OSError, ValueError):
-            pass  # no cache yet, or a damaged one: answers are computed again
+        except (OSError, ValueError, RecursionError):
+            pass  # a damaged cache: answers are computed again
 
     def observe(self, name, config):
         if self._answers is None:
@@ -141,22 +147,40 @@ class CachedReference:
         return dict(self._answers)
 
     def self_check(self, key):
-        """The problems a complete self-check under ``key`` found earlier, or None if there was none."""
-        try:
-            with open(self._self_check_file(), encoding="utf-8") as handle:
-                found = json.load(handle).get(key)
-        except (OSError, ValueError, AttributeError):
+        """The problems a complete self-check under ``key`` found earlier, or None if there was none.
+
+        The record holds the digest of the answers it checked: it counts only while the cache holds
+        exactly those answers. A cache that changed since (a learner's code that could write it, a
+        damaged disk) is dropped, loudly, and every answer is computed again, then checked again."""
+        found = None
+        if untrusted_file(self._self_check_file()) is None:
+            try:
+                with open(self._self_check_file(), encoding="utf-8") as handle:
+                    found = json.load(handle).get(key)
+            except (OSError, ValueError, AttributeError, RecursionError):
+                found = None
+        if not (isinstance(found, dict) and isinstance(found.get("problems"), list)
+                and all(isinstance(p, str) for p in found["problems"])):
+            self._answers = {}  # no check of these answers on record: all are computed here, then checked
             return None
-        return found if isinstance(found, list) and all(isinstance(p, str) for p in found) else None
+        if found.get("answers") != answers_digest(self.answers(), key):
+            print(f"rnn-grade: WARNING: the reference cache {self.cache_file} changed since the solutions were "
+                  f"checked against it (its answers no longer match the digest recorded then): it is not used, "
+                  f"every reference answer is computed again", file=sys.stderr)
+            self._answers = {}
+            return None
+        return found["problems"]
 
     def remember_self_check(self, key, problems):
-        try:
-            with open(self._self_check_file(), encoding="utf-8") as handle:
-                known = json.load(handle)
-        except (OSError, ValueError):
-            known = {}
+        known = {}
+        if untrusted_file(self._self_check_file()) is None:
+            try:
+                with open(self._self_check_file(), encoding="utf-8") as handle:
+                    known = json.load(handle)
+            except (OSError, ValueError, RecursionError):
+                known = {}
         known = known if isinstance(known, dict) else {}
-        known[key] = list(problems)
+        known[key] = {"problems": list(problems), "answers": answers_digest(self.answers(), key)}
         _save_if_possible(known, self._self_check_file())
 
     def _self_check_file(self):
@@ -168,6 +192,56 @@ class CachedReference:
             return
         if _save_if_possible(self._answers, self.cache_file):
             self._added = 0
+
+
+def answers_digest(answers, key):
+    """A digest of every answer, bound to ``key`` (the checks, the kit and the exercises graded) and to the
+    cache's own name (the solutions, the observers, torch's version)."""
+    digest = hashlib.sha256(str(key).encode())
+    digest.update(json.dumps(answers, sort_keys=True, separators=(",", ":")).encode())
+    return digest.hexdigest()
+
+
+def untrusted_file(path):
+    """None when ``path`` may be trusted as the grader's own record, "missing", or why not.
+
+    Only this user may have written it: the file and its folder belong to this user and no other
+    user or group may write either (a learner's code runs as another uid, in every mode where it can)."""
+    path = Path(path)
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return "missing"
+    me = os.geteuid()
+    for what, stat_result in (("the file", info), ("its folder", _lstat(path.parent))):
+        if stat_result is None:
+            return f"{what} cannot be read"
+        if stat_result.st_uid != me:
+            return f"{what} belongs to uid {stat_result.st_uid}, not to the grader's uid {me}"
+        if stat_result.st_mode & 0o022:
+            return f"{what} may be written by other users"
+    import stat as stat_module
+    if not stat_module.S_ISREG(info.st_mode):
+        return "it is not a regular file"
+    return None
+
+
+def _lstat(path):
+    try:
+        return os.stat(path)  # the folder itself may be reached through a link (a home folder's)
+    except OSError:
+        return None
+
+
+def forget_self_checks(cache_folder=None):
+    """Remove every self-check record in the cache folder: learner code that could write there has run
+    (it ran as the grader's own user), so the next batch checks its cache again before trusting it."""
+    folder = Path(cache_folder) if cache_folder else cache_root()
+    try:
+        for record in folder.glob("reference-*.self-check.json"):
+            record.unlink()
+    except OSError:
+        pass
 
 
 def _save_if_possible(data, path):
@@ -182,10 +256,14 @@ def _save_if_possible(data, path):
         return False
 
 
+def cache_root():
+    """``$RNN_GRADE_CACHE``, or ~/.cache/rnn-grade: the grader's own folder (workers never get its path)."""
+    return Path(os.environ.get("RNN_GRADE_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "rnn-grade"))
+
+
 def default_cache_file(solutions_dir):
-    """``$RNN_GRADE_CACHE`` (or ~/.cache/rnn-grade)/reference-<fingerprint>.json."""
-    root = os.environ.get("RNN_GRADE_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "rnn-grade")
-    return Path(root) / f"reference-{fingerprint(solutions_dir)}.json"
+    """``cache_root()``/reference-<fingerprint>.json."""
+    return cache_root() / f"reference-{fingerprint(solutions_dir)}.json"
 
 
 def fingerprint(solutions_dir):
@@ -220,7 +298,7 @@ def checks_fingerprint(exercises):
 
 def save_recording(answers, path):
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
     handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
                                          prefix=".tmp-", suffix=".json")
     with handle:

@@ -15,7 +15,6 @@ Two modes (``--isolation``):
            bubblewrap is missing or cannot create namespaces here (then every
            output carries ``reduced_isolation_warning``).
 """
-import fcntl
 import functools
 import os
 import shutil
@@ -29,7 +28,7 @@ from ..paths import KIT_ROOT, PACKAGE, SOLUTIONS, WORKER_MAIN
 from ..worker.tasks import tasks_of
 from .errors import MachineError
 
-MODES = ("auto", "bwrap", "plain")
+MODES = ("auto", "bwrap", "plain")  # and "portable": runner/portable.py, chosen before this module is asked
 SANDBOX_WORKER = "/opt/rnn-grade/worker"   # where the worker package appears inside bubblewrap
 SANDBOX_STAGE = "/grading"                 # where the staged submissions appear inside bubblewrap
 SYSTEM_FOLDERS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin")  # bound whole, read-only
@@ -128,6 +127,8 @@ def claim_uid(start, folders=UID_LOCK_FOLDERS):
     frees its uid. A uid some process still runs as (left by a grader killed before
     its workers, or used by anything else) is passed over too.
     """
+    import fcntl  # here, not at the top: Windows has none, and `rnn-grade check` imports this module there
+
     folder = _lock_folder(folders)
     for offset in range(UID_COUNT):
         uid = UID_FIRST + (start + offset) % UID_COUNT
@@ -235,14 +236,21 @@ def grader_copies():
     return [path for path in dict.fromkeys(found) if os.path.isdir(path)]
 
 
-def bwrap_command(stage_root, control_fd, worker_uid, warm_extras=True):
+def bwrap_command(stage_root, control_fd, worker_uid, warm_extras=True, scratch_bytes=None):
     """The bubblewrap command line that starts the fork server."""
-    return bwrap_view(stage_root) + python_command(os.path.join(SANDBOX_WORKER, "main.py"), control_fd, worker_uid,
+    return bwrap_view(stage_root, scratch_bytes) + python_command(os.path.join(SANDBOX_WORKER, "main.py"), control_fd, worker_uid,
                                                    wipe_tmp=True, warm_extras=warm_extras)
 
 
-def bwrap_view(stage_root):
-    """bubblewrap's arguments up to the command: what the sandbox shows and hides."""
+SHM_BYTES = 64 * 1024 ** 2   # /dev/shm in the sandbox: no exercise needs it
+
+
+def bwrap_view(stage_root, scratch_bytes=None):
+    """bubblewrap's arguments up to the command: what the sandbox shows and hides.
+
+    ``/tmp`` and ``/dev/shm`` are tmpfs of a bounded size (``scratch_bytes``; 64 MiB): files there are
+    memory, which the address-space limit does not count."""
+    scratch_bytes = scratch_bytes or _default_scratch_bytes()
     args = [shutil.which("bwrap") or "bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc",
             "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
     if os.geteuid() != 0:
@@ -256,7 +264,8 @@ def bwrap_view(stage_root):
         if os.path.exists(name):
             args += ["--ro-bind", name, name]
     # The private /tmp first: a Python installed under /tmp is bound over it below, not hidden by it.
-    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
+    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(scratch_bytes), "--tmpfs", "/tmp",
+             "--perms", "1777", "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm"]
     made = {"/tmp"}
     roots = python_roots()
 
@@ -292,13 +301,58 @@ def bwrap_view(stage_root):
     return args
 
 
+def _default_scratch_bytes():
+    from .limits import Limits
+
+    return Limits().scratch_bytes
+
+
 @functools.lru_cache(maxsize=None)
 def bwrap_problem():
-    """None when bubblewrap can start the grader's Python here, else a short reason."""
+    """None when bubblewrap can start the grader's Python here, else a short reason.
+
+    A success is remembered (``_probe_marker``) for this interpreter, bubblewrap binary and kit: the
+    probe starts a Python in the sandbox, a fair share of a learner's `rnn-grade check`. Should
+    bubblewrap stop working later, ``auto`` still falls back to plain when the server fails to start."""
     if not sys.platform.startswith("linux"):
         return "bubblewrap needs Linux"
     if shutil.which("bwrap") is None:
         return "bubblewrap (bwrap) is not installed"
+    marker = _probe_marker()
+    if marker is not None and os.path.isfile(marker):
+        return None
+    problem = _probe_bwrap()
+    if problem is None and marker is not None:
+        try:
+            os.makedirs(os.path.dirname(marker), exist_ok=True)
+            with open(marker, "w", encoding="utf-8") as handle:
+                handle.write(f"bubblewrap started {worker_python()} ({sys.version}) here\n")
+        except OSError:
+            pass  # not remembered: probed again next time
+    return problem
+
+
+def _probe_marker():
+    """The file that says bubblewrap worked for this interpreter, bwrap binary and kit (None: not cacheable)."""
+    import hashlib
+
+    from .. import __version__
+
+    try:
+        roots = python_roots()
+        # What the probe's view is made of: the interpreter's folders and libraries, the loader path, the uid.
+        parts = [worker_python(), sys.version, __version__, os.path.realpath(__file__), loader_path(),
+                 str(os.geteuid()), *roots, *outside_libraries(roots)]
+        for path in (shutil.which("bwrap"), worker_python()):
+            info = os.stat(path)
+            parts += [os.path.realpath(path), str(info.st_mtime_ns), str(info.st_size)]
+    except (OSError, TypeError):
+        return None
+    root = os.environ.get("RNN_GRADE_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "rnn-grade")
+    return os.path.join(root, "bwrap-ok-" + hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20])
+
+
+def _probe_bwrap():
     import tempfile
 
     with tempfile.TemporaryDirectory() as stage:

@@ -11,6 +11,7 @@ import ast
 import json
 import os
 import re
+import secrets
 import select
 import signal
 import threading
@@ -46,9 +47,9 @@ class _OutputTail(threading.Thread):
 class _Worker:
     """One running worker (forked by the launcher's server) and its pipes."""
 
-    def __init__(self, launcher, staged, limits):
+    def __init__(self, launcher, staged, limits, scratch=None):
         self.launcher = launcher
-        self.process = launcher.spawn(staged)
+        self.process = launcher.spawn(staged, scratch=scratch) if scratch else launcher.spawn(staged)
         self.tail = _OutputTail(os.fdopen(self.process.output, "rb", buffering=0), limits.output_bytes)
         self.tail.start()
         self.buffer = bytearray()
@@ -80,14 +81,21 @@ class _Worker:
                                                f"nothing it sent was used")
             if self.closed or clock.out_of_time():
                 return None
-            ready, _, _ = select.select([self.process.responses], [], [], clock.POLL_SECONDS)
-            if not ready:
+            chunk = self._receive(clock.POLL_SECONDS)
+            if chunk is None:
                 continue
-            chunk = os.read(self.process.responses, 1 << 20)
             if not chunk:
                 self.closed = True
                 return None
             self.buffer += chunk
+
+    def _receive(self, seconds):
+        """The next bytes of the response pipe (b"" at its end), or None when none came within ``seconds``."""
+        receive = getattr(self.process, "receive", None)
+        if receive is not None:  # the portable backend's workers: a thread reads (no select on Windows pipes)
+            return receive(seconds)
+        ready, _, _ = select.select([self.process.responses], [], [], seconds)
+        return os.read(self.process.responses, 1 << 20) if ready else None
 
     def progress(self, request_id):
         """What the worker said it was doing for request ``request_id`` (its board), or {}."""
@@ -121,6 +129,19 @@ class _Worker:
 
 
 
+class _KilledFromOutside(Exception):
+    """A worker died the way an outside process kills it; the call is tried once more (``_observe``)."""
+
+    def __init__(self, server_died):
+        super().__init__()
+        self.server_died = server_died
+
+
+# Lines of a learner's worker discarded unparsed (stale ids, forged or empty lines), in all: an honest
+# worker writes none; each costs the grader about a microsecond.
+MAX_DISCARDED_LINES = 10_000
+
+
 class _CallClock:
     """One call's limits: CPU seconds of the worker's process tree, and a wall-clock backstop that
     leaves out the time the worker waited for a CPU (``cputime``), within the submission's deadline."""
@@ -129,16 +150,21 @@ class _CallClock:
 
     def __init__(self, launcher, cpu_limit, wall_limit, submission_deadline, since=None):
         self.cpu_limit, self.wall_limit, self.deadline = cpu_limit, wall_limit, submission_deadline
-        self.tree = cputime.TreeClock(launcher.server_pid() if hasattr(launcher, "server_pid") else None, since)
+        if hasattr(launcher, "tree_clock"):  # the portable backend: psutil, no fork server to sum below
+            self.tree = launcher.tree_clock(since)
+        else:
+            self.tree = cputime.TreeClock(launcher.server_pid() if hasattr(launcher, "server_pid") else None, since)
         self.polled = time.monotonic()
         self.over = None
+        self.idle_limit = None  # wall seconds the call may spend neither computing nor waiting for a CPU
 
     @property
     def cpu_used(self):
         return self.tree.cpu()
 
     def out_of_time(self):
-        """None while the call may go on, else which limit it reached: "cpu", "wall" or "submission"."""
+        """None while the call may go on, else which limit it reached: "cpu", "wall", "idle" (what is left
+        of the submission's idle time) or "submission"."""
         now = time.monotonic()
         if self.over is None and now - self.polled >= self.POLL_SECONDS:
             self.polled = now
@@ -147,9 +173,19 @@ class _CallClock:
                 self.over = "cpu"
             elif self.tree.waited() > self.wall_limit:
                 self.over = "wall"
+            elif self.idle_limit is not None and self.tree.waited() - self.tree.cpu() > self.idle_limit:
+                self.over = "idle"
         if self.over is None and now >= self.deadline:
             self.over = "submission"
         return self.over
+
+    def idle(self):
+        """Wall seconds the call spent neither computing nor waiting for a CPU. Only a call that lasted
+        a poll interval has its waits measured; a shorter one counts as none (a busy machine stretches
+        short calls most, and a learner idles at most a poll interval per call that way)."""
+        if self.tree.wait_start is None:
+            return 0.0
+        return max(0.0, self.tree.waited() - self.tree.cpu())
 
     def finish(self):
         """The CPU seconds the call used, read once more at its end."""
@@ -173,11 +209,14 @@ class LearnerSession:
         # CPU seconds are the budget; the wall clock is a backstop several times longer.
         self.deadline = time.monotonic() + self.limits.submission_seconds * self.limits.wall_factor
         self.cpu_spent = 0.0       # CPU seconds of the learner's process trees, all calls so far
+        self.idle_spent = 0.0      # wall seconds of all calls so far neither computing nor waiting for a CPU
+        self.discarded = 0         # lines of the worker's that answered nothing (stale, forged, empty)
         self._cpu_mark = None      # (root, CPU total, when read) as the last call ended: the next one starts there
         self._worker = None        # the worker of the ordinary observations
         self._fresh = None         # the worker of observe_fresh's observations only (see there)
         self._machine_failure = None  # why no worker could start for this learner (the machine's fault)
         self._next_id = 0
+        self._exposed_the_grader = False  # a worker of this learner ran with the grader's own rights
         self._fatal_imports = {}   # module -> message: importing it killed or hung a worker
         self._strikes = {}         # observer -> (count, message, kind): calls that killed or hung a worker
         self.incidents = []        # plain-text notes for the learner's report
@@ -209,10 +248,26 @@ class LearnerSession:
 
     def close(self):
         self._discard_workers()
+        if self._exposed_the_grader:
+            # Learner code ran as the grader's own user (plain mode, no uid to switch to): it could have
+            # rewritten the reference cache and its self-check record. With all its processes gone, the
+            # records go too, so the next batch computes and checks every reference answer again.
+            from .reference import forget_self_checks
+
+            forget_self_checks()
 
     # -- internals -------------------------------------------------------------------------
 
     def _observe(self, name, config, seconds, fresh):
+        try:
+            return self._observe_once(name, config, seconds, fresh)
+        except _KilledFromOutside as first:
+            # Killed by SIGKILL, or its fork server died: what an outside process (an OOM killer, a crashed
+            # container, another program) does as often as learner code. Once more, in a new worker: code
+            # that kills itself does so again and gets the same crash; an outside fault rarely strikes twice.
+            return self._observe_once(name, config, seconds, fresh, first=first)
+
+    def _observe_once(self, name, config, seconds, fresh, first=None):
         count, message, kind = self._strikes.get(name, (0, None, None))
         if count >= 2 or kind == "timeout":
             # A hang costs the whole call limit: once is enough. A crash may depend on
@@ -222,6 +277,9 @@ class LearnerSession:
         if remaining <= 0 or time.monotonic() >= self.deadline:
             raise LearnerError("budget", f"not run: this submission used up its "
                                          f"{self.limits.submission_seconds:.0f} s of grading time")
+        idle_left = self.limits.submission_idle_seconds - self.idle_spent
+        if idle_left <= 0:
+            raise LearnerError("budget", self._wall_budget_message())
         worker = self._ensure_worker(fresh)
         self._next_id += 1
         limit = min(seconds or self.limits.call_seconds, remaining)
@@ -232,6 +290,8 @@ class LearnerSession:
         # The fork server reaps every worker and orphan, so the tree's total carries on across workers:
         # what a new worker's start costs counts towards the call it serves.
         clock = _CallClock(self.launcher, limit, limit * self.limits.wall_factor, self.deadline, self._cpu_mark)
+        clock.idle_limit = idle_left  # waiting without computing: never more than the submission has left
+        server_before = self.launcher.server_pid() if hasattr(self.launcher, "server_pid") else None
         worker.send(request)
         # Only the answer to this request is parsed; what else the worker writes is discarded unread.
         answer_prefix = b'{"id":%d,' % self._next_id
@@ -243,7 +303,12 @@ class LearnerSession:
                     self._discard_workers()
                     raise
                 if line is None:
-                    return self._worker_lost(name, worker, clock)
+                    progress = worker.progress(self._next_id)  # read before the worker ends (its board goes)
+                    if worker.closed:
+                        self._outside_fault(worker, server_before, first)
+                    return self._worker_lost(name, worker, clock, progress)
+                if not line.startswith(answer_prefix):
+                    self._count_discarded()
                 if line.startswith(b'{"progress":'):
                     # What the worker is doing is on its board; the one report the pipe carries is the
                     # learner's line just before the time limit.
@@ -268,7 +333,41 @@ class LearnerSession:
                 return self._unwrap(name, message, config)
         finally:
             self.cpu_spent += clock.finish()
+            self.idle_spent += clock.idle()
             self._cpu_mark = clock.mark
+
+    def _outside_fault(self, worker, server_before, first):
+        """The worker died while answering: raise ``_KilledFromOutside`` when that may be the machine's doing
+        and this call has not been tried again yet; ``MachineError`` when its fork server died both times
+        and no learner code could have killed it. Otherwise return: the learner's crash (``_worker_lost``)."""
+        worker.kill()  # its exit status, from the fork server (a dead server is started again)
+        server_died = server_before is not None and self.launcher.server_pid() != server_before
+        killed = (worker.status or {}).get("signal") == signal.SIGKILL
+        if not (server_died or killed):
+            return
+        if first is None:
+            self._discard_workers()
+            raise _KilledFromOutside(server_died)
+        if server_died and first.server_died and not self._exposed_the_grader:
+            raise MachineError("the fork server of the grading workers died twice while one call was answered; "
+                               "learner code cannot signal it in this mode, so something outside the grader "
+                               "killed it (an OOM killer, another program): the machine's failure, not the "
+                               "learner's")
+
+    def _count_discarded(self):
+        """One more line that is not the answer awaited. Each costs the grader a little (4 MB of empty lines
+        before every answer cost it minutes): a learner gets ``MAX_DISCARDED_LINES`` in all, far more than
+        an honest worker writes (a report of where it was, once per call that nearly timed out)."""
+        self.discarded += 1
+        if self.discarded > MAX_DISCARDED_LINES:
+            self._discard_workers()
+            raise LearnerError("protocol", f"the worker wrote more than {MAX_DISCARDED_LINES} lines that answer "
+                                           f"nothing into the answer pipe; nothing it sent was used")
+
+    def _wall_budget_message(self):
+        return (f"not run: this submission's calls used up their {self.limits.submission_idle_seconds:.0f} s of "
+                f"waiting (wall-clock time spent neither computing nor waiting for a CPU: a sleep, or waiting for "
+                f"something that never comes?)")
 
     def _ensure_worker(self, fresh=False):
         current = self._fresh if fresh else self._worker
@@ -279,13 +378,13 @@ class LearnerSession:
         if self._machine_failure:  # the rest of this learner's checks would each wait for the same failure
             raise MachineError(self._machine_failure)
         try:
-            worker = self._start_worker()
+            worker = self._start_worker(fresh)
         except LearnerError:
             # What the learner left running in the other worker (its processes count towards the same
             # per-uid limits) may be what stopped this one, or a busy machine's moment: once more, alone.
             self._discard_workers()
             try:
-                worker = self._start_worker()
+                worker = self._start_worker(fresh)
             except LearnerError as again:
                 # Alone, with none of the learner's code running anywhere, a worker that cannot start is
                 # the grading machine's failure: the grader's error (``--resume`` grades the learner
@@ -298,8 +397,26 @@ class LearnerSession:
             self._worker = worker
         return worker
 
-    def _start_worker(self):
-        worker = _Worker(self.launcher, self.staged, self.limits)
+    def _fresh_scratch(self):
+        """A scratch folder and home of the fresh worker's own, not the ordinary worker's: a memo the
+        learner's code left in its home or ``tempfile``'s folder is not found by the fresh process. A new,
+        unguessable name each time; made here in plain mode, by the worker itself (as its uid) in the
+        sandbox's /tmp."""
+        name = f"fresh-{secrets.token_hex(8)}"
+        scratch = self.launcher.worker_paths(self.staged)[1]
+        if not scratch:
+            return f"/tmp/{name}"
+        folder = Path(scratch).parent / name
+        folder.mkdir()
+        os.chmod(folder, 0o1777)
+        return str(folder)
+
+    def _start_worker(self, fresh=False):
+        if not self._exposed_the_grader and getattr(self.launcher, "mode", None) == "plain":
+            from . import sandbox
+
+            self._exposed_the_grader = sandbox.plain_worker_uid() is None
+        worker = _Worker(self.launcher, self.staged, self.limits, self._fresh_scratch() if fresh else None)
         clock = _CallClock(self.launcher, self.limits.startup_seconds, self.limits.startup_seconds,
                            time.monotonic() + self.limits.startup_seconds)
         line = worker.read_line(clock)
@@ -317,16 +434,18 @@ class LearnerSession:
         self.output = self.output[-self.limits.output_bytes:]
         self._worker = self._fresh = None
 
-    def _worker_lost(self, name, worker, clock):
+    def _worker_lost(self, name, worker, clock, progress):
         """The worker hung or died while serving ``name``: kill it and say what happened."""
         over = None if worker.closed else clock.out_of_time()
-        progress = worker.progress(self._next_id)
         self._discard_workers()
         # The limits, not the times measured: the same code gets the same words.
         if over == "cpu":
             what = (f"did not finish within {clock.cpu_limit:.0f} s of CPU time (an endless loop, or far "
                     f"too much work?)") + running_line(worker.where, self.submission_dir)
             kind = "timeout"
+        elif over == "idle":
+            what = "did not finish: " + self._wall_budget_message().replace("not run: ", "")
+            kind = "budget"
         elif over == "wall":
             what = (f"did not finish: it waited {clock.wall_limit:.0f} s without using its "
                     f"{clock.cpu_limit:.0f} s of CPU time (a sleep, or waiting for something that never comes?)")
@@ -488,7 +607,9 @@ def running_line(where, submission_dir):
         loops = [node for node in ast.walk(ast.parse(text))
                  if isinstance(node, (ast.For, ast.While, ast.AsyncFor))
                  and node.lineno <= line <= (node.end_lineno or node.lineno)]
-    except (OSError, SyntaxError, ValueError):
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        # Learner text: a module too deeply nested for the parser (5,000 chained attributes) is no
+        # grader error; the report just names no line.
         return ""
     lines = text.splitlines()
     if not 1 <= line <= len(lines):

@@ -11,7 +11,7 @@ import numpy as np
 from ..configs import config_label
 from ..feedback import (Feedback, Hint, expect_equal, expect_tensor, in_configuration, paired, shape_is, shape_text,
                         values_match)
-from ..worker.observers.common import rnn_config, rnn_label
+from ..worker.observers.labels import rnn_config, rnn_label
 from . import observe_each
 
 

@@ -34,10 +34,21 @@ def create():
     return fd
 
 
+def create_file(path):
+    """``create`` as a named file (the portable backend's workers open it by name: no fd passing there)."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    os.ftruncate(fd, SIZE)
+    return fd
+
+
 def read(fd):
     """The grader's side: the record on the board as bytes, or None (none yet, or one left half-written)."""
     try:
-        raw = os.pread(fd, SIZE, 0)
+        if hasattr(os, "pread"):
+            raw = os.pread(fd, SIZE, 0)
+        else:  # Windows: no pread; only the grader's thread reads this fd
+            os.lseek(fd, 0, os.SEEK_SET)
+            raw = os.read(fd, SIZE)
     except OSError:
         return None
     if len(raw) < HEADER or raw[0] != 0:

@@ -20,20 +20,21 @@ import ctypes
 import gc
 import json
 import os
-import resource
 import signal
 import socket
 import sys
 import threading
 import time
 
-from . import cleanup, observers
+from . import cleanup, keys, observers
 from .tasks import tasks_of
 
+SHM_BYTES = 64 * 1024 ** 2   # /dev/shm of a worker without bubblewrap (as sandbox.SHM_BYTES)
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 1, 4, 36
-LIMITS = {"memory_bytes": resource.RLIMIT_AS, "cpu_seconds": resource.RLIMIT_CPU,
-          "processes": resource.RLIMIT_NPROC, "open_files": resource.RLIMIT_NOFILE,
-          "file_bytes": resource.RLIMIT_FSIZE}
+# resource's names, looked up in the forked worker: the portable backend's workers (worker/spawned.py)
+# import this module's ``serve`` where there is no ``resource`` module (Windows).
+LIMITS = {"memory_bytes": "RLIMIT_AS", "cpu_seconds": "RLIMIT_CPU", "processes": "RLIMIT_NPROC",
+          "open_files": "RLIMIT_NOFILE", "file_bytes": "RLIMIT_FSIZE"}
 
 
 def _prctl(option, value):
@@ -164,6 +165,13 @@ class ForkServer:
         # Its own SysV IPC namespace (while still privileged enough to make one): shared memory,
         # semaphores and queues then die with its last process and never reach the next learner.
         cleanup.private_ipc_namespace()
+        limits = dict(request.get("limits", {}))
+        scratch_bytes = limits.get("scratch_bytes")
+        if not self.wipe_tmp and request.get("tmp") and type(scratch_bytes) is int and scratch_bytes > 0 \
+                and os.geteuid() == 0:
+            # Without bubblewrap (whose /tmp and /dev/shm are sized tmpfs already), a root server gives the
+            # worker a sized tmpfs as its scratch folder and /dev/shm: files there count as memory.
+            cleanup.private_scratch([(request["tmp"], scratch_bytes), ("/dev/shm", SHM_BYTES)])
         if self.worker_uid is not None:
             # Learner code never runs as root: process limits then apply, and it can
             # neither signal nor trace this server, nor touch any file of the grader's.
@@ -184,21 +192,27 @@ class ForkServer:
             # Unbuffered: the worker may be killed at any moment, and what the learner
             # printed up to then is the best clue to what went wrong.
             stream.reconfigure(line_buffering=True, write_through=True)
-        limits = dict(request.get("limits", {}))
         if self.worker_uid is None and type(limits.get("processes")) is int and limits["processes"] > 0:
             # The worker runs as the grader's own user, and RLIMIT_NPROC counts every thread of that
             # user: on a desktop the browser and editor alone hold hundreds, and a limit of 64 would
             # leave the worker unable to start even its own thread. The limit is headroom above them
             # (a private user namespace counts only its own tasks on recent kernels, not on older ones).
             limits["processes"] += tasks_of(os.getuid())
+        import resource
+
         for name, value in limits.items():
             if name in LIMITS and type(value) is int and value > 0:
                 try:
-                    resource.setrlimit(LIMITS[name], (value, value))
+                    resource.setrlimit(getattr(resource, LIMITS[name]), (value, value))
                 except (ValueError, OSError):
                     pass  # a hard limit already lower than ours stays
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        # No kernel keys: they would outlive the learner (keys.py). Where seccomp is missing, the
+        # worker goes on (the README's protection table says which protections need what).
+        keys.forbid_kernel_keys()
         folder = request["dir"]
+        if request.get("tmp") and not os.path.isdir(request["tmp"]):
+            os.makedirs(request["tmp"], mode=0o700)  # a scratch folder of its own, made as its uid
         if request.get("tmp"):
             for name in ("TMPDIR", "TMP", "TEMP", "HOME"):
                 os.environ[name] = request["tmp"]
@@ -303,7 +317,7 @@ def serve(requests_fd, responses_fd, folder, board_fd):
     from . import board, wire
 
     requests = os.fdopen(requests_fd, "r", encoding="utf-8")
-    responses = os.fdopen(responses_fd, "w", encoding="utf-8")
+    responses = os.fdopen(responses_fd, "w", encoding="utf-8", newline="\n")  # "\n" on Windows too: lines end there
 
     sending = threading.Lock()  # the where-reporting timer thread sends too: one whole line at a time
 
@@ -361,7 +375,7 @@ class WhereReporter(threading.Thread):
 
     def __init__(self, folder, send):
         super().__init__(daemon=True)
-        self.prefix = folder.rstrip("/") + "/"
+        self.prefix = folder.rstrip("/" + os.sep) + os.sep  # as the learner's files' code objects name them
         self.send = send
         self.main = threading.main_thread().ident
         self.armed = threading.Condition()

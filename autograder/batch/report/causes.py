@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from ... import learner_text
 from ...exercises import MODULES
 
 # Kinds of root cause that mean "the grader could not grade this part of the learner's code".
@@ -145,7 +146,7 @@ class LearnerView:
 
     @property
     def name(self):
-        return self.result.student
+        return learner_text.name(self.result.student)  # shown as data: no control or bidi character
 
     @property
     def percent(self):

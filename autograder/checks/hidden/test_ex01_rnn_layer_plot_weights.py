@@ -1,7 +1,7 @@
 """Hidden check for ex01_rnn_layer.plot_weights: stacked and bidirectional layers."""
 import pytest
 
-from autograder.worker.observers.common import rnn_label
+from autograder.worker.observers.labels import rnn_label
 from autograder.verdicts.ex01_plots import judge_plot
 
 # Stacked AND bidirectional without biases: every name (_l1, _reverse), the second layer's input of

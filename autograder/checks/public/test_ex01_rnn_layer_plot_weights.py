@@ -3,7 +3,7 @@ published bidirectional one."""
 import pytest
 
 from autograder.verdicts.ex01_plots import judge_plot
-from autograder.worker.observers.common import rnn_label
+from autograder.worker.observers.labels import rnn_label
 
 CONFIGS = [dict(input_size=2, hidden_size=5, num_layers=1, seed=31),
            dict(input_size=3, hidden_size=4, num_layers=1, bidirectional=True, seed=35)]

@@ -9,6 +9,8 @@ import math
 import torch
 from torch import nn
 
+from .labels import RNN_KEYS, rnn_config, rnn_label  # noqa: F401  (the observers' names for them)
+
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
 
@@ -45,31 +47,6 @@ def build_rnn(input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=T
                  batch_first=batch_first, bidirectional=bidirectional)
     rnn = rnn.to(DTYPES[dtype])
     return fill_parameters(rnn, seed)
-
-
-def rnn_label(input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True, batch_first=False,
-              bidirectional=False, dtype="float32", **_):
-    """How feedback names an rnn: the constructor call that would build it."""
-    extras = [f"num_layers={num_layers}"]
-    if nonlinearity != "tanh":
-        extras.append(f"nonlinearity={nonlinearity!r}")
-    if not bias:
-        extras.append("bias=False")
-    if batch_first:
-        extras.append("batch_first=True")
-    if bidirectional:
-        extras.append("bidirectional=True")
-    text = f"nn.RNN({input_size}, {hidden_size}, {', '.join(extras)})"
-    return text if dtype == "float32" else f"{text}.double()"
-
-
-RNN_KEYS = ("input_size", "hidden_size", "num_layers", "nonlinearity", "bias", "batch_first",
-            "bidirectional", "dtype")
-
-
-def rnn_config(cfg):
-    """The nn.RNN arguments of a check configuration (other keys dropped)."""
-    return {k: cfg[k] for k in RNN_KEYS if k in cfg}
 
 
 def shape_of(value):
