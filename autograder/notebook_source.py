@@ -66,8 +66,6 @@ def code_cells(data):
                                  "is not a notebook saved by Jupyter") from None
     except (ValueError, UnicodeDecodeError, MemoryError) as error:
         raise NotebookUnreadable(f"it is not valid notebook JSON ({error})") from None
-    except RecursionError:  # a learner's file nested thousands deep: a note, never a stopped batch (issue 28)
-        raise NotebookUnreadable("it is not a notebook: its JSON is nested too deep to read") from None
     cells = document.get("cells") if isinstance(document, dict) else None
     if not isinstance(cells, list):
         raise NotebookUnreadable("it has no list of cells (not a Jupyter notebook of format 4)")
