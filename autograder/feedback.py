@@ -6,6 +6,8 @@ when the answer matches a classic mistake a check lists — a hint that names
 that mistake. Values are the plain data a worker sent (``wire.Array`` for
 tensors), never objects from learner code.
 """
+import re
+
 import numpy as np
 
 from .learner_text import inline
@@ -245,3 +247,96 @@ def paired(got_all, expected_all, call):
         raise Feedback(call, f"{describe(got_all)}", f"one answer for each of the {len(expected_all)} configurations",
                        "the grader could not match your code's answers with the configurations it asked about")
     return list(zip(got_all, expected_all))
+
+
+# ---------------------------------------------------------------- exceptions with a known cause
+# A PyTorch exception raised inside the learner's code names the symptom, not the mistake. These
+# are the classic mistakes whose exception text (and the call or line that raised it) leaves one
+# explanation; each rule is tried on the text of the learner's error and gives a hint only when
+# that text says so. Anything else keeps PyTorch's own words alone.
+
+MATMUL_SHAPES = re.compile(r"mat1 and mat2 shapes cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)")
+_HIDDEN_SIZE = re.compile(r"Expected hidden size \((\d+), (\d+), (\d+)\), got \[(\d+), (\d+), (\d+)\]")
+_INPUT_SIZE = re.compile(r"input\.size\(-1\) must be equal to input_size\. Expected (\d+), got (\d+)")
+_CLASSIFIER = re.compile(r"RNNClassifier\((\d+), (\d+), (\d+), (\d+), bidirectional=True\)")
+_CODE = re.compile(r"line \d+: `([^`]*)`")
+
+
+def _learner_line(text):
+    """The learner's line that raised, as the error message quotes it (the last one), else ""."""
+    found = _CODE.findall(text)
+    return found[-1] if found else ""
+
+
+def exception_hint(text):
+    """A ``Hint`` naming the classic mistake behind a learner's exception, or None.
+
+    ``text`` is the error as the feedback shows it: the call, the exception's type and message, and
+    the learner's line that raised it (``runner/session.learner_error_from``).
+    """
+    line = _learner_line(text)
+    if "'tuple' object has no attribute" in text and re.search(r"loss|mse|criterion", line, re.I):
+        return Hint("the loss was given a tuple: a model (and nn.RNN) returns a pair (predictions, hidden), "
+                    "and a loss needs the predictions alone",
+                    "unpack it first, predictions, _ = net(X), then loss = nn.functional.mse_loss(predictions, Y)")
+    if "backward through the graph a second time" in text:
+        return Hint("backward() went through a graph an earlier backward() had already freed: a tensor from an "
+                    "earlier epoch was used again (usually the hidden state carried over from the previous epoch), "
+                    "or backward() ran twice on one loss",
+                    "start every epoch from a fresh hidden state (None, or zeros), or carry it over as "
+                    "hidden.detach(); call loss.backward() once per epoch")
+    matmul = MATMUL_SHAPES.search(text)
+    classifier = _CLASSIFIER.search(text)
+    if matmul:
+        rows1, cols1, rows2, cols2 = (int(n) for n in matmul.groups())
+        if classifier and cols1 == 2 * int(classifier[2]) and rows2 == int(classifier[2]):
+            return Hint(f"the head reads {rows2} features but the bidirectional summary has {cols1}: both "
+                        f"directions concatenated give 2 * num_hidden features",
+                        "size the head nn.Linear(2 * num_hidden, num_classes) when bidirectional=True")
+        if cols1 == cols2 and rows2 != cols1 and re.search(r"@|matmul|\bmm\(", line):
+            return Hint(f"a weight stored (out_features, in_features) = ({rows2}, {cols2}) was multiplied without "
+                        f"its transpose: x_t ({rows1}x{cols1}) needs W.T ({cols2}x{rows2})",
+                        "x_t @ w_ih.T and h_prev @ w_hh.T")
+    sizes = _HIDDEN_SIZE.search(text)
+    if sizes:
+        want, got = sizes.groups()[:3], sizes.groups()[3:]
+        if got == (want[1], want[0], want[2]) and want[0] != want[1]:
+            return Hint("the initial hidden state is laid out batch first, (batch, num_layers, hidden): h0 keeps "
+                        "(num_layers * num_directions, batch, hidden) whatever batch_first says",
+                        f"create it as zeros of shape ({want[0]}, batch, {want[2]})")
+    size = _INPUT_SIZE.search(text)
+    if size:
+        return Hint(f"the rnn was built for input_size={size[1]} features per step but x has {size[2]} (its last "
+                    f"axis): nn.RNN's first argument is the number of features of x",
+                    "nn.RNN(input_size, hidden_size, ...) with the input_size you were given")
+    if re.search(r"Unknown nonlinearity '(True|False)'", text):
+        return Hint("a True/False reached nn.RNN's nonlinearity: its fourth positional parameter is nonlinearity "
+                    "(input_size, hidden_size, num_layers, nonlinearity, bias, batch_first, dropout, bidirectional)",
+                    "pass batch_first=batch_first by keyword")
+    if "dropout should be a number" in text and "nn.RNN(" in line and "dropout" not in line:
+        return Hint("nn.RNN's seventh positional parameter is dropout, not bidirectional (input_size, hidden_size, "
+                    "num_layers, nonlinearity, bias, batch_first, dropout, bidirectional)",
+                    "pass the settings by keyword: bidirectional=bidirectional")
+    if "Boolean value of Tensor with more than one value is ambiguous" in text and re.search(r"Loss\(\s*\w", line):
+        return Hint("the tensors were passed to the loss's constructor (nn.MSELoss(predictions, y) sets its "
+                    "options): a loss module is created first, then called",
+                    "nn.MSELoss()(predictions, y), or nn.functional.mse_loss(predictions, y)")
+    if "expected m1 and m2 to have the same dtype" in text:
+        return Hint("two tensors of different dtypes were multiplied: a tensor you created (the zeros h0, say) "
+                    "did not take x's dtype",
+                    "x.new_zeros(...) or torch.zeros(..., dtype=x.dtype)")
+    if "'method' object is not iterable" in text and "parameters" in line:
+        return Hint("net.parameters is a method: the optimizer needs what it returns", "net.parameters()")
+    if re.search(r"Invalid shape \(\d+,\) for image data", text):
+        return Hint("imshow was given a vector: the bias vectors are 1-D, only the weight_* matrices are "
+                    "drawn as heat maps", 'keep the parameters whose name starts with "weight_"')
+    return None
+
+
+def with_exception_hint(text, level="full"):
+    """A learner's error text followed by the hint naming its classic cause, when there is one
+    (``level``: "full" shows the fix too, "concept" the mistake only, "none" nothing)."""
+    hint = exception_hint(text)
+    if hint is None or level == "none":
+        return text
+    return f"{text}\nHint:     {mistake_of(hint) if level == 'concept' else hint}"

@@ -2,7 +2,8 @@
 
     python benchmarks/bug_bank_catch.py [--exercise ex02_forward_pass ...] [--json]
 
-Grades every mutant of the bug banks (``tests/bug_banks.py``, read from the grading tests)
+Grades every mutant of the bug banks (``tests/bug_banks.py``: the kit's banks, read from the grading
+tests, and the real learners' mistakes of ``tests/bank_real_mistakes.py``)
 once with the public and hidden checks and reports, per mutant, whether it lost points in
 its exercise under the public checks alone (the checks a learner runs with ``rnn-grade
 check``), under public + hidden, and whether a failing public check's feedback names the
@@ -20,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 sys.path.insert(0, str(HERE.parent))
 
-from bug_banks import all_mutants, submission_builder  # noqa: E402
+from bug_banks import kit_mutants, real_mutants, submission_builder  # noqa: E402
 
 from autograder.paths import SOLUTIONS  # noqa: E402
 from autograder.runner.grade import Grader  # noqa: E402
@@ -39,15 +40,16 @@ def judge(result, mutant):
 
 
 def run(exercises=None):
-    mutants = [m for m in all_mutants() if not exercises or m.exercise in exercises]
+    banks = [("kit", m) for m in kit_mutants()] + [("real", m) for m in real_mutants()]
+    chosen = [(bank, m) for bank, m in banks if not exercises or m.exercise in exercises]
     reference, graders, rows = LiveReference(SOLUTIONS), {}, []
     try:
         with tempfile.TemporaryDirectory(prefix="rnn-grade-bugbank-") as tmp:
-            for number, mutant in enumerate(mutants):
+            for number, (bank, mutant) in enumerate(chosen):
                 if mutant.exercise not in graders:
                     graders[mutant.exercise] = Grader(reference, include_hidden=True, exercises=[mutant.exercise])
                 folder = mutant.build(submission_builder(Path(tmp) / str(number)))
-                rows.append(judge(graders[mutant.exercise].grade(folder), mutant))
+                rows.append(dict(judge(graders[mutant.exercise].grade(folder), mutant), bank=bank))
     finally:
         for grader in graders.values():
             grader.close()
@@ -66,6 +68,15 @@ def report(rows):
     lines += ["", f"{total} mutants: public checks alone catch {public}/{total} ({public / total:.0%}); "
                   f"public + hidden catch {caught}/{total} ({caught / total:.0%}); "
                   f"a public hint names the mistake for {named}/{total}."]
+    for bank, label in (("kit", "the kit's banks"), ("real", "real learners' mistakes")):
+        mine = [r for r in rows if r.get("bank") == bank]
+        if mine:
+            lines.append(f"{label}: public checks catch {sum(r['public'] for r in mine)}/{len(mine)}, public + hidden "
+                         f"{sum(r['any'] for r in mine)}/{len(mine)}, a public hint names "
+                         f"{sum(r['public_names_it'] for r in mine)}/{len(mine)}")
+    unnamed = [r for r in rows if not r["public_names_it"]]
+    if unnamed:
+        lines.append("Not named by a public hint: " + "; ".join(f"{r['exercise']}: {r['mutant']}" for r in unnamed))
     only_hidden = [r for r in rows if r["any"] and not r["public"]]
     if only_hidden:
         lines.append("Caught only by hidden checks: " + "; ".join(f"{r['exercise']}: {r['mutant']}"

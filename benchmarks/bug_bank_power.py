@@ -2,8 +2,9 @@
 
     python benchmarks/bug_bank_power.py [--json FILE] [-k EXPR] [--bank tests/test_plot_weights.py ...]
 
-Runs the mutant banks of ``tests/test_ex0*_grading.py`` and ``tests/test_plot_weights.py`` (``test_mistake_*``
-cases: each grades the solutions with one classic mistake put in) through pytest,
+Runs the mutant banks of ``tests/test_ex0*_grading.py``, ``tests/test_plot_weights.py`` and the real learners'
+mistakes of ``tests/test_real_mistakes.py`` (the ``*mistake*`` cases: each grades the solutions with one mistake
+put in) through pytest,
 recording for every mutant the checks that failed on it and the points it lost.
 Prints, per exercise, mutants caught (lost points) / mutants, and per check how many
 mutants it fails and how many ONLY it catches. A configuration or check can be cut
@@ -50,7 +51,9 @@ class Recorder:
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item):
-        self.current = item.nodeid
+        # A mutant case only (its function is named for the mistake): -k also selects every test of
+        # tests/test_real_mistakes.py by its file name, and its correct-style case is no mutant.
+        self.current = item.nodeid if "mistake" in item.name.split("[", 1)[0] else None
         yield
         self.current = None
 
@@ -59,8 +62,17 @@ class Recorder:
             self.mutants[report.nodeid]["test_passed"] = report.passed
 
 
+REAL_BANK = "test_real_mistakes.py"
+
+
 def _exercise_of(nodeid):
     name = Path(nodeid.split("::")[0]).stem.removeprefix("test_").removesuffix("_grading")
+    if name == "real_mistakes":   # the case's id is the mutant's name; the bank knows its exercise
+        sys.path.insert(0, str(KIT / "tests"))
+        from bank_real_mistakes import MUTANTS
+
+        case = nodeid.split("[", 1)[-1][:-1]   # the id itself may hold brackets (h_n[0])
+        return next((f"{m.exercise} (real)" for m in MUTANTS if m.name == case), "real mistakes")
     return "ex01_rnn_layer (plot_weights)" if name == "plot_weights" else name
 
 
@@ -81,6 +93,15 @@ def summarise(mutants):
     total = sum(t for _, t in by_exercise.values())
     named = sum(bool(r.get("test_passed")) for r in mutants.values())
     lines.append(f"  {'all':20s} {caught}/{total} caught, {named}/{total} caught AND named (the bank's test passed)")
+    for label, chosen in (("kit banks", lambda nodeid: REAL_BANK not in nodeid),
+                          ("real mistakes", lambda nodeid: REAL_BANK in nodeid)):
+        records = [r for nodeid, r in mutants.items() if chosen(nodeid)]
+        if records:
+            lines.append(f"  {label:20s} {sum(r['lost'] > 0 for r in records)}/{len(records)} caught, "
+                         f"{sum(bool(r.get('test_passed')) for r in records)}/{len(records)} caught AND named")
+    missed = sorted(nodeid.split("::")[-1] for nodeid, r in mutants.items() if not r.get("test_passed"))
+    if missed:
+        lines.append("  not caught and named: " + "; ".join(missed))
     lines.append("checks: mutants failed / caught by this check alone")
     for name in sorted(fails):
         lines.append(f"  {name:55s} {fails[name]:3d} / {only[name]}")
@@ -96,8 +117,8 @@ def main():
     args = parser.parse_args()
     recorder = Recorder()
     started = time.perf_counter()
-    files = sorted(str(p) for p in (KIT / "tests").glob("test_ex0*_grading.py")) + [str(KIT / "tests" /
-                                                                                      "test_plot_weights.py")]
+    files = sorted(str(p) for p in (KIT / "tests").glob("test_ex0*_grading.py")) + [
+        str(KIT / "tests" / "test_plot_weights.py"), str(KIT / "tests" / REAL_BANK)]
     if args.bank:
         files = [str(KIT / name) for name in args.bank]
     pytest.main(["-q", "-p", "no:cacheprovider", "-k", args.k, *files], plugins=[recorder])

@@ -68,8 +68,8 @@ def _change_bank(module_name, exercise=None):
             for name, (change, phrase) in module.BUGS.items()]
 
 
-def all_mutants():
-    """Every single-bug mutant of the kit's banks, in curriculum order."""
+def kit_mutants():
+    """The kit's own banks (written beside the grading tests), in curriculum order."""
     mutants = []
     for name in ("test_ex01_grading", "test_ex02_grading", "test_ex03_grading"):
         mutants += _edits_bank(name)
@@ -77,3 +77,13 @@ def all_mutants():
     for name in ("test_ex04_grading", "test_ex05_grading", "test_ex06_grading"):
         mutants += _change_bank(name)
     return mutants
+
+
+def real_mutants():
+    """Mistakes real learners asked about in public (``tests/bank_real_mistakes.py``, each with its source)."""
+    return list(importlib.import_module("bank_real_mistakes").MUTANTS)
+
+
+def all_mutants():
+    """Every single-bug mutant: the kit's banks, then the real learners' mistakes."""
+    return kit_mutants() + real_mutants()

@@ -160,6 +160,12 @@ class TreeClock:
     def cpu(self):
         return max(0.0, self.cpu_now - self.cpu_start)
 
+    def idle_seconds(self):
+        """Wall seconds neither computing nor waiting for a CPU; none before the first poll."""
+        if self.wait_start is None:
+            return 0.0
+        return max(0.0, self.waited() - self.cpu())
+
     def waited(self):
         """Wall seconds since the start, less the time the tree was kept from running."""
         start = self.wait_start or {}

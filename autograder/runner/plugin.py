@@ -13,7 +13,7 @@ import pytest
 
 from ..check_index import check_name
 from ..exercises import MODULES, exercise_of
-from ..feedback import Feedback, render_parts
+from ..feedback import Feedback, render_parts, with_exception_hint
 from ..method_rules import SourceTree, violations
 from ..paths import HIDDEN_CHECKS, KIT_ROOT
 from .answer_form import answers_difference
@@ -134,7 +134,10 @@ def classify(excinfo, level="full", learner=None, reference=None):
         return "failed", render_parts(exc.parts(), level)
     if isinstance(exc, LearnerError):
         kind = exc.kind if exc.kind in ("not_implemented", "timeout", "crash", "missing") else "error"
-        return kind, "" if level == "none" else exc.message
+        if level == "none":
+            return kind, ""
+        # An exception of the learner's code whose text points at one classic mistake gets that hint.
+        return kind, with_exception_hint(exc.message, level) if exc.kind == "error" else exc.message
     if isinstance(exc, AssertionError) and not isinstance(exc, GraderError):
         return "failed", "" if level == "none" else (str(exc) or "a comparison failed")
     if learner is not None and reference is not None and not isinstance(exc, GraderError):

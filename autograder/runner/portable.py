@@ -444,3 +444,7 @@ class ProcessTreeClock:
 
     def waited(self):
         return self.idle
+
+    def idle_seconds(self):
+        """The polls' wall time in which the tree did not compute (``waited`` is that already here)."""
+        return self.idle

@@ -173,7 +173,7 @@ class _CallClock:
                 self.over = "cpu"
             elif self.tree.waited() > self.wall_limit:
                 self.over = "wall"
-            elif self.idle_limit is not None and self.tree.waited() - self.tree.cpu() > self.idle_limit:
+            elif self.idle_limit is not None and self.tree.idle_seconds() > self.idle_limit:
                 self.over = "idle"
         if self.over is None and now >= self.deadline:
             self.over = "submission"
@@ -183,9 +183,7 @@ class _CallClock:
         """Wall seconds the call spent neither computing nor waiting for a CPU. Only a call that lasted
         a poll interval has its waits measured; a shorter one counts as none (a busy machine stretches
         short calls most, and a learner idles at most a poll interval per call that way)."""
-        if self.tree.wait_start is None:
-            return 0.0
-        return max(0.0, self.tree.waited() - self.tree.cpu())
+        return self.tree.idle_seconds()
 
     def finish(self):
         """The CPU seconds the call used, read once more at its end."""

@@ -102,6 +102,10 @@ def classic_mistakes(args, shapes):
         (wrong_bias,
          "bias was not honoured: bias=True gives bias_ih and bias_hh vectors of hidden_size per layer "
          "and direction, bias=False gives none"),
+        # Last: a count that coincides with an earlier mistake's keeps that mistake's hint.
+        ({name: shape for name, shape in shapes.items() if not name.startswith("weight_hh")},
+         "weight_hh is missing: besides weight_ih every layer and direction has its own hidden-to-hidden matrix "
+         "weight_hh of (hidden_size, hidden_size), the recurrence h_(t-1) @ W_hh.T"),
     ]
 
 

@@ -55,6 +55,10 @@ def init_hidden_mistakes(cfg):
         mistakes.append((lambda got: tuple(got.shape) == right_shape and got.dtype == "float32",
                          Hint(f"h0 is float32 but this rnn is {cfg['dtype']}", "take dtype (and device) from one "
                               "of its parameters, e.g. next(rnn.parameters()).dtype")))
+    mistakes.append((shape_is((layers, hidden)),
+                     Hint("h0 has three axes, (num_layers * num_directions, batch, hidden_size): yours has no batch "
+                          "axis, one initial state per layer and direction is needed for EVERY sample",
+                          "torch.zeros(num_layers * num_directions, batch_size, hidden_size, ...)")))
     mistakes.append((lambda got: tuple(got.shape) == right_shape and bool(np.any(got.data != 0)),
                      "h0 must be zeros: torch.zeros, not torch.empty or random values"))
     return mistakes
@@ -94,6 +98,10 @@ def output_shapes_mistakes(cfg):
              "puts batch first"),
             (shapes(**dict(right, batch_first=False)),
              "batch_first was ignored: with batch_first=True the output is (batch, seq, features)")]
+    if layers > 1:
+        mistakes.append((shapes(**dict(right, features=layers * directions * hidden)),
+                         "output holds only the TOP layer's state at every step (num_directions * hidden features); "
+                         "the states of every layer are in h_n, at the last step only"))
     if cfg["bidirectional"]:
         mistakes += [
             (shapes(**dict(right, features=hidden, rows=layers)),
@@ -225,6 +233,9 @@ def judge_to_batch_first(learner, reference, configs):
                       mistakes=[(values_match(as_viewed),
                                  Hint("the shape is right but the values are scrambled: view/reshape does not swap "
                                       "axes", "transpose(0, 1) or permute(1, 0, 2) does", joiner=", ")),
+                                (values_match(x.transpose(2, 1, 0)),
+                                 Hint(".T (or permute(2, 1, 0)) reverses ALL three axes, giving (features, batch, seq)",
+                                      "swap only the first two: transpose(0, 1)", joiner="; ")),
                                 (shape_is(cfg["shape"]), "that is still (seq, batch, features): swap the first "
                                                          "two axes")])
         if not got["input_unchanged"]:

@@ -10,8 +10,8 @@ row, which catches a batch size kept from a global (the notebook's
 import re
 
 from ..configs import net_label
-from ..feedback import (Feedback, Hint, expect_equal, expect_tensor, first_difference, in_configuration, paired,
-                        values_match)
+from ..feedback import (Feedback, Hint, exception_hint, expect_equal, expect_tensor, first_difference,
+                        in_configuration, paired, shape_is, values_match)
 from . import observe_each
 
 ZERO_START = ("When hidden is None, forward starts from zeros of shape (num_layers, batch, num_hidden) where batch "
@@ -50,6 +50,9 @@ def _call_text(net, position, hidden):
 
 def _error_hint(net, position, raised, hidden):
     """Name the likely mistake behind an exception raised by forward."""
+    known = exception_hint(raised)
+    if known is not None:
+        return known
     earlier = [c["batch"] for c in net["calls"][:position]]
     batch = net["calls"][position]["batch"]
     batch_first = net["net_args"]["batch_first"]
@@ -77,6 +80,24 @@ def _error_hint(net, position, raised, hidden):
     return None
 
 
+def prediction_shape_mistakes(net, position):
+    """Hints for predictions whose shape is what a classic head mistake gives (only shapes that differ
+    from the right one: a shape that happens to be right names nothing)."""
+    args, call = net["net_args"], net["calls"][position]
+    seq, batch, outputs = call["seq"], call["batch"], args["output_size"]
+    right = (batch, seq, outputs) if args["batch_first"] else (seq, batch, outputs)
+    found = [((args["num_layers"], batch, outputs),
+              Hint("you applied the head to the final hidden state (num_layers, batch, num_hidden): RNNnet predicts "
+                   "at EVERY step, from the rnn's output", "self.out(output) where output, hidden = self.rnn(x, hidden)")),
+             ((batch, outputs),
+              Hint("predictions for the last time step only (many-to-one): RNNnet predicts at every step",
+                   "apply the head to the whole output, (seq, batch, num_hidden)")),
+             ((seq * batch, outputs),
+              Hint("the output was flattened to (seq * batch, num_hidden) for the head and never reshaped back: "
+                   "nn.Linear already applies to the last axis of a 3-D tensor", "self.out(output)"))]
+    return [(shape_is(shape), hint) for shape, hint in found if shape != right]
+
+
 def _compare_series(nets, got_all, want_all, hidden, concept, zero_start_all=None):
     """Report the first call, over every net, whose predictions or hidden state differ."""
     for index, (net, (got_series, want_series)) in enumerate(zip(nets, paired(got_all, want_all, "net(x)"))):
@@ -89,10 +110,10 @@ def _compare_series(nets, got_all, want_all, hidden, concept, zero_start_all=Non
             if got.get("returned") != "pair":
                 raise Feedback(call, f"a {got.get('returned')}", "a pair (predictions, hidden)",
                                "forward returns the head's predictions AND the rnn's final hidden state")
-            mistakes = []
+            mistakes = prediction_shape_mistakes(net, position)
             if zero_start_all is not None:
                 started_from_zeros = zero_start_all[index][position]
-                mistakes = [(values_match(started_from_zeros["predictions"].data),
+                mistakes += [(values_match(started_from_zeros["predictions"].data),
                              Hint("these are the predictions of a run that starts from zeros: forward ignored "
                                   "the hidden state it was given", "pass `hidden` on to self.rnn(x, hidden)",
                                   joiner="; "))]

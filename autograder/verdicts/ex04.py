@@ -1,5 +1,6 @@
 """Verdicts for ex04_manual_rnn: the recurrence by hand must be nn.RNN's, computed by the learner."""
 from ..configs import config_label
+from ..feedback import MATMUL_SHAPES
 from ..feedback import TOLERANCES, Feedback, expect_tensor, values_match
 from ..errors import LearnerError
 from .method import refuse_method
@@ -54,6 +55,16 @@ def one_direction_shape(shape, part):
     return lambda got: hasattr(got, "shape") and list(got.shape) == half
 
 
+STEPS_CAT = ("your output has two axes, the steps' states joined end to end along the batch axis: torch.cat joins "
+             "tensors along an axis they already have, torch.stack(states) adds a new one, the time axis")
+
+
+def steps_joined_by_cat(cfg):
+    """A matcher: a 2-D output with seq * batch rows (or columns), what torch.cat of the steps' states gives."""
+    rows = cfg["seq_len"] * cfg["batch_size"]
+    return lambda got: hasattr(got, "shape") and len(got.shape) == 2 and rows in tuple(got.shape)
+
+
 def describe_config(cfg):
     return config_label(cfg) + (", h0 given" if cfg.get("h0", "given") == "given" else ", no h0")
 
@@ -82,12 +93,22 @@ def observe_manual(learner, reference, cfg, grads=True):
     try:
         got = learner.observe("ex04.manual_rnn", dict(cfg, grads=grads))
     except LearnerError as error:
-        shape_words = ("cannot be multiplied", "size mismatch", "must match the size", "shapes")
-        if error.kind == "error" and cfg.get("num_layers", 1) > 1 and any(w in error.message for w in shape_words):
+        if error.kind == "error" and _layer_fed_x(error.message, cfg):
             raise Feedback(error.message.split(" raised ")[0], "an error: " + error.message.split(" raised ", 1)[-1],
                            "the output and h_n of the stacked rnn", RECURRENCE, HINTS["layers_read_x"]) from None
         raise
     return got, want
+
+
+def _layer_fed_x(message, cfg):
+    """The shape error a layer >= 1 fed x gives: x_t (batch x input_size) times the transpose of that layer's
+    weight_ih, (hidden * num_directions x hidden). Other shape errors (an untransposed weight) are not this."""
+    found = MATMUL_SHAPES.search(message)
+    if not found or cfg.get("num_layers", 1) < 2:
+        return False
+    directions = 2 if cfg.get("bidirectional") else 1
+    _, cols1, rows2, _ = (int(n) for n in found.groups())
+    return cols1 == cfg["input_size"] and rows2 == cfg["hidden_size"] * directions
 
 
 def judge_manual(got, want, cfg, violations, *, check_grads=True):
@@ -110,6 +131,8 @@ def judge_manual(got, want, cfg, violations, *, check_grads=True):
         mistakes = [(values_match(v[part].data, tolerance), HINTS[name]) for name, v in variants.items()]
         if cfg.get("bidirectional"):
             mistakes.append((one_direction_shape(want[part].shape, part), MISSING_REVERSE))
+        if part == "output":
+            mistakes.append((steps_joined_by_cat(cfg), STEPS_CAT))
         expect_tensor(got[part], want[part], call=call, what=part, concept=RECURRENCE, mistakes=mistakes)
     if check_grads:
         judge_gradients(got, want, cfg, call)

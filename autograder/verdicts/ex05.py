@@ -1,7 +1,7 @@
 """Verdicts for ex05_sequences: the many-to-one classifier and run_packed."""
 from ..configs import config_label
-from ..feedback import TOLERANCES, Feedback, expect_equal, expect_tensor, values_match
 from ..errors import LearnerError
+from ..feedback import TOLERANCES, Feedback, Hint, expect_equal, expect_tensor, values_match
 from ..worker.wire import Array
 
 SUMMARY = ("a many-to-one model summarises the sequence by the top layer's FINAL hidden state, read from h_n: "
@@ -15,6 +15,8 @@ CLASSIFIER_HINTS = {
     "reshape_mixes": "h_n[-2:] has shape (2, batch, hidden): reshape(batch, -1) mixes samples; concatenate the two "
                      "rows along the features (torch.cat([h_n[-2], h_n[-1]], dim=-1)) instead",
     "bottom_layer": "you used the FIRST layer's state; the top layer's rows are the last ones of h_n",
+    "batch_read_as_time": Hint("your rnn read x as (seq, batch, features): it took the samples for time steps "
+                               "(forward receives x batch first)", "build the nn.RNN with batch_first=True"),
 }
 PACKING = ("packing (torch.nn.utils.rnn.pack_sequence or pack_padded_sequence) lets the rnn stop every sequence at "
            "its own last step: the output is zero after each sequence's end and h_n holds each sequence's own "
@@ -78,6 +80,24 @@ def observe_packed(learner, reference, cfg):
     return got, want
 
 
+def unpacking_mistakes(part, want, cfg, tolerance):
+    """Hints computed from the right answer: the output unpacked in the other layout, and h_n read from the
+    padded output's last step (zeros for every sequence shorter than the longest)."""
+    padded = want["padded"].data
+    if part == "padded" and cfg.get("batch_first"):
+        return [(values_match(padded.transpose(1, 0, 2), tolerance),
+                 Hint("this is the output time first: pad_packed_sequence returns (max_len, batch, features) unless "
+                      "told otherwise, while this rnn is batch first",
+                      "pad_packed_sequence(packed_output, batch_first=rnn.batch_first)"))]
+    if part == "h_n":
+        last_step = padded[:, -1] if cfg.get("batch_first") else padded[-1]
+        return [(values_match(last_step[None], tolerance),
+                 "you took the padded output's last step: it is zero for every sequence shorter than the longest "
+                 "(and holds the top layer only); h_n, as the rnn returns it for the packed batch, holds each "
+                 "sequence's own last state")]
+    return []
+
+
 def judge_packed(got, want, cfg):
     call = f"run_packed(nn.RNN with {config_label(cfg)}, sequences of lengths {cfg['lengths']})"
     if got["returned"] != "triple":
@@ -90,7 +110,7 @@ def judge_packed(got, want, cfg):
     tolerance = TOLERANCES.get(cfg.get("dtype", "float32"))
     for part, what in (("padded", "the padded output"), ("lengths", "lengths"), ("h_n", "h_n")):
         mistakes = [(values_match(v[part].data, tolerance), PACKING_HINTS[name]) for name, v in variants.items()
-                    if part != "lengths"]
+                    if part != "lengths"] + unpacking_mistakes(part, want, cfg, tolerance)
         if part == "lengths":
             mistakes = [(lambda g: not isinstance(g, Array), "return the lengths as a 1-D tensor "
                                                             "(torch.tensor(..., dtype=torch.int64)), not a list"),

@@ -1,7 +1,7 @@
 """Verdicts for ex06_training: properties of the delay task, and a training loop judged by its behaviour."""
 import numpy as np
 
-from ..feedback import Feedback, describe, shape_text
+from ..feedback import Feedback, Hint, describe, shape_text
 from ..worker.wire import Array
 
 TASK = ("the delay task is uniform noise X in [-1, 1] of shape (seq_len, n_sequences, 1) and targets Y with "
@@ -102,6 +102,14 @@ def describe_call(cfg):
             f"lr={cfg.get('lr')}, seed={cfg.get('seed', 0)}) on a delay-{cfg.get('delay', 2)} task")
 
 
+# Why an item of train's list that is not a float is wrong, by its type name.
+NOT_FLOAT = {"Tensor": ": a loss tensor keeps its epoch's whole graph alive",
+             "method": ": loss.item without () is the method itself, not the number",
+             "builtin_function_or_method": ": loss.item without () is the method itself, not the number",
+             "float32": ": numpy values are not the Python floats train returns",
+             "ndarray": ": numpy values are not the Python floats train returns"}
+
+
 def judge_loop(got, want, cfg):
     """The loop's mechanics (one step and one loss per epoch), then its losses against the reference's."""
     call = describe_call(cfg)
@@ -110,10 +118,24 @@ def judge_loop(got, want, cfg):
     if losses is None:
         raise Feedback(call, f"a {got['type']}", f"a list of {epochs} floats", LOOP,
                        "return a Python list with loss.item() of every epoch")
-    if got["steps"] == 0 or not got["params_changed"]:
-        raise Feedback(call, f"{len(losses)} losses, but the weights never changed "
-                             f"({got['steps']} optimizer steps)", f"{epochs} optimizer steps", LOOP,
+    kinds = got.get("item_kinds") or []
+    if kinds:
+        raise Feedback(call, f"a list of {len(losses)} {' and '.join(kinds)} values", f"a list of {epochs} Python floats",
+                       LOOP, Hint(f"the list holds {' and '.join(kinds)} objects, not Python floats" +
+                                  "".join(NOT_FLOAT.get(kind, "") for kind in kinds),
+                                  "record loss.item() in every epoch"))
+    if got["steps"] == 0:
+        raise Feedback(call, f"{len(losses)} losses, but the weights never changed (no optimizer step)",
+                       f"{epochs} optimizer steps", LOOP,
                        "optimizer.step() never ran: backward() only computes gradients, step() applies them")
+    if not got["params_changed"]:
+        # Steps were taken and changed nothing: each found the gradients cleared (zero_grad between backward
+        # and step) or not yet computed (step before backward).
+        raise Feedback(call, f"{len(losses)} losses, but the weights never changed although optimizer.step() ran "
+                             f"{got['steps']} times", "weights changed by every step", LOOP,
+                       Hint("every optimizer.step() found no gradients: they were cleared after backward() or not "
+                            "computed yet, so each step had nothing to apply",
+                            "in every epoch: optimizer.zero_grad(), loss.backward(), optimizer.step(), in that order"))
     if got["steps"] != epochs or len(losses) != epochs:
         hint = ("not every epoch is used: loop `for epoch in range(epochs)` with one step and one recorded loss "
                 "in each")
@@ -132,6 +154,9 @@ def judge_loop(got, want, cfg):
     if _close(losses, variants.get("no_zero_grad")):
         hint = ("the gradients pile up from epoch to epoch: call optimizer.zero_grad() in every epoch before "
                 "loss.backward()")
+    elif _close(losses, variants.get("fresh_optimizer")):
+        hint = Hint("these are the losses of an optimizer created again in every epoch: Adam's running averages "
+                    "of the gradients start over at each step", "create the optimizer once, before the epoch loop")
     elif _close(losses, variants.get("lr_ignored")) or _close(losses, variants.get("adam_default_lr")):
         hint = "the lr argument must reach the optimizer: torch.optim.Adam(net.parameters(), lr=lr)"
     elif abs(losses[0] - want["untrained"]) > 1e-4 * max(1.0, abs(want["untrained"])):
@@ -156,10 +181,10 @@ def judge_learns(got, want, cfg):
         if followed and ended and got["final"] < target:
             return
         if not followed:
+            # No hint here: many loops differ from the reference's (the short-run check names the classic ones).
             epoch, g, e = _first_difference(losses, want["losses"], LEARN_TOLERANCE)
             raise Feedback(call, f"losses that first differ at epoch {epoch}: {g[epoch]:.6g}",
-                           f"{e[epoch]:.6g} there (the reference loop's losses, from the same net and data)", LOOP,
-                           "the losses must be the ones your loop computes while it trains the net it was given")
+                           f"{e[epoch]:.6g} there (the reference loop's losses, from the same net and data)", LOOP)
         if not ended:
             raise Feedback(call, f"the net left with a loss of {got['final']:.4g}",
                            f"{want['final']:.4g}, where the reference loop's training of the same net ends", LOOP,

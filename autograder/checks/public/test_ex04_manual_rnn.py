@@ -22,10 +22,10 @@ def test_rnn_cell_notebook(learner, reference, method_rules):
 
 @pytest.mark.points(3)
 def test_manual_rnn_notebook(learner, reference, method_rules):
-    """manual_rnn reproduces the notebook's nn.RNN(2, 5) with and without h0."""
+    """manual_rnn reproduces the notebook's nn.RNN(2, 5) with and without h0, and in float64 (its zeros h0 too)."""
     violations = method_rules(MODULE, "manual_rnn")
-    for h0, seed in [("given", 7), ("none", 8)]:
-        cfg = dict(NOTEBOOK, h0=h0, seed=seed)
+    for h0, seed, dtype in [("given", 7, "float32"), ("none", 8, "float32"), ("none", 11, "float64")]:
+        cfg = dict(NOTEBOOK, h0=h0, seed=seed, dtype=dtype)
         got, want = observe_manual(learner, reference, cfg, grads=False)
         judge_manual(got, want, cfg, violations, check_grads=False)
 

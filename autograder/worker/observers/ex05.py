@@ -75,6 +75,9 @@ def classifier_variants(rnn, head, x):
         found["last_step"] = head(last_step)
         found["directions_swapped"] = head(torch.cat([top[1], top[0]], dim=-1))
         found["reshape_mixes"] = head(top.reshape(x.shape[0], -1))
+    # The rnn reading a batch-first x as time-first: axis 0 (the samples) taken for time.
+    _, misread_h_n = rnn(x.transpose(0, 1) if rnn.batch_first else x)
+    found["batch_read_as_time"] = head(torch.cat(list(misread_h_n[-directions:]), dim=-1))
     if rnn.num_layers > 1:
         found["bottom_layer"] = head(torch.cat(list(h_n[:directions]), dim=-1))
     return found

@@ -81,6 +81,14 @@ def move_random_state(steps):
         numpy.random.rand(7 * steps + 3)
 
 
+def item_kinds(value):
+    """The type names of the items of a list/tuple that are not Python floats (numpy's float64 is one),
+    at most three, so a check can tell "loss tensors" from "floats" although both convert with float()."""
+    if not isinstance(value, (list, tuple)):
+        return []
+    return sorted({type(item).__name__ for item in value if not isinstance(item, float)})[:3]
+
+
 def as_floats(value):
     """A list of floats from a list/tuple of numbers or 0-d tensors, else None."""
     if not isinstance(value, (list, tuple)):
@@ -146,7 +154,8 @@ def train(ctx, hidden=16, layers=1, n_sequences=16, seq_len=20, delay=2, epochs=
             losses = ctx.call(label, mod.train, net, X, Y)
         else:
             losses = ctx.call(label, mod.train, net, X, Y, epochs=epochs, lr=lr, seed=seed)
-    record = {"losses": as_floats(losses), "type": type(losses).__name__, "untrained": untrained,
+    record = {"losses": as_floats(losses), "type": type(losses).__name__, "item_kinds": item_kinds(losses),
+              "untrained": untrained,
               "final": loss_of(net, X, Y), "steps": counter["steps"],
               "params_changed": any(not torch.equal(a, p.detach()) for a, p in zip(before, net.parameters()))}
     if repeat:
@@ -170,6 +179,22 @@ def gradients_never_cleared():
         torch.optim.Optimizer.zero_grad, nn.Module.zero_grad = saved
 
 
+@contextlib.contextmanager
+def optimizer_state_forgotten():
+    """Inside the block every optimizer step starts from an empty state (Adam's moments and step count
+    gone): what an optimizer created again in every epoch does."""
+    saved = torch.optim.Adam.step
+
+    def step(self, *args, **kwargs):
+        self.state.clear()
+        return saved(self, *args, **kwargs)
+    torch.optim.Adam.step = step
+    try:
+        yield
+    finally:
+        torch.optim.Adam.step = saved
+
+
 def mistake_trajectories(train_fn, hidden, layers, init_seed, X, Y, epochs, lr, seed):
     """Losses of classic loop mistakes, made by running the REFERENCE train in a doctored setting.
 
@@ -179,6 +204,9 @@ def mistake_trajectories(train_fn, hidden, layers, init_seed, X, Y, epochs, lr, 
     found = {}
     with gradients_never_cleared():
         found["no_zero_grad"] = train_fn(known_net(hidden, layers, init_seed), X, Y, epochs=epochs, lr=lr, seed=seed)
+    with optimizer_state_forgotten():
+        found["fresh_optimizer"] = train_fn(known_net(hidden, layers, init_seed), X, Y, epochs=epochs, lr=lr,
+                                            seed=seed)
     # lr never reaching Adam: hard-coded to train's default, or Adam's own default 0.001.
     for name, wrong_lr in (("lr_ignored", 0.01), ("adam_default_lr", 0.001)):
         if lr != wrong_lr:
