@@ -33,11 +33,16 @@ def _matrices_of(ax):
 
 def describe_figure(fig):
     """Axes count, titles and image arrays of a figure (colour bars are reported but marked)."""
+    # matplotlib labels the axes it makes for a colour bar "<colorbar>"; an axes the learner made for it
+    # (fig.colorbar(im, cax=cax), e.g. make_axes_locatable(ax).append_axes(...)) keeps its own label, so
+    # colour bars are also found from the images they show (ScalarMappable.colorbar, public API).
+    bar_axes = {id(artist.colorbar.ax) for ax in fig.get_axes() for artist in list(ax.images) + list(ax.collections)
+                if getattr(artist, "colorbar", None) is not None}
     axes = []
     for ax in fig.get_axes():
         titles = [ax.get_title(loc) for loc in ("center", "left", "right")]
         axes.append({"title": " ".join(t for t in titles if t).strip(),
-                     "colorbar": ax.get_label() == "<colorbar>",
+                     "colorbar": ax.get_label() == "<colorbar>" or id(ax) in bar_axes,
                      "images": _matrices_of(ax)})
     suptitle = getattr(fig, "_suptitle", None)
     return {"axes": axes, "suptitle": suptitle.get_text() if suptitle is not None else ""}
