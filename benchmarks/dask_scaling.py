@@ -35,7 +35,7 @@ sys.path.insert(0, str(KIT))
 
 from grade_class import build_class  # noqa: E402
 
-from autograder.batch.intake import find_submissions  # noqa: E402
+from autograder.intake import find_submissions  # noqa: E402
 from autograder.paths import SAMPLE_CLASS  # noqa: E402
 
 CLI = [sys.executable, "-m", "autograder.cli"]

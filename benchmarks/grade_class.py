@@ -35,7 +35,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from measure import median_seconds, run_measured  # noqa: E402
 
-from autograder.batch.intake import find_submissions  # noqa: E402
+from autograder.intake import find_submissions  # noqa: E402
 from autograder.paths import EXERCISES, SAMPLE_CLASS  # noqa: E402
 
 CLI = [sys.executable, "-m", "autograder.cli"]

@@ -1,6 +1,6 @@
 """Bad submissions at the engine level: a clear message, and nothing else lost.
 
-Staging (``launcher.copy_submission``) and ``Grader.grade`` must turn broken
+The intake (``autograder/intake``) and ``Grader.grade`` must turn broken
 files, misnamed files, links and missing or unreadable folders into feedback
 that says what is wrong, while the learner's other exercises are still graded
 in full and the learner's folder is left exactly as it was.
@@ -16,7 +16,7 @@ import pytest
 from autograder import check_index
 from autograder.paths import SOLUTIONS
 from autograder.runner.grade import Grader
-from autograder.runner.launcher import MAX_STAGED_BYTES, copy_submission
+from autograder.intake import MAX_HELPERS, MAX_MODULE_BYTES, read_learner
 from autograder.runner.limits import Limits
 
 EX01, EX02 = "ex01_rnn_layer", "ex02_forward_pass"
@@ -100,30 +100,44 @@ def test_empty_file_says_which_function_is_missing(grader, tmp_path, content):
 def test_huge_file_is_left_out_with_a_note(grader, tmp_path):
     folder = _learner(tmp_path)
     text = (SOLUTIONS / f"{EX02}.py").read_text()
-    (folder / f"{EX02}.py").write_text(text + "#" * (MAX_STAGED_BYTES + 1) + "\n")
+    (folder / f"{EX02}.py").write_text(text + "#" * (MAX_MODULE_BYTES + 1) + "\n")
     result = _grade(grader, folder)
     _full_ex01(result)
+    note = "ex02_forward_pass.py is 1.0 MB or more, larger than the 1024 kB allowed for one module; it was not used"
     for check in _ex02(result):
         assert check.status == "missing"
-        assert check.feedback == ("ex02_forward_pass.py was not graded: over the submission's size limit "
-                                  "(200 files, 8 MiB in all)")
-    assert "not graded: ex02_forward_pass.py: over the submission's size limit (200 files, 8 MiB in all)" \
-        in result.notes
+        assert check.feedback == f"ex02_forward_pass.py was not graded: {note}"
+    assert note in result.notes
 
 
-def test_many_files_are_capped_with_few_notes(tmp_path):
-    source, target = tmp_path / "many", tmp_path / "copy"
-    source.mkdir()
-    target.mkdir()
-    for n in range(230):
-        (source / f"f{n:03d}.txt").write_text("x")
-    notes = copy_submission(source, target)
-    assert len(list(target.iterdir())) == 200
-    assert len(notes) == 11 and notes[-1] == "... and 20 more files over the submission's size limit"
+def test_helper_modules_are_capped_with_a_note_each(tmp_path):
+    folder = _learner(tmp_path)
+    for n in range(MAX_HELPERS + 3):
+        (folder / f"helper_{n:02d}.py").write_text("x = 1\n")
+    (folder / "notes.txt").write_text("not a module")
+    (folder / "my helpers.py").write_text("no import can name me")
+    (folder / "random.py").write_text("shadows the standard library")
+    submission = read_learner(folder)
+    assert sorted(submission.helpers) == [f"helper_{n:02d}.py" for n in range(MAX_HELPERS)]
+    assert [n for n in submission.notes if "at most" in n] == [
+        f"helper_{n:02d}.py was not used: at most {MAX_HELPERS} helper modules are graded with the exercises"
+        for n in range(MAX_HELPERS, MAX_HELPERS + 3)]
+    assert "random.py was not used: a helper module named random would hide Python's or the grader's own " \
+           "random module; rename it" in submission.notes
 
 
-@pytest.mark.parametrize("wrong", ["Ex02_Forward_Pass.py", "ex02_forward_pass.py.txt", "ex02_forward_pass (1).py"])
-def test_wrong_file_name_lists_the_files_found(grader, tmp_path, wrong):
+@pytest.mark.parametrize("near", ["Ex02_Forward_Pass.py", "ex02_forward_pass (1).py", "ex02_forward_pass(2).py"])
+def test_a_name_that_differs_in_case_or_by_a_browser_copy_suffix_is_graded_with_a_note(grader, tmp_path, near):
+    folder = _learner(tmp_path)
+    (folder / f"{EX02}.py").rename(folder / near)
+    result = _grade(grader, folder)
+    assert all(check.status == "passed" for check in _ex02(result))
+    assert f"graded {near} as ex02_forward_pass.py (rename it to ex02_forward_pass.py: module files are " \
+           f"imported by their exact name)" in result.notes
+
+
+def test_wrong_file_name_lists_the_files_found(grader, tmp_path):
+    wrong = "ex02_forward_pass.py.txt"
     folder = _learner(tmp_path)
     (folder / f"{EX02}.py").rename(folder / wrong)
     result = _grade(grader, folder)
@@ -136,16 +150,12 @@ def test_wrong_file_name_lists_the_files_found(grader, tmp_path, wrong):
             f"upper/lower case included). Files found: {found}. Rename {wrong} to ex02_forward_pass.py.")
 
 
-def test_module_in_a_subfolder_is_pointed_at(grader, tmp_path):
+def test_a_module_in_a_subfolder_is_graded_as_in_every_front_end(grader, tmp_path):
     folder = _learner(tmp_path)
     (folder / "work").mkdir()
     (folder / f"{EX02}.py").rename(folder / "work" / f"{EX02}.py")
     result = _grade(grader, folder)
-    for check in _ex02(result):
-        assert check.status == "missing"
-        found = sorted([p.name for p in folder.iterdir() if p.is_file()] + ["work/ex02_forward_pass.py"])
-        assert f"Files found: {', '.join(found)}." in check.feedback
-        assert "Rename work/ex02_forward_pass.py to ex02_forward_pass.py (at the top of the folder)." in check.feedback
+    assert all(check.status == "passed" for check in _ex02(result))
 
 
 def test_links_are_not_followed_and_are_noted(grader, tmp_path):
@@ -154,14 +164,16 @@ def test_links_are_not_followed_and_are_noted(grader, tmp_path):
     (folder / f"{EX02}.py").symlink_to(SOLUTIONS / f"{EX02}.py")   # would be full marks if followed
     (folder / "etc").symlink_to("/etc", target_is_directory=True)
     (folder / "dangling.py").symlink_to(tmp_path / "nowhere.py")
+    (folder / "answers.py").symlink_to(SOLUTIONS / f"{EX01}.py")   # a helper module's target is not read either
     result = _grade(grader, folder)
     _full_ex01(result)
     for check in _ex02(result):
         assert check.status == "missing"
-        assert check.feedback == "ex02_forward_pass.py was not graded: a link (links are not followed)"
-    assert result.notes == ["not graded: etc/: a link to a folder (links are not followed)",
-                            "not graded: dangling.py: a link (links are not followed)",
-                            "not graded: ex02_forward_pass.py: a link (links are not followed)"]
+        assert check.feedback == ("ex02_forward_pass.py was not graded: ex02_forward_pass.py is a symbolic link; "
+                                  "it was not used")
+    assert result.notes == ["ex02_forward_pass.py is a symbolic link; it was not used",
+                            "answers.py is a symbolic link; it was not used",
+                            "dangling.py is a symbolic link; it was not used"]
 
 
 @pytest.mark.parametrize("make", ["missing", "file"])
@@ -170,43 +182,42 @@ def test_missing_folder_is_a_clear_zero_and_grading_goes_on(grader, tmp_path, ma
     if make == "file":
         folder.write_text("not a folder")
     result = grader.grade(folder)
-    what = "does not exist" if make == "missing" else "is not a folder"
+    what = "does not exist" if make == "missing" else "is not a folder, a zip, a .py file or a notebook"
     assert result.total == 0 and result.checks
     for check in result.checks:
         assert check.status == "missing"
-        assert check.feedback.endswith(f": the submission folder {folder} {what}")
-    assert result.notes == [f"not graded: the submission folder {folder} {what}"]
+        assert check.feedback.endswith(f": the submission folder nope {what}")
+    assert result.notes == [f"the submission folder nope {what}"]
     after = grader.grade(_learner(tmp_path))   # the next learner is graded as if nothing happened
     assert after.total == after.max_total
 
 
-def _stage_unprivileged(source, target):
-    """copy_submission as an unprivileged user (in a forked child when we are root): (notes, files copied).
+def _read_unprivileged(source):
+    """The intake of ``source`` as an unprivileged user (in a forked child when we are root): (notes, files).
 
     Root reads files whatever their permission bits say, so an unreadable
-    submission can only be staged honestly by a user the bits apply to.
-    ``target`` is created by that user, as the grader creates its own.
+    submission can only be read honestly by a user the bits apply to.
     """
-    def stage():
-        target.mkdir()
-        return copy_submission(source, target), sorted(p.name for p in target.iterdir())
+    def read():
+        submission = read_learner(source)
+        return submission.notes, sorted(submission.files)
 
     if os.geteuid() != 0:
-        return stage()
-    read, write = os.pipe()
+        return read()
+    read_end, write = os.pipe()
     pid = os.fork()
     if pid == 0:
         try:
             os.setgroups([])
             os.setgid(65534)
             os.setuid(65534)
-            answer = stage()
+            answer = read()
         except BaseException as exc:  # reported to the parent, which fails the test with it
             answer = {"error": repr(exc)}
         os.write(write, json.dumps(answer).encode())
         os._exit(0)
     os.close(write)
-    with os.fdopen(read, "rb") as handle:
+    with os.fdopen(read_end, "rb") as handle:
         data = handle.read()
     os.waitpid(pid, 0)
     answer = json.loads(data)
@@ -227,7 +238,7 @@ def open_space():
 
 
 def test_unreadable_files_and_folders_are_noted(open_space):
-    source, target = open_space / "learner", open_space / "copy"
+    source = open_space / "learner"
     shutil.copytree(SOLUTIONS, source, ignore=shutil.ignore_patterns("__pycache__", "_*", "*.md"))
     (source / "private").mkdir()
     (source / "private" / "notes.py").write_text("x = 1\n")
@@ -236,16 +247,16 @@ def test_unreadable_files_and_folders_are_noted(open_space):
     os.chmod(source, 0o755)
     os.chmod(source / f"{EX02}.py", 0o000)
     os.chmod(source / "private", 0o000)
-    notes, copied = _stage_unprivileged(source, target)
-    assert notes == ["ex02_forward_pass.py: could not be read (Permission denied)",
-                     "private/: could not be read (Permission denied)"]
-    assert copied == sorted(p.name for p in SOLUTIONS.glob("*.py") if p.name != f"{EX02}.py")
+    notes, files = _read_unprivileged(source)
+    assert notes == ["could not read private: Permission denied",
+                     "ex02_forward_pass.py could not be read (Permission denied); it was not used"]
+    assert files == sorted(p.name for p in SOLUTIONS.glob("*.py") if p.name != f"{EX02}.py")
 
 
 def test_unreadable_submission_folder_is_noted(open_space):
-    source, target = open_space / "learner", open_space / "copy"
+    source = open_space / "learner"
     shutil.copytree(SOLUTIONS, source, ignore=shutil.ignore_patterns("__pycache__", "_*", "*.md"))
     os.chmod(source, 0o000)
-    notes, copied = _stage_unprivileged(source, target)
-    assert notes == ["the submission folder could not be read (Permission denied)"]
-    assert copied == []
+    notes, files = _read_unprivileged(source)
+    assert notes[0] == "could not read learner: Permission denied"
+    assert files == []

@@ -37,9 +37,9 @@ def spy(monkeypatch):
     calls = []
     grade = grading.grade_files
 
-    def watched(grader, student, files, exercises=None):
-        calls.append((student, tuple(exercises or grader.exercises or ())))
-        return grade(grader, student, files, exercises)
+    def watched(grader, submission, exercises=None):   # the intake's Submission (issue 27's one intake)
+        calls.append((submission.label, tuple(exercises or grader.exercises or ())))
+        return grade(grader, submission, exercises)
     monkeypatch.setattr(grading, "grade_files", watched)
     return calls
 

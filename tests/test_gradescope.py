@@ -233,9 +233,19 @@ def test_submissions_are_collected_by_module_name(tmp_path):
     (submitted / "deep" / f"{EXERCISE}.py").write_text("x = 1\n")
     (submitted / "deep" / "deeper" / f"{EXERCISE}.py").write_text("x = 2\n")
     (submitted / "ex01_rnn_layer.ipynb").write_text("not a notebook")
-    notes = gradescope_run.collect_submission(submitted, tmp_path / "graded",
-                                              [EXERCISE, "ex01_rnn_layer", "ex03_rnnnet"])
-    assert (tmp_path / "graded" / f"{EXERCISE}.py").read_text() == "x = 1\n"  # the shallowest copy wins
-    assert sorted(p.name for p in (tmp_path / "graded").iterdir()) == [f"{EXERCISE}.py"]
-    assert any("ex01_rnn_layer.ipynb could not be read" in note for note in notes)
-    assert any("ex03_rnnnet.py was not found" in note for note in notes)
+    submission = gradescope_run.collect_submission(submitted, [EXERCISE, "ex01_rnn_layer", "ex03_rnnnet"])
+    assert submission.files == {f"{EXERCISE}.py": b"x = 1\n"}  # the shallowest copy wins
+    assert any("ex01_rnn_layer.ipynb could not be read" in note for note in submission.notes)
+    assert any("no ex03_rnnnet.py in the submission" in note for note in submission.notes)
+
+
+def test_a_link_to_the_recorded_answers_is_never_staged(autograder_root):
+    """Issue 28: run_autograder (root) once copied a submitted link's target, the recorded answers, into
+    the learner's copy. The intake reads regular files only: the link is a note, its target never read."""
+    submission = autograder_root / "submission"
+    (submission / "answers.json").symlink_to(autograder_root / "source" / "reference.json")
+    (submission / "rnn_helpers.py").symlink_to(autograder_root / "source" / "reference.json")
+    (submission / f"{EXERCISE}.py").write_text((SOLUTIONS / f"{EXERCISE}.py").read_text())
+    collected = gradescope_run.collect_submission(submission, [EXERCISE])
+    assert sorted(collected.files) == [f"{EXERCISE}.py"]
+    assert "rnn_helpers.py is a symbolic link; it was not used" in collected.notes

@@ -5,7 +5,7 @@ import shutil
 import nbformat
 
 from autograder import notebook_source
-from autograder.batch.intake import find_submissions
+from autograder.intake import find_submissions
 from autograder.batch.runner import BatchOptions, run_batch
 from autograder.cli import main
 from autograder.paths import SAMPLE_CLASS, SOLUTIONS

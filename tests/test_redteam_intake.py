@@ -15,7 +15,7 @@ import stat
 import threading
 import zipfile
 
-from autograder.batch.intake import find_submissions
+from autograder.intake import find_submissions, read_learner
 from autograder.paths import EXERCISES, SOLUTIONS
 
 EX01, EX02, EX03, EX05 = "ex01_rnn_layer.py", "ex02_forward_pass.py", "ex03_rnnnet.py", "ex05_sequences.py"
@@ -66,7 +66,7 @@ def test_pipes_devices_and_sockets_named_like_modules_are_not_read(tmp_path):
 
 
 def test_a_named_pipe_given_as_the_class_is_the_instructors_error(tmp_path):
-    from autograder.batch.intake import InstructorError
+    from autograder.intake import InstructorError
 
     os.mkfifo(tmp_path / "class.zip")
     result = {}
@@ -116,7 +116,31 @@ def test_a_package_named_like_a_module_does_not_shadow_it(scope_grader, tmp_path
     result = scope_grader.grade(folder)
     ex02 = [c for c in result.checks if c.exercise == "ex02_forward_pass"]
     assert ex02 and all(c.status == "not_implemented" for c in ex02), [(c.name, c.status) for c in ex02]
-    assert "not graded: ex02_forward_pass/: Python would import it instead of ex02_forward_pass.py (only the " \
-           ".py file of an exercise is graded)" in result.notes
-    assert any(n.startswith("not graded: ex01_rnn_layer.cpython-311-x86_64-linux-gnu.so: Python would import it")
-               for n in result.notes)
+    # The intake stages module files only (never a package or an extension), under the names it chose.
+    assert sorted(read_learner(folder).files) == sorted(p.name for p in EXERCISES.glob("ex*.py"))
+
+
+def test_a_notebook_nested_deeper_than_json_readers_go_is_that_learners_note(tmp_path):
+    """Issue 28: JSON nested 40,000 deep raised RecursionError in intake and stopped the batch for everyone."""
+    cls = tmp_path / "class"
+    (cls / "mallory").mkdir(parents=True)
+    (cls / "mallory" / "ex02_forward_pass.ipynb").write_text("[" * 40_000 + "]" * 40_000)
+    (cls / "honest").mkdir()
+    (cls / "honest" / EX01).write_bytes((SOLUTIONS / EX01).read_bytes())
+    learners = {s.name: s for s in _find_within(cls).submissions}
+    assert learners["honest"].files == {EX01: (SOLUTIONS / EX01).read_bytes()}
+    assert any("nests far deeper than a notebook does" in note for note in learners["mallory"].notes)
+
+
+def test_a_folder_of_very_many_files_is_read_up_to_the_cap(tmp_path, monkeypatch):
+    from autograder.intake import entries
+
+    monkeypatch.setattr(entries, "MAX_ARCHIVE_ENTRIES", 50)
+    learner = tmp_path / "flood"
+    (learner / "junk").mkdir(parents=True)
+    (learner / EX01).write_bytes((SOLUTIONS / EX01).read_bytes())
+    for number in range(200):
+        (learner / "junk" / f"{number}.txt").write_text("x")
+    submission = read_learner(learner)
+    assert sorted(submission.files) == [EX01]
+    assert any("holds more than 50 files" in note for note in submission.notes)

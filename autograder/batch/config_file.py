@@ -13,7 +13,7 @@ or in a ``[batch]`` table::
 
 An option given on the command line wins over the file.
 """
-from .intake import InstructorError
+from ..intake import InstructorError
 
 # option (argparse dest) -> (accepted Python types, what to say when the value has another type)
 KEYS = {

@@ -11,7 +11,8 @@ The same job as the local pool of ``runner.py``, spread over any number of machi
 * A worker that is ready declares one unit of a resource named after the batch, and
   every learner needs that unit: one learner at a time per worker process, however
   many threads the worker was started with, and never on a worker that refused.
-* Submissions travel as their module files' bytes (no shared file system); each
+* Submissions travel as the intake read them (``Submission``: module files' bytes and notes;
+  no shared file system), and the worker's grader stages them as any front end does; each
   result comes back as the ``SubmissionResult`` that ``grading.grade_files`` returns
   (Dask pickles it between processes of the same kit, which the preflight checks), and
   only the batch's own process writes files, so outputs, ``--resume``, the progress bar and exit codes are
@@ -37,8 +38,8 @@ except ImportError:  # the command line says what to install before getting here
     WorkerPlugin = object
 
 from ..errors import GradingStopped, MachineError
+from ..intake import InstructorError
 from . import grading
-from .intake import InstructorError
 
 logger = logging.getLogger("rnn-grade")
 
@@ -187,13 +188,14 @@ def worker_status(token):
     return "starting" if state is None else state["problem"]
 
 
-def grade_on_worker(token, student, files):
-    """One learner on this worker's warm Grader: the SubmissionResult a local pool process returns."""
+def grade_on_worker(token, submission):
+    """One learner (an ``intake.Submission``) on this worker's warm Grader: the SubmissionResult a local
+    pool process returns."""
     state = _WORKER_STATE.get(token)
     if state is None or state["grader"] is None:
         # Not reachable through the batch's resource; raising lets the scheduler retry elsewhere.
         raise RuntimeError(f"this worker cannot grade: {state and state['problem']}")
-    return grading.grade_files(state["grader"], student, files)
+    return grading.grade_files(state["grader"], submission)
 
 
 def connect(address):
@@ -256,7 +258,7 @@ def grade_on_cluster(address, job):
                                "\n".join(f"  {worker}: {why}" for worker, why in refusals.items()))
         futures = {}
         for submission, content_hash in job.pending:
-            future = client.submit(grade_on_worker, token, submission.label, submission.files,
+            future = client.submit(grade_on_worker, token, submission,
                                    key=f"rnn-grade-{token}-{len(futures)}", pure=False, retries=TASK_RETRIES,
                                    resources={resource_name(token): 1})
             futures[future] = (submission, content_hash)

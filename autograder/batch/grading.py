@@ -2,22 +2,18 @@
 local pool process (``runner.py``) and each Dask worker process (``dask_pool.py``).
 
 One ``Grader`` per process (``make_grader``), compared with one reference (``make_reference``), takes
-one learner's module files and gives back one ``SubmissionResult``: the object that travels to the
+one learner (an ``intake.Submission``) and gives back one ``SubmissionResult``: the object that travels to the
 batch's process (pickled by the pool or by Dask, both processes of the same kit) and into the
 gradebook; it becomes plain JSON data only in the learner's record (``store.py``).
 """
-import shutil
-import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..errors import MachineError
 from ..paths import SOLUTIONS
 from ..runner.limits import Limits
 from ..runner.results import CheckResult, SubmissionResult
-from .intake import Submission
 
 
 @dataclass
@@ -132,25 +128,22 @@ def machine_problem(grader):
     return None
 
 
-def grade_files(grader, student, files, exercises=None):
-    """Grade one learner from their module files ({name: bytes}): a SubmissionResult.
+def grade_files(grader, submission, exercises=None):
+    """Grade one learner (an ``intake.Submission``, what travels to pool processes and Dask workers): a
+    SubmissionResult. The grader stages its files once, into a private copy only that learner's worker
+    sees, removed before the next learner. A failure of the kit becomes a grader_error check, never an
+    exception.
 
     ``exercises``: grade only these (what an incremental batch has no cached results for) instead of
     the grader's own.
-
-    The files are written into a fresh private folder made just for this grading and
-    removed right after, so a learner's worker only ever sees its own copy, and copies
-    of learners who are not being graded at that moment do not exist. A failure of the
-    kit becomes a grader_error check, never an exception.
     """
-    folder = Path(tempfile.mkdtemp(prefix="rnn-grade-learner-"))
+    student = submission.label or submission.name
     started = time.monotonic()
     own = getattr(grader, "exercises", None)
     try:
-        Submission(student, "", files=files).write_copy(folder / "submission")
         if exercises:
             grader.exercises = list(exercises)
-        result = grader.grade(folder / "submission", student=student)
+        result = grader.grade(submission, student=student)
     except Exception:  # the grader itself broke: report it for this learner and go on
         result = grader_failure(student, "the grader failed on this submission",
                                 "The grader itself failed (not your fault; tell your instructor):\n" +
@@ -158,7 +151,6 @@ def grade_files(grader, student, files, exercises=None):
     finally:
         if exercises:
             grader.exercises = own
-        shutil.rmtree(folder, ignore_errors=True)
     result.isolation_warning = _warning_of(grader)
     return result
 

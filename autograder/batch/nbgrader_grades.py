@@ -27,7 +27,7 @@ from pathlib import Path
 from ..exercises import MODULES
 from ..nbgrader_ids import grade_id
 from ..notebook_source import cell_tag, code_cells, tag_of
-from .intake import InstructorError, Intake, _learner_from_folder, assign_names
+from ..intake import InstructorError, Intake, assign_names, read_learner
 
 
 def course_assignment(course, assignment):
@@ -62,13 +62,16 @@ def course_intake(course, assignment, exercises):
     for student in sorted(p for p in submitted.iterdir() if p.is_dir() and not p.name.startswith(".")):
         folder = student / assignment
         if folder.is_dir():
-            learner = _learner_from_folder(folder, exercises)
-            learner.name = learner.label = student.name  # nbgrader's student id, what people read too
+            # The intake every front end uses; nbgrader's student id is the name people read and the id.
+            learner = read_learner(folder, exercises, name=student.name)
+            learner.platform, learner.platform_id = "nbgrader", student.name
+            stamp = _timestamp(folder)
+            learner.arrived = stamp.isoformat() if stamp else learner.arrived
             learners.append(learner)
     intake = Intake(assign_names(learners))
     for learner in intake.submissions:
         # Results carry the label (unique after assign_names); nbgrader knows the student id.
-        ids[learner.label] = Path(learner.origin).parent.name
+        ids[learner.label] = learner.platform_id
     return intake, ids
 
 

@@ -17,7 +17,7 @@ again. ``review_rows`` is the report's list of what waits for review (plain data
 """
 import json
 
-from .intake import InstructorError
+from ..intake import InstructorError
 
 ACCEPTED_TEXT = "Your instructor reviewed how this function computes its answers and accepted it."
 

@@ -25,7 +25,7 @@ from ..runner.results import SubmissionResult
 from . import grading, store
 from .feedback_file import feedback_text, results_document
 from .gradebook import gradebook_text, learners_text
-from .intake import InstructorError, find_submissions
+from ..intake import InstructorError, find_submissions
 from .reviews import apply_reviews, read_reviewed
 from .progress import Progress, summary_lines
 
@@ -112,8 +112,8 @@ def _pool_ready():
     return grading.machine_problem(_POOL_GRADER)
 
 
-def _grade_in_pool(student, files, exercises=None):
-    return grading.grade_files(_POOL_GRADER, student, files, exercises)
+def _grade_in_pool(submission, exercises=None):
+    return grading.grade_files(_POOL_GRADER, submission, exercises)
 
 
 # -- the batch ------------------------------------------------------------------------------------
@@ -171,7 +171,9 @@ def run_batch(options, progress_stream=None, live=None):
         result.notes = list(submission.notes) + [n for n in result.notes if n not in submission.notes]
         apply_reviews(result, accepted)
         record = {"student": submission.label, "folder": submission.name, "origin": submission.origin,
-                  "content_hash": content_hash, "fingerprint": fingerprint, "result": result.to_dict()}
+                  "platform": submission.platform, "platform_id": submission.platform_id,
+                  "arrived": submission.arrived, "content_hash": content_hash, "fingerprint": fingerprint,
+                  "result": result.to_dict()}
         store.save(out, submission.name, record, results_document(result, options.withhold_hidden),
                    feedback_text(result, options.withhold_hidden))
         results[submission.name] = result
@@ -226,7 +228,7 @@ def _grade_all(job, jobs):
             if problem:
                 raise MachineError(problem)
             for submission, content_hash in job.pending:
-                job.finish(submission, content_hash, grading.grade_files(grader, submission.label, submission.files,
+                job.finish(submission, content_hash, grading.grade_files(grader, submission,
                                                                          job.exercises_of(submission)))
         finally:
             grader.close()
@@ -243,7 +245,7 @@ def _grade_all(job, jobs):
             problem = next((p for p in (future.result() for future in ready) if p), None)
             if problem:
                 raise MachineError(problem)
-            futures = {pool.submit(_grade_in_pool, submission.label, submission.files, job.exercises_of(submission)):
+            futures = {pool.submit(_grade_in_pool, submission, job.exercises_of(submission)):
                        (submission, content_hash) for submission, content_hash in job.pending}
             for future in concurrent.futures.as_completed(futures):
                 submission, content_hash = futures[future]

@@ -24,9 +24,12 @@ def pytest_configure(config):
     from autograder.runner.reference import default_reference
     from autograder.runner.session import LearnerSession
 
-    submission, limits = Path(config.getoption("--submission")).resolve(), Limits()
+    from autograder.intake import read_learner
+
+    submission, limits = read_learner(Path(config.getoption("--submission")).resolve()), Limits()
     launcher = new_launcher(limits)
-    session = LearnerSession(submission, limits, launcher, launcher.stage(submission))
+    staged = launcher.stage(submission)
+    session = LearnerSession(staged.host_dir / "code", limits, launcher, staged)
     config.pluginmanager.register(GradingPlugin(session, default_reference()), "rnn-grade")
     config.add_cleanup(launcher.close)
     config.add_cleanup(session.close)

@@ -66,7 +66,7 @@ def add_parser(sub):
 
 def run(args):
     from ..runner.limits import Limits
-    from ..batch.intake import InstructorError
+    from ..intake import InstructorError
     from ..batch.config_file import apply_config
     from ..batch.runner import BatchOptions, run_batch
     from ..errors import GradingStopped, MachineError

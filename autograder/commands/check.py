@@ -1,12 +1,10 @@
 """``rnn-grade check [PATH]``: a learner grades their own folder with the public checks."""
 import json
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from ..exercises import MODULES
-from ..notebook_source import folder_modules
+from ..intake import read_learner
 from ..paths import EXERCISES
 from ..reveal import add_arguments as add_reveal_arguments
 from ..reveal import from_args as reveal_from_args
@@ -21,8 +19,8 @@ EXIT_MACHINE = 3  # the machine cannot grade (its Python lacks torch, ...): not 
 
 def add_parser(sub):
     parser = sub.add_parser("check", help="grade a folder of exercises with the public checks (learners)")
-    parser.add_argument("path", nargs="?", default=None, help="folder with your exercise modules or notebooks "
-                                                               "(default: exercises/)")
+    parser.add_argument("path", nargs="?", default=None, help="folder (or .zip) with your exercise modules or "
+                                                               "notebooks (default: exercises/)")
     parser.add_argument("--exercise", action="append", choices=MODULES, metavar="NAME",
                         help="only this exercise (module name, e.g. ex02_forward_pass); repeatable")
     parser.add_argument("--json", action="store_true", help="print a Gradescope results.json document")
@@ -36,29 +34,12 @@ def add_parser(sub):
     parser.set_defaults(run=run)
 
 
-def with_notebook_modules(path, tmp, exercises=None):
-    """(folder to grade, notes): ``path`` itself, or a copy of its .py files plus the modules its notebooks make.
-
-    Notebooks are read by ``notebook_source``'s rules (the same as the notebook's own grading
-    cell and ``rnn-grade batch``); a .py file wins over a notebook of the same exercise.
-    """
-    made, notes = folder_modules(path, exercises or MODULES)
-    if not made:
-        return path, notes
-    folder = tmp / "submission"
-    folder.mkdir()
-    for source in path.glob("*.py"):
-        if source.is_file() and not source.is_symlink():
-            shutil.copyfile(source, folder / source.name)
-    for module, text in made.items():
-        (folder / f"{module}.py").write_text(text, encoding="utf-8")
-    return folder, notes
 
 
 def run(args):
     path = Path(args.path) if args.path else EXERCISES
-    if not path.is_dir():
-        print(f"rnn-grade: {path} is not a folder", file=sys.stderr)
+    if not (path.is_dir() or path.is_file() and path.suffix.lower() in (".zip", ".py", ".ipynb")):
+        print(f"rnn-grade: {path} is not a folder, a .zip, a .py module or a notebook", file=sys.stderr)
         return EXIT_GRADER
     from ..errors import MachineError
     from ..runner.sandbox import SandboxUnavailable
@@ -70,10 +51,10 @@ def run(args):
         problem = scratch_problem()
         if problem:
             raise MachineError(problem)
-        with tempfile.TemporaryDirectory(prefix="rnn-grade-check-") as tmp:
-            folder, notes = with_notebook_modules(path, Path(tmp), args.exercise)
-            result = grade_submission(folder, reference, include_hidden=False, exercises=args.exercise,
-                                      isolation=args.isolation, reveal=reveal_from_args(args))
+        # The same intake as every other front end: exercise modules, notebooks and helper modules.
+        submission = read_learner(path, args.exercise)
+        result = grade_submission(submission, reference, include_hidden=False, exercises=args.exercise,
+                                  isolation=args.isolation, reveal=reveal_from_args(args))
     except SandboxUnavailable as error:
         print(f"rnn-grade: {error}; use --isolation auto or plain", file=sys.stderr)
         return EXIT_GRADER
@@ -81,7 +62,6 @@ def run(args):
         print(f"rnn-grade check: this machine cannot grade; nothing was wrong with your code, none of it "
               f"was run.\n{error}", file=sys.stderr)
         return EXIT_MACHINE
-    result.notes[:0] = notes
     if hasattr(reference, "save"):
         reference.save()
     if args.json:

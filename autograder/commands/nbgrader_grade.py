@@ -29,7 +29,7 @@ def add_parser(sub):
 
 
 def run(args):
-    from ..batch.intake import InstructorError
+    from ..intake import InstructorError
     from ..batch.nbgrader_grades import course_assignment, course_intake, write_autograded, write_grades
     from ..batch.runner import BatchOptions, run_batch
     from ..runner.limits import Limits

@@ -1,61 +1,33 @@
 """What ``run_autograder`` runs on Gradescope for every submission.
 
-It gathers the learner's exercise modules from ``ROOT/submission`` (files
-named like the modules, anywhere in it; or, when a module's ``.py`` is absent,
-a notebook whose tagged code cells make the module, see ``notebook_source``),
+It reads the learner's ``ROOT/submission`` with the intake every front end uses
+(``autograder/intake``: exercise modules by name anywhere in it, notebooks by
+their tagged cells, helper modules beside them; regular files only),
 grades them with public and hidden checks against the recorded reference, and
 writes ``ROOT/results/results.json``. If the grader itself fails, the learner still gets a results file that says so, with 0 points.
 """
 import argparse
 import json
 import os
-import shutil
 import sys
-import tempfile
 import traceback
 from pathlib import Path
 
+from ..intake import read_learner
 from ..paths import PACKAGE
 from ..runner import sandbox
 from ..errors import MachineError
 from ..runner.grade import grade_submission
 from ..runner.reference import RecordedReference
 from ..runner.results import to_gradescope
-from ..notebook_source import NOTEBOOK_FILES, notebook_modules
 
 
-def collect_submission(submitted, folder, exercises):
-    """Copy the exercise modules found in ``submitted`` into ``folder``; returns notes for the learner.
-
-    Notebooks become modules by ``notebook_source``'s rules, as in ``rnn-grade batch``: a
-    ``.py`` file wins over a notebook holding the same exercise.
-    """
-    submitted, folder = Path(submitted), Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    notes, handed_in = [], set()
-    for module in exercises:
-        found = _shallowest(submitted, f"{module}.py")
-        if found is not None:
-            shutil.copyfile(found, folder / f"{module}.py")
-            handed_in.add(module)
-    paths = sorted((p for p in submitted.rglob("*.ipynb") if p.is_file() and "__MACOSX" not in p.parts
-                    and ".ipynb_checkpoints" not in p.parts),
-                   key=lambda p: (p.name not in NOTEBOOK_FILES, len(p.parts), str(p)))
-    notebooks = [(str(p.relative_to(submitted)), p.read_bytes()) for p in paths]
-    made, notebook_notes = notebook_modules(notebooks, handed_in, exercises)
-    for module, text in made.items():
-        (folder / f"{module}.py").write_text(text, encoding="utf-8")
-    notes += notebook_notes
-    notes += [f"{module}.py was not found in the submission (files are matched by name, notebooks by the tag "
-              f"lines of their cells)" for module in exercises if module not in handed_in and module not in made
-              and not any(note.startswith(f"{module} was not graded") for note in notebook_notes)]
-    return notes
-
-
-def _shallowest(root, name):
-    matches = sorted((p for p in root.rglob(name) if p.is_file() and "__MACOSX" not in p.parts),
-                     key=lambda p: (len(p.parts), str(p)))
-    return matches[0] if matches else None
+def collect_submission(submitted, exercises):
+    """The learner's ``Submission`` from Gradescope's ``submission`` folder, read by the intake every front
+    end uses: exercise modules by name anywhere in it, notebooks by their tagged cells (a ``.py`` file wins),
+    helper modules beside them; regular files only, never a link or its target (a learner's link to
+    ``/autograder/source/reference.json`` is a note, not a copy of the recorded answers)."""
+    return read_learner(submitted, exercises, name="submission")
 
 
 def grade(root):
@@ -67,13 +39,10 @@ def graded(root):
     """(the results.json document, the names of checks the grader itself failed) for ``root``."""
     source = root / "source"
     settings = json.loads((source / "gradescope.json").read_text(encoding="utf-8"))
-    with tempfile.TemporaryDirectory(prefix="rnn-grade-") as tmp:
-        folder = Path(tmp) / "submission"
-        notes = collect_submission(root / "submission", folder, settings["exercises"])
-        result = grade_submission(folder, RecordedReference(source / "reference.json"), include_hidden=True,
-                                  exercises=settings["exercises"], student="submission")
+    submission = collect_submission(root / "submission", settings["exercises"])
+    result = grade_submission(submission, RecordedReference(source / "reference.json"), include_hidden=True,
+                              exercises=settings["exercises"], student="submission")
     document = to_gradescope(result, hidden_visibility=settings["hidden_visibility"])
-    document["output"] = "\n".join(notes + ([document["output"]] if document["output"] else []))
     return document, [check.name for check in result.grader_errors()]
 
 

@@ -25,6 +25,7 @@ import tempfile
 from pathlib import Path
 
 from .. import notebook_source
+from ..intake import helper_modules
 from ..notebook_source import TAG, NotebookCodeMissing, cell_tag  # noqa: F401  (this module's API)
 
 GRADING_SECONDS = 600
@@ -98,6 +99,9 @@ def _sibling_modules(module):
     others = [m for m in notebook_source.MODULES if m != module and f"{m}.py" not in files]
     made, _ = notebook_source.folder_modules(folder, others)
     files.update({f"{name}.py": text for name, text in made.items()})
+    # Helper modules beside the notebook (rnn_helpers.py), by the intake's rules: every front end grades them.
+    for name, data in helper_modules(folder).items():
+        files.setdefault(name, data.decode("utf-8", "replace"))
     return files
 
 

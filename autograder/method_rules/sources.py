@@ -16,7 +16,7 @@ import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
-MAX_FILES = 400                 # the staged copy holds at most 200 files (launcher.MAX_STAGED_FILES)
+MAX_FILES = 400                 # the staged copy holds the exercises and at most 20 helpers (intake)
 MAX_FILE_BYTES = 1_000_000      # larger modules are not graded (intake notes them)
 NATIVE_SUFFIXES = (".cpython-311-x86_64-linux-gnu.so", ".abi3.so", ".so", ".pyd")
 UTF8 = ("utf-8", "utf-8-sig")

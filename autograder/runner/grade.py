@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ..intake import Submission, read_learner
 from ..paths import CHECKS, HIDDEN_CHECKS, PUBLIC_CHECKS, SOLUTIONS
 from ..reveal import load as load_reveal
 from ..reveal import validated
@@ -94,14 +95,25 @@ class Grader:
         return paths
 
     def grade(self, submission, student=None):
-        """Run the checks on ``submission`` (a folder of exercise modules) and return its result."""
-        submission = Path(submission).resolve()
+        """Run the checks on ``submission`` and return its result.
+
+        ``submission``: an ``intake.Submission`` (what every front end makes), or a path that the
+        intake reads first (a learner's folder, zip, module or notebook). Its files are staged
+        once, into the worker's private copy. With isolation "none" (trusted code only: the
+        reference solutions) a path is imported where it is.
+        """
         started = time.monotonic()
+        intake_notes = []
         if self.launcher is None:
-            staged, session = None, InProcessSession(submission)
+            staged, session = None, InProcessSession(Path(submission).resolve())
+            student = student or Path(submission).name
         else:
+            if not isinstance(submission, Submission):
+                submission = read_learner(submission, self.exercises)
+            student = student or submission.label or submission.name
+            intake_notes = list(submission.notes)
             staged = self.launcher.stage(submission)
-            session = LearnerSession(submission, self.limits, self.launcher, staged)
+            session = LearnerSession(staged.host_dir / "code", self.limits, self.launcher, staged)
         plugin = GradingPlugin(session, self.reference, self.exercises, reveal=self.reveal,
                                method_allow=self.method_allow)
         try:
@@ -115,14 +127,13 @@ class Grader:
                 name="grader", exercise="?", title="the checks could not run", max_points=0, points=0,
                 hidden=False, status="grader_error",
                 feedback=f"pytest ended with {code!r} after {len(plugin.checks)} checks"))
-        skipped = staged.skipped if staged else []
         # An incident a check's feedback already tells (a time-out, a crash) is not told twice.
         told = [c.feedback for c in plugin.checks]
-        notes = [f"not graded: {note}" for note in skipped] + [
+        notes = intake_notes + [
             incident for incident in dict.fromkeys(session.incidents) if not any(incident in text for text in told)]
         if self.isolation_warning:
             notes.insert(0, self.isolation_warning)
-        return SubmissionResult(student=student or submission.name, checks=plugin.checks, notes=notes,
+        return SubmissionResult(student=student, checks=plugin.checks, notes=notes,
                                 output=session.output, seconds=time.monotonic() - started)
 
     def close(self):

@@ -2,8 +2,9 @@
 
 ``WorkerLauncher`` is owned by one ``Grader`` and reused for all its learners:
 
-1. ``stage(folder)`` copies the learner's files (regular files only, size-capped)
-   into a fresh folder under a private staging root; workers only ever see that copy.
+1. ``stage(submission)`` writes the learner's modules, as the intake read them
+   (``autograder/intake``: regular files only, size-capped, names it chose), into a
+   fresh folder under a private staging root; workers only ever see that copy.
 2. ``spawn(staged)`` asks the fork server (started once, ``runner/sandbox.py`` says
    how) for a fresh worker on three new pipes (requests, responses, output) and a
    progress board (``worker/board.py``).
@@ -14,33 +15,28 @@
 Everything the server sends is parsed as JSON and type-checked; a server that
 dies, hangs or talks nonsense is killed and started again.
 """
-import importlib.machinery
 import json
 import os
-import shutil
 import signal
 import socket
-import stat
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..exercises import MODULES
 from ..worker import board
 from ..worker.cleanup import remove_tree
 from . import sandbox
 from .errors import LearnerError, MachineError
 
-MAX_STAGED_FILES = 200
-MAX_STAGED_BYTES = 8 * 1024 * 1024
 SERVER_REPLY_SECONDS = 10.0
 
 
 @dataclass
 class Staged:
     host_dir: Path     # holds code/ (the copy) and tmp/ (scratch space in plain mode)
-    skipped: list      # notes on files that were not copied
+    skipped: list      # the intake's notes on the submission (what was left out, and why)
+    found: list = field(default_factory=list)   # every file the learner handed in, for "Files found" messages
 
 
 @dataclass
@@ -70,8 +66,9 @@ class WorkerLauncher:
 
     # -- staging ---------------------------------------------------------------------------
 
-    def stage(self, folder):
-        """A private, world-readable copy of the learner's files for one grading."""
+    def stage(self, submission=None):
+        """A private, world-readable copy of ``submission``'s files (an ``intake.Submission``; None: an
+        empty one) for one grading. The intake already read them: they are written here once."""
         self._count += 1
         # A fresh, unpredictable name: a learner who can write here (plain mode) cannot
         # prepare the next learner's folder, nor make its creation fail.
@@ -79,12 +76,16 @@ class WorkerLauncher:
         host = Path(tempfile.mkdtemp(prefix=f"s{self._count}-", dir=self.stage_root))
         code = host / "code"
         code.mkdir()
-        skipped = copy_submission(Path(folder), code)
+        if submission is not None:
+            submission.write_into(code)
         tmp = host / "tmp"   # scratch space in plain mode (bubblewrap gives a private /tmp instead)
         tmp.mkdir()
         os.chmod(tmp, 0o1777)
+        os.chmod(code, 0o755)
         os.chmod(host, 0o755)
-        return Staged(host, skipped)
+        if submission is None:
+            return Staged(host, [])
+        return Staged(host, list(submission.notes), list(submission.seen))
 
     def worker_paths(self, staged):
         """(the copy's folder, the scratch folder or "") as the worker will see them."""
@@ -288,90 +289,3 @@ class WorkerLauncher:
     def close(self):
         self.stop_server()
         remove_tree(self.stage_root)
-
-
-def copy_submission(source, target):
-    """Copy regular files below ``source`` into ``target``; returns notes on what was left out.
-
-    Symbolic links are never followed (a link could point at anything on the
-    grader's machine); the number and total size of files are capped. Nothing
-    here raises for a bad submission: a folder that is missing or unreadable
-    is a note, and the checks then say which module they could not find.
-    """
-    source = Path(source)
-    if not source.is_dir():
-        what = "does not exist" if not os.path.lexists(source) else "is not a folder"
-        return [f"the submission folder {_printable(str(source))} {what}"]
-    skipped, count, total, over = [], 0, 0, 0
-
-    def unreadable(error):
-        where = Path(error.filename)
-        label = "the submission folder" if where == source else f"{_printable(str(where.relative_to(source)))}/:"
-        skipped.append(f"{label} could not be read ({error.strerror})")
-
-    for root, dirs, files in os.walk(source, onerror=unreadable, followlinks=False):
-        rel = Path(root).relative_to(source)
-        for name in sorted(dirs):
-            if os.path.islink(Path(root) / name):
-                skipped.append(f"{_printable(str(rel / name))}/: a link to a folder (links are not followed)")
-            elif rel == Path(".") and _shadows_a_module(name, folder=True):
-                skipped.append(f"{_printable(name)}/: {_SHADOW_NOTE.format(name)}")
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__"
-                         and not os.path.islink(Path(root) / d)
-                         and not (rel == Path(".") and _shadows_a_module(d, folder=True)))
-        for name in sorted(files):
-            path = Path(root) / name
-            shown = _printable(str(rel / name))
-            if rel == Path(".") and _shadows_a_module(name):
-                skipped.append(f"{shown}: {_SHADOW_NOTE.format(name.split('.')[0])}")
-                continue
-            try:
-                info = os.lstat(path)
-            except OSError as exc:
-                skipped.append(f"{shown}: could not be read ({exc.strerror})")
-                continue
-            if not stat.S_ISREG(info.st_mode):
-                kind = "a link" if stat.S_ISLNK(info.st_mode) else "not a regular file"
-                skipped.append(f"{shown}: {kind} (links are not followed)")
-                continue
-            if count >= MAX_STAGED_FILES or total + info.st_size > MAX_STAGED_BYTES:
-                over += 1
-                if over <= 10:
-                    skipped.append(f"{shown}: over the submission's size limit ({MAX_STAGED_FILES} files, "
-                                   f"{MAX_STAGED_BYTES // 2 ** 20} MiB in all)")
-                continue
-            destination = target / rel / name
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                shutil.copyfile(path, destination, follow_symlinks=False)
-            except OSError as exc:
-                skipped.append(f"{shown}: could not be read ({exc.strerror})")
-                continue
-            os.chmod(destination, 0o644)
-            count += 1
-            total += info.st_size
-    if over > 10:
-        skipped.append(f"... and {over - 10} more files over the submission's size limit")
-    for root, dirs, _ in os.walk(target):
-        for name in dirs:
-            os.chmod(Path(root) / name, 0o755)
-    os.chmod(target, 0o755)
-    return skipped
-
-
-_SHADOW_NOTE = "Python would import it instead of {}.py (only the .py file of an exercise is graded)"
-
-
-def _shadows_a_module(name, folder=False):
-    """Whether ``name``, at the top of the submission, is something ``import <exercise module>`` would
-    find before (or instead of) the module's own .py file: a package folder, an extension, bytecode."""
-    if folder:
-        return name in MODULES
-    stem, dot, suffix = name.partition(".")
-    suffixes = importlib.machinery.EXTENSION_SUFFIXES + importlib.machinery.BYTECODE_SUFFIXES
-    return stem in MODULES and bool(dot) and "." + suffix in suffixes
-
-
-def _printable(text):
-    """A file name as text that can be printed and stored (names need not be valid UTF-8)."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -105,19 +105,18 @@ def preflight(launcher, seconds=None):
         # Its worker said hello after importing torch and the observers (``_ensure_ready``); the rest of
         # the path is an ordinary process start, and a worker of an empty copy would cost another import.
         return
-    with tempfile.TemporaryDirectory(prefix="rnn-grade-preflight-") as empty:
-        staged = launcher.stage(empty)
-        try:
-            worker = launcher.spawn(staged)
-        except LearnerError as error:
-            launcher.unstage(staged)
-            raise MachineError(f"the fork server could not fork a worker ({error.message}). {advice('')}") from None
-        try:
-            ready, output = _first_line(worker, seconds)
-        finally:
-            status = launcher.end(worker)
-            os.close(worker.output)
-            launcher.unstage(staged)
+    staged = launcher.stage()  # an empty submission
+    try:
+        worker = launcher.spawn(staged)
+    except LearnerError as error:
+        launcher.unstage(staged)
+        raise MachineError(f"the fork server could not fork a worker ({error.message}). {advice('')}") from None
+    try:
+        ready, output = _first_line(worker, seconds)
+    finally:
+        status = launcher.end(worker)
+        os.close(worker.output)
+        launcher.unstage(staged)
     if not _is_ready(ready):
         raise MachineError(f"a worker forked for an empty submission did not start (exit status {status}; it "
                            f"printed {output[-300:]!r}): with a worker uid of {_uid_text(launcher)}, in "

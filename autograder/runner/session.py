@@ -10,6 +10,7 @@ call, so one broken function costs only the checks that use it.
 import ast
 import json
 import os
+import re
 import secrets
 import select
 import signal
@@ -629,13 +630,11 @@ def missing_module_message(module, staged, shown=12):
     """Why ``module``.py could not be imported: left out when staging, misnamed, or not there at all."""
     wanted = f"{module}.py"
     for note in staged.skipped:
-        name, _, reason = note.partition(": ")
-        if name == wanted:
-            return f"{wanted} was not graded: {learner_text.inline(reason)}"
+        if re.match(rf"([^ ]*/)?{re.escape(wanted)} ", note):
+            return f"{wanted} was not graded: {learner_text.inline(note)}"  # the intake said why
         if note.startswith("the submission folder"):
             return f"there is no {wanted} to grade: {learner_text.inline(note)}"
-    code = staged.host_dir / "code"
-    found = sorted(learner_text.inline(p.relative_to(code), 100) for p in code.rglob("*") if p.is_file())
+    found = sorted(learner_text.inline(name, 100) for name in getattr(staged, "found", []))
     listed = ", ".join(found[:shown]) + (f" and {len(found) - shown} more" if len(found) > shown else "")
     text = (f"there is no {wanted} in the submission (files are matched by module name, exactly, "
             f"upper/lower case included). Files found: {listed or 'none'}.")

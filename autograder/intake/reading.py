@@ -19,7 +19,9 @@ def read_entry(submission, entry, limit, too_big):
     try:
         data = entry.read(limit)
     except (OSError, zipfile.BadZipFile, RuntimeError, ValueError, EOFError, NotImplementedError) as error:
-        submission.notes.append(f"{entry.display} could not be read ({error}); it was not used")
+        # strerror alone: the message must not show the grading machine's paths
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        submission.notes.append(f"{entry.display} could not be read ({reason}); it was not used")
         return None
     if len(data) > limit:
         submission.notes.append(too_big(entry.display, len(data)))
