@@ -14,9 +14,8 @@ Users:
 - The method-rule work (branch h26rules) reads this bank to measure its rules: ``submission_files(style)``
   gives the exact files of a style's submission.
 
-``REFUSED_BY_METHOD_RULES`` names the styles that today's method rules refuse (expected until the rules
-judge capabilities instead of spellings); the test marks them xfail(strict=False) from that list alone, so
-the lead can empty it and re-run against the new rules.
+``REFUSED_BY_METHOD_RULES`` would name styles the method rules refuse (the test marks them xfail); since
+the rules judge capabilities (issue 26) it is empty: every style must earn 100.
 """
 import ast
 from dataclasses import dataclass, field
@@ -981,24 +980,7 @@ def train(net, X, Y, epochs=300, lr=0.01, seed=0):
 STYLE_NAMES = [style.name for style in STYLES]
 assert len(set(STYLE_NAMES)) == len(STYLE_NAMES), "style names must be unique"
 
-# Styles that today's method rules refuse although they are correct (issue 26: the rules judge spellings).
-# {style name: the refusal}. The tests mark exactly these xfail(strict=False); empty it once the rules
-# judge capabilities (branch h26rules) and every style must earn 100.
-REFUSED_BY_METHOD_RULES = {
-    "ex01_plot_imports_normalize_maxnlocator":
-        "the plotting imports at the top of ex01 cost expected_weight_shapes and count_parameters "
-        "(`from matplotlib.colors import Normalize` ... not among the modules these exercises may use)",
-    "ex04_doc_loop_fixed_layer_weights_helper":
-        "the rnn handed to a helper: `getattr(rnn, f\"weight_ih_l{layer}{suffix}\")` getattr with a computed name",
-    "ex04_d2l_scratch_closure_vectorised":
-        "closures over the rnn: `step(X, state)` calls something read from the rnn by a computed name",
-    "ex04_einsum_cell_class_holds_rnn":
-        "a class holding the rnn: `self.rnn` stores the rnn inside another object",
-    "ex05_so_np_argsort_longtensor":
-        "`np.argsort` / `torch.LongTensor` not among what these exercises may use",
-    "ex05_docs_enforce_sorted_false_from_torch_longtensor":
-        "`from torch import LongTensor` not among what these exercises may use",
-    "ex04_old_stackedrnn_partial_state_dict":
-        "the rnn kept in a dict: `rnn` puts the rnn inside a container; `functools.partial` not among what "
-        "these exercises may use",
-}
+# Styles the method rules refuse although they are correct ({style name: the refusal}); the tests mark
+# exactly these xfail(strict=False). Every style of the bank earns full points under the method rules that judge capabilities (issue 26):
+# a style named here would be marked xfail by tests/test_public_styles.py; none is.
+REFUSED_BY_METHOD_RULES = {}
