@@ -278,7 +278,7 @@ def exception_hint(text):
     if "'tuple' object has no attribute" in text and re.search(r"loss|mse|criterion", line, re.I):
         return Hint("the loss was given a tuple: a model (and nn.RNN) returns a pair (predictions, hidden), "
                     "and a loss needs the predictions alone",
-                    "unpack it first, predictions, _ = net(X), then loss = nn.functional.mse_loss(predictions, Y)")
+                    "unpack the pair first (out, hidden = model(inputs)) and give the loss only out and the targets")
     if "backward through the graph a second time" in text:
         return Hint("backward() went through a graph an earlier backward() had already freed: a tensor from an "
                     "earlier epoch was used again (usually the hidden state carried over from the previous epoch), "

@@ -317,7 +317,7 @@ def test_bad_paths_and_unwritable_out_dir_exit_non_zero(tmp_path, capsys):
     assert "cannot write to the output folder" in capsys.readouterr().err
     (tmp_path / "empty").mkdir()
     assert main(["batch", str(tmp_path / "empty"), "--out", str(tmp_path / "out")]) == 2
-    assert "found no learners in" in capsys.readouterr().err
+    assert "was found for any learner in" in capsys.readouterr().err
 
 
 class _BrokenReference:
