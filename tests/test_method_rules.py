@@ -557,3 +557,14 @@ def test_every_public_style_of_the_bank_is_clean(tmp_path):
         found = {f"{m}.{e}": [v.why for v in violations(tree, m, e)] for m, es in RULES.items() for e in es}
         dirty.update({f"{style.name}: {k}": v for k, v in found.items() if v})
     assert dirty == {}
+
+
+def test_a_sibling_python_cannot_import_holds_nothing_back(tmp_path):
+    # A syntax error in ex02 (the sample class's gus) stops that module from running at all, so it cannot
+    # change what ex04 or ex05 run: their method checks are judged, not held for review.
+    files = _with_solutions({"ex02_forward_pass.py": "def forward(:\n"})
+    for module in ("ex04_manual_rnn", "ex05_sequences"):
+        assert rule_violations(tmp_path / module, files, module) == {entry: [] for entry in RULES[module]}
+    # A declared latin-1 module does run (Python reads it): that one the rules still cannot vouch for.
+    files["ex02_forward_pass.py"] = b"# -*- coding: latin-1 -*-\nx = 1\n"
+    assert any(rule_violations(tmp_path / "latin", files, "ex04_manual_rnn").values())

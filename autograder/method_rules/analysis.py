@@ -282,7 +282,8 @@ class Analysis:
         if info is None:
             return
         if info.module.problem:
-            self.module_problem(MODULE_LAYER, info.module)
+            if not info.module.inert:   # a module Python cannot import runs nothing: its own checks say so
+                self.module_problem(MODULE_LAYER, info.module)
             return
         for statement in info.statements:
             Walker(self, info, MODULE_LAYER, statement, import_time=True).run()

@@ -31,6 +31,9 @@ class Module:
     text: str = ""
     problem: str = None         # why the grader cannot read it (then tree is None)
     is_package: bool = False
+    # True when Python itself cannot import it either (it does not parse, or is not valid UTF-8 without
+    # another declared encoding): none of its code can run, so it cannot change what another module runs.
+    inert: bool = False
 
 
 @dataclass
@@ -116,6 +119,7 @@ class SourceTree:
             module.problem = f"{file} could not be read (not a regular file, or over {MAX_FILE_BYTES} bytes)"
             return module
         module.problem, module.text, module.tree = decode_and_parse(data, file)
+        module.inert = module.tree is None and "declares the encoding" not in (module.problem or "")
         return module
 
 
