@@ -42,7 +42,7 @@ def test_wrong_types_are_the_learners_failed_check(reference, tmp_path, isolatio
     learns = checks["train_learns_to_remember"]
     assert learns.status == "error" and learns.points == 0
     assert learns.feedback == ("the answer your code's worker sent for ex06.train does not have the form the "
-                               "grader reads (the answer['losses'] is a record where a list was expected); "
+                               "grader reads (the answer has no field 'item_kinds'); "
                                "nothing it sent was used")
     for check in result.checks:
         assert str(KIT_ROOT) not in check.feedback and "Traceback" not in check.feedback, check.feedback

@@ -54,7 +54,10 @@ def test_names_from_scratch_cells_are_found_in_one_pass_and_told_a_few_times():
 def test_a_where_report_on_a_module_the_parser_cannot_nest(tmp_path):
     """A forged "where" report naming a module of 5,000 chained attributes: no RecursionError (a grader error)."""
     (tmp_path / "ex02_forward_pass.py").write_text("x = a" + ".b" * 5000 + "\nwhile True:\n    pass\n")
-    assert running_line({"file": "ex02_forward_pass.py", "line": 3}, tmp_path) == ""
+    # Whether the chain parses depends on the stack depth left at the call: either way, no exception, and
+    # at most the loop's own line is named.
+    assert running_line({"file": "ex02_forward_pass.py", "line": 3}, tmp_path) in (
+        "", "; it was in the loop at ex02_forward_pass.py line 2: `while True:`")
     (tmp_path / "ex02_forward_pass.py").write_text("x = 1\nwhile True:\n    x += 1\n")
     assert running_line({"file": "ex02_forward_pass.py", "line": 3}, tmp_path) == \
         "; it was in the loop at ex02_forward_pass.py line 2: `while True:`"
