@@ -12,6 +12,8 @@ from autograder.course import cache
 from autograder.course.batch_hooks import install
 from autograder.paths import EXERCISES, SOLUTIONS
 
+pytestmark = pytest.mark.slow  # end to end: minutes (README, "Quick start")
+
 GRADED = ["ex01_rnn_layer", "ex02_forward_pass"]
 
 

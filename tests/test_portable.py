@@ -23,6 +23,8 @@ HARNESS = ROOT / "tests" / "windows_like"
 sys.path.insert(0, str(HARNESS))
 from grade_folders import comparable, grade_all  # noqa: E402
 
+pytestmark = pytest.mark.slow  # end to end: minutes (README, "Quick start")
+
 SAMPLE_EVERY = 10   # every 10th mutant of the banks, in their fixed order: 8 of 79, every exercise but ex05
 # Read now, at collection: the banks import the tests' conftest by name, which a grading in this
 # process later shadows with the checks' own conftest.

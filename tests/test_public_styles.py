@@ -28,6 +28,8 @@ from autograder.cli import main
 from autograder.exercises import MODULES
 from bank_public_styles import FILES, REFUSED_BY_METHOD_RULES, SOLUTIONS, STYLES, submission_files, write_submission
 
+pytestmark = pytest.mark.slow  # end to end: minutes (README, "Quick start")
+
 BY_NAME = {style.name: style for style in STYLES}
 
 
