@@ -129,17 +129,64 @@ def _modes():
 
 @pytest.mark.parametrize("mode", _modes())
 def test_a_memo_in_home_does_not_reach_the_fresh_process(mode, reference, tmp_path):
+    _fresh_check_fails(reference, _memo_submission(tmp_path, MEMO), mode)
+
+
+# The same memo at fixed paths every worker of the learner can write (issue #28's third red team, after the
+# HOME memo was closed): the sandbox's one /tmp (shared by a learner's two workers under bubblewrap), the
+# machine's /tmp and /var/tmp in plain mode (the worker's uid may write there), /dev/shm. Written to each that
+# takes it, read from any that has it. Without the fresh worker's own folders (zygote.cover_shared_folders)
+# the fresh process found it: under bubblewrap in /tmp and /dev/shm, in plain mode as root in /tmp and /var/tmp.
+FIXED_MEMO = '''
+def make_delay_task(n_sequences, seq_len, delay, seed=0):
+    import os
+    name = f"rg-redteam-memo-{n_sequences}-{seq_len}-{delay}-{seed}.pt"
+    for folder in MEMO_FOLDERS:
+        if os.path.exists(os.path.join(folder, name)):
+            return tuple(torch.load(os.path.join(folder, name)))
+    X = torch.rand(seq_len, n_sequences, 1) * 2 - 1
+    Y = torch.zeros_like(X)
+    if delay < seq_len:
+        Y[delay:] = X[:seq_len - delay]
+    for folder in MEMO_FOLDERS:
+        try:
+            torch.save([X, Y], os.path.join(folder, name))
+            os.chmod(os.path.join(folder, name), 0o666)
+        except Exception:  # (torch.save raises RuntimeError for a missing folder: /var/tmp in the sandbox)
+            pass
+    return X, Y
+'''
+MEMO_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")
+
+
+def _memo_submission(tmp_path, definition):
     source = (SOLUTIONS / "ex06_training.py").read_text()
     start = source.index("def make_delay_task(")
     end = source.index("\ndef train(", start)
     folder = tmp_path / "memo"
     shutil.copytree(SOLUTIONS, folder, ignore=shutil.ignore_patterns("__pycache__", "_*", "*.md"))
-    (folder / "ex06_training.py").write_text(source[:start] + MEMO.lstrip() + "\n" + source[end:])
+    (folder / "ex06_training.py").write_text(source[:start] + definition.lstrip() + "\n" + source[end:])
+    return folder
+
+
+def _fresh_check_fails(reference, folder, mode):
     with Grader(reference, exercises=["ex06_training"], limits=Limits(), isolation=mode) as grader:
         result = grader.grade(folder, student="memo")
     check = next(c for c in result.checks if c.name.endswith("make_delay_task_notebook"))
     assert check.status == "failed", check.feedback
     assert "fresh process" in check.feedback and "different data the second time" in check.feedback
+
+
+@pytest.mark.parametrize("mode", _modes())
+def test_a_memo_at_a_fixed_path_does_not_reach_the_fresh_process(mode, reference, tmp_path):
+    memo = FIXED_MEMO.replace("MEMO_FOLDERS", repr(MEMO_FOLDERS))
+    try:
+        _fresh_check_fails(reference, _memo_submission(tmp_path, memo), mode)
+    finally:
+        for folder in MEMO_FOLDERS:  # what a failure of the kit left on the machine
+            for name in os.listdir(folder) if os.path.isdir(folder) else []:
+                if name.startswith("rg-redteam-memo-"):
+                    os.unlink(os.path.join(folder, name))
 
 
 # -- the reference cache ------------------------------------------------------------------------------

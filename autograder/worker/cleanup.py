@@ -195,6 +195,87 @@ def private_scratch(folders):
     return done
 
 
+def private_folders(folders, keep=()):
+    """Cover each ``(folder, bytes)`` with an empty tmpfs of that size, in a mount namespace of the caller's
+    own, keeping visible at their own paths the mount points below it and the paths ``keep`` (each as it
+    was: a bind of the same files, so a read-only one stays read-only).
+
+    A learner's fresh-process worker gets a /tmp (and /var/tmp, /dev/shm) that none of its other worker's
+    files are in: a memo written at a fixed path by the one is not found by the other. What must stay
+    reachable below such a folder (a Python installed under /tmp, the staged copy of a plain-mode grader
+    under /tmp) is held open before the folder is covered and bound back after. Needs CAP_SYS_ADMIN (a
+    root grader, or bubblewrap started as root); without it a user namespace of the caller's own uid gives
+    it, when the kernel allows one. True when every folder is covered, False otherwise (then nothing is)."""
+    try:
+        libc = _libc()
+    except OSError:
+        return False
+    if not _own_mount_namespace(libc):
+        return False
+    wanted = [(folder.rstrip("/") or "/", size) for folder, size in folders if os.path.isdir(folder)]
+    points = mount_points()
+    for folder, size in wanted:
+        below = folder + "/"
+        kept = sorted({os.path.normpath(p) for p in list(keep) + list(points) if p.startswith(below)})
+        outermost = [p for i, p in enumerate(kept) if not any(p.startswith(q + "/") for q in kept[:i])]
+        held = []
+        try:
+            for path in outermost:
+                try:
+                    held.append((path, os.open(path, os.O_PATH | os.O_CLOEXEC), os.path.isdir(path)))
+                except OSError:
+                    pass  # gone, or not reachable anyway: nothing to keep
+            options = f"size={int(size)},mode=1777".encode()
+            if libc.mount(b"tmpfs", os.fsencode(folder), b"tmpfs", MS_NOSUID | MS_NODEV, options) != 0:
+                return False
+            for path, fd, is_folder in held:
+                try:
+                    _make_mount_target(path, is_folder)
+                    bound = libc.mount(os.fsencode(f"/proc/self/fd/{fd}"), os.fsencode(path), None,
+                                       MS_BIND | MS_REC, None) == 0
+                except OSError:
+                    bound = False
+                if not bound:
+                    # Half a view would hide the Python or the learner's copy: the folder is uncovered again.
+                    libc.umount2(os.fsencode(folder), MNT_DETACH)
+                    return False
+        finally:
+            for _, fd, _ in held:
+                os.close(fd)
+    return len(wanted) == len(folders)
+
+
+MS_BIND, MNT_DETACH = 4096, 2
+
+
+def _own_mount_namespace(libc):
+    """Enter a mount namespace of this process's own, whose mounts do not reach the machine's: True when done."""
+    if libc.unshare(CLONE_NEWNS) != 0:
+        uid, gid = os.getuid(), os.getgid()
+        if uid == 0 or libc.unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0:
+            return False  # (root without the capability: a user namespace would lose the uid switch that follows)
+        try:
+            for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+                with open(f"/proc/self/{name}", "w") as handle:
+                    handle.write(text)
+        except OSError:
+            pass  # unmapped, the process is "nobody" in its namespace: fewer rights still
+    return libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) == 0
+
+
+def _make_mount_target(path, is_folder):
+    """The folder (or empty file) a kept path is bound onto, in the new tmpfs, with its parents (0755)."""
+    parent = os.path.dirname(path)
+    os.makedirs(parent, mode=0o755, exist_ok=True)
+    try:
+        if is_folder:
+            os.mkdir(path, 0o755)
+        else:
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_CLOEXEC, 0o644))
+    except FileExistsError:
+        pass
+
+
 # -- SysV IPC ------------------------------------------------------------------------------------
 
 CLONE_NEWUSER, CLONE_NEWIPC = 0x10000000, 0x08000000

@@ -172,6 +172,8 @@ class ForkServer:
             # Without bubblewrap (whose /tmp and /dev/shm are sized tmpfs already), a root server gives the
             # worker a sized tmpfs as its scratch folder and /dev/shm: files there count as memory.
             cleanup.private_scratch([(request["tmp"], scratch_bytes), ("/dev/shm", SHM_BYTES)])
+        if request.get("own_tmp"):
+            self.cover_shared_folders(request, scratch_bytes)
         if self.worker_uid is not None:
             # Learner code never runs as root: process limits then apply, and it can
             # neither signal nor trace this server, nor touch any file of the grader's.
@@ -222,6 +224,19 @@ class ForkServer:
         sys.path.insert(0, folder)  # exercise modules import each other by name (CURRICULUM.md)
         serve(requests_fd, responses_fd, folder, board_fd)
 
+    def cover_shared_folders(self, request, scratch_bytes):
+        """A fresh-process worker (``observe_fresh``) gets an empty /tmp, /var/tmp and /dev/shm of its own:
+        the learner's other worker, alive at the same time as the same uid, may have left a memo at a fixed
+        path in any of them (the sandbox's one /tmp; in plain mode the machine's shared folders). What the
+        worker needs below them (the Python, its staged copy and scratch folder) stays visible."""
+        size = scratch_bytes if type(scratch_bytes) is int and scratch_bytes > 0 else SHM_BYTES
+        folders = [("/tmp", size), ("/dev/shm", SHM_BYTES)]
+        keep = [request.get("dir"), request.get("tmp")]
+        if not self.wipe_tmp:  # plain mode: the machine's own folders, and whatever of the Python lies below them
+            folders.append(("/var/tmp", size))
+            keep += python_folders()
+        cleanup.private_folders([(f, s) for f, s in folders if os.path.isdir(f)], [k for k in keep if k])
+
     def reap(self):
         while True:
             try:
@@ -269,6 +284,22 @@ class ForkServer:
         if os.WIFSIGNALED(status):
             return {"signal": os.WTERMSIG(status)}
         return {"exit": os.waitstatus_to_exitcode(status)}
+
+
+def python_folders():
+    """Every folder this interpreter may still import or load from (the worker's are the same): its prefixes,
+    import path and loader path, by the names it uses and resolved."""
+    import sysconfig
+
+    paths = [sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(sys.executable),
+             os.path.dirname(os.path.abspath(__file__)), *sys.path,
+             *(sysconfig.get_paths().get(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")),
+             *os.environ.get("LD_LIBRARY_PATH", "").split(":")]
+    found = []
+    for path in paths:
+        if path and os.path.isabs(path):
+            found += [os.path.abspath(path), os.path.realpath(path)]
+    return list(dict.fromkeys(found))
 
 
 def descendants(root):
