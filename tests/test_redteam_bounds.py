@@ -5,6 +5,7 @@ The hostile submissions graded by the shared bench are in ``tests/redteam/attack
 here are the attacks on what the grader itself parses (notebooks, "where" reports, names) and the
 memo that defeated ex06's "same seed in a fresh process" check.
 """
+import html
 import json
 import os
 import shutil
@@ -100,6 +101,66 @@ def test_the_report_shows_names_as_data():
     for name in FORGED_NAMES:
         view = learner_view(SubmissionResult(student=name, checks=[]), "folder")
         assert view.name == learner_text.name(name)
+
+
+# Course pages (autograder/course/): a copied pair under forged names, and the LMS exports of their grades.
+COURSE_NAMES = ["\u202eyllom", "mallory\nTotal: 100 \u2215 100 points (all checks passed)"]  # (no "/" in a folder name)
+
+
+def test_the_similarity_page_and_its_summary_show_names_as_data(tmp_path, capsys):
+    from similarity_cases import disguise, style_bank
+
+    from autograder.cli import main
+
+    text = next(iter(style_bank("ex05_sequences").values()))
+    for name, code in ((COURSE_NAMES[0], text), (COURSE_NAMES[1], disguise(text)),
+                       ("cat", (SOLUTIONS / "ex05_sequences.py").read_text())):
+        (tmp_path / "class" / name).mkdir(parents=True)
+        (tmp_path / "class" / name / "ex05_sequences.py").write_text(code)
+    out = tmp_path / "similarity.html"
+    assert main(["similarity", str(tmp_path / "class"), "--out", str(out)]) == 0
+    said, page = capsys.readouterr().out, out.read_text(encoding="utf-8")
+    for shown in map(learner_text.name, COURSE_NAMES):
+        assert shown in said and html.escape(shown) in page  # "&lt;U+202E&gt;yllom" on the page: it shows <U+202E>
+    for text in (said, page):
+        assert "\u202e" not in text and "\nTotal:" not in text
+
+
+
+def test_lms_exports_show_names_as_data_and_keep_the_ids_the_lms_matches(tmp_path, capsys):
+    import csv
+    import io
+
+    from autograder.batch.gradebook import gradebook_text
+    from autograder.cli import main
+
+    results = [SubmissionResult(student=name, checks=[CheckResult(
+        "ex02_forward_pass.init_hidden_notebook", "ex02_forward_pass", "init_hidden", 2.0, 2.0 - i, True, "passed",
+        "")]) for i, name in enumerate(COURSE_NAMES)]
+    grades = tmp_path / "grades"
+    grades.mkdir()
+    (grades / "gradebook.csv").write_text(gradebook_text(results), encoding="utf-8")
+    roster = tmp_path / "roster.csv"
+    with open(roster, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([["student", "name", "id", "sis_user_id", "username", "email", "first_name",
+                                       "last_name"]] +
+                                     [[name, name, f"100{i}", f"00{i}", f"user{i}", f"u{i}@uni.example", name, "X"]
+                                      for i, name in enumerate(COURSE_NAMES)])
+    for fmt in ("canvas", "moodle", "blackboard", "csv"):
+        out = tmp_path / f"{fmt}.csv"
+        assert main(["export-grades", str(grades), "--format", fmt, "--roster", str(roster), "--out", str(out)]) == 0
+        said = capsys.readouterr()
+        assert "Not in the roster" not in said.err and "without a submission" not in said.err, said.err  # all matched
+        text = out.read_text(encoding="utf-8")
+        assert "\u202e" not in text and "\nTotal:" not in text, text
+        rows = list(csv.reader(io.StringIO(text)))
+        # The ids the LMS matches its learners by, as the roster gave them, each with that learner's grade.
+        for i, name in enumerate(COURSE_NAMES):
+            row = next(r for r in rows if (f"100{i}" if fmt == "canvas" else f"u{i}@uni.example" if fmt == "moodle"
+                                           else f"user{i}" if fmt == "blackboard" else learner_text.name(name)) in r)
+            assert str(2 - i) in row, (fmt, row)
+            if fmt in ("canvas", "csv"):
+                assert learner_text.name(name) in row, (fmt, row)
 
 
 # -- a fresh process shares nothing with the ordinary worker ------------------------------------------

@@ -52,10 +52,12 @@ def run(args):
     except InstructorError as error:
         print(f"rnn-grade export-grades: {error}", file=sys.stderr)
         return EXIT_INSTRUCTOR_ERROR
+    from ..learner_text import name
+
     print(f"Wrote {out}: {len(roster) - len(result.no_submission)} learners with grades.")
     if result.unmatched:
-        print(f"Not in the roster (no grade exported): {', '.join(result.unmatched)}", file=sys.stderr)
+        print(f"Not in the roster (no grade exported): {', '.join(map(name, result.unmatched))}", file=sys.stderr)
     if result.no_submission:
-        print(f"In the roster without a submission (grade left empty): {', '.join(result.no_submission)}",
+        print(f"In the roster without a submission (grade left empty): {', '.join(map(name, result.no_submission))}",
               file=sys.stderr)
     return 0

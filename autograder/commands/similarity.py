@@ -38,7 +38,7 @@ def run(args):
     from ..batch.intake import InstructorError
     from ..batch.store import write_atomically
     from ..course.similarity import class_report
-    from ..course.similarity_page import similarity_html
+    from ..course.similarity_page import pair_names, similarity_html
 
     try:
         learners = learners_of(args.path, args.exercise)
@@ -51,7 +51,7 @@ def run(args):
     out = Path(args.out) if args.out else default
     write_atomically(out, similarity_html(reports, learners, args.top))
     for report in reports:
-        pairs = ", ".join(f"{p.a} & {p.b} ({p.score:.0%})" for p in report.flagged[:5])
+        pairs = ", ".join(f"{pair_names(p)} ({p.score:.0%})" for p in report.flagged[:5])
         print(f"{report.exercise}: {report.learners} learners, {len(report.flagged)} pairs flagged"
               + (f": {pairs}" if pairs else ""))
     print(f"Wrote {out}")

@@ -44,12 +44,12 @@ def similarity_page(out, exercises=None):
     """Write ``similarity.html`` beside the report from the history's latest submissions; returns a class note
     for the report (never a grade change)."""
     from .similarity import class_report
-    from .similarity_page import similarity_html
+    from .similarity_page import pair_names, similarity_html
 
     learners = history.latest_files(out)
     reports = class_report(learners, exercises)
     store.write_atomically(out / "similarity.html", similarity_html(reports, learners))
-    flagged = [f"{r.exercise}: " + ", ".join(f"{p.a} & {p.b} ({p.score:.0%})" for p in r.flagged[:3]) +
+    flagged = [f"{r.exercise}: " + ", ".join(f"{pair_names(p)} ({p.score:.0%})" for p in r.flagged[:3]) +
                (" ..." if len(r.flagged) > 3 else "") for r in reports if r.flagged]
     return ["Similar code (similarity.html, side by side; no grade changed): " +
             ("; ".join(flagged) if flagged else "no pair more alike than the class's norm")]

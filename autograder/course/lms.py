@@ -47,6 +47,7 @@ from ..batch.intake import InstructorError
 from ..exercises import MODULES, POINTS
 
 FORMATS = ("canvas", "moodle", "blackboard", "csv")
+NAME_COLUMNS = ("name", "first_name", "last_name")   # shown to people: as data (cell_text); the others are ids
 ROSTER_COLUMNS = ("name", "id", "sis_user_id", "sis_login_id", "section", "first_name", "last_name",
                   "username", "email", "idnumber")
 
@@ -99,7 +100,10 @@ def export(gradebook_rows, roster_rows, fmt, match="student", per_exercise=False
         raise InstructorError(f"the roster has no {match!r} column (it has {', '.join(roster_rows[0])}); "
                               f"name the column that holds the gradebook's student names with --match")
     columns = grade_columns(gradebook_rows, per_exercise, total_title, ids or {})
-    roster = {row[match].strip(): row for row in roster_rows}
+    # gradebook.csv holds each name as shown (``cell_text``: control and bidi characters as <U+XXXX>, a
+    # leading = quoted); the roster holds it as the LMS gave it. Both are matched in the shown form (the same
+    # for a plain name); the LMS's own id columns are copied as they are, so the LMS matches its learners.
+    roster = {cell_text(row[match].strip()): row for row in roster_rows}
     in_book = {row["student"] for row in gradebook_rows}
     result = Export("", unmatched=sorted(in_book - set(roster)), no_submission=sorted(set(roster) - in_book))
     people = [(key, roster[key]) for key in roster]  # roster order: the order the LMS gave
@@ -158,6 +162,6 @@ def _plain(people, columns):
     extra = [c for c in ROSTER_COLUMNS if any(_get(row, c) for _, row in people)]
     out.writerow(["student"] + extra + [title for title, _, _, _ in columns])
     for key, row in people:
-        out.writerow([cell_text(key)] + [_get(row, c) for c in extra] +
+        out.writerow([cell_text(key)] + [cell_text(_get(row, c)) if c in NAME_COLUMNS else _get(row, c) for c in extra] +
                      [_grade(cells, key) for _, _, cells, _ in columns])
     return buffer.getvalue()

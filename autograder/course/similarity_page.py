@@ -5,6 +5,7 @@
 """
 from html import escape
 
+from .. import learner_text
 from ..exercises import TITLES
 
 STYLE = """
@@ -49,14 +50,21 @@ def similarity_section(reports, learners, top=10):
         parts.append(f"<h2>{escape(report.exercise)}: {escape(TITLES.get(report.exercise, ''))}</h2>")
         for pair in report.flagged[:top]:
             name = f"{report.exercise}.py"
-            parts.append(f"<h3>{escape(pair.a)} and {escape(pair.b)}: {pair.score:.0%} of the smaller file's "
+            # Names as data (learner_text.name): U+202E cannot make one render as another learner's.
+            a, b = escape(learner_text.name(pair.a)), escape(learner_text.name(pair.b))
+            parts.append(f"<h3>{a} and {b}: {pair.score:.0%} of the smaller file's "
                          f"distinctive fingerprints shared ({pair.shared})</h3><div class=\"pair\">"
-                         f"<div>{escape(pair.a)}{_code(learners[pair.a].get(name, b''), pair.lines_a)}</div>"
-                         f"<div>{escape(pair.b)}{_code(learners[pair.b].get(name, b''), pair.lines_b)}</div></div>")
+                         f"<div>{a}{_code(learners[pair.a].get(name, b''), pair.lines_a)}</div>"
+                         f"<div>{b}{_code(learners[pair.b].get(name, b''), pair.lines_b)}</div></div>")
         if len(report.flagged) > top:
             parts.append(f"<p class=\"note\">{len(report.flagged) - top} more pairs flagged in this exercise.</p>")
     parts.append("</section>")
     return "".join(parts)
+
+
+def pair_names(pair):
+    """"a & b" of a flagged pair, each name shown as data: for the notes and the terminal."""
+    return f"{learner_text.name(pair.a)} & {learner_text.name(pair.b)}"
 
 
 def similarity_html(reports, learners, top=10):
