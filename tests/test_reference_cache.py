@@ -52,3 +52,91 @@ def test_an_unwritable_cache_costs_time_not_the_grading(tmp_path, capsys):
     reference.remember_self_check("key", [])
     assert "could not be written" in capsys.readouterr().err
     assert reference.self_check("key") is None
+
+
+# Learner code that can write the cache (plain mode without a uid to switch to: a non-root instructor's
+# laptop, where workers run as the grader's own user) rotates every recorded ex02 answer among the requests
+# of the same observer, at import, so that honest learners graded after it would be compared with wrong
+# answers. Before the fix, a batch's grader read the file at its first reference answer, which a check asks
+# for after the learner's: the rewriter's own code ran first.
+REWRITER = '''
+import glob as _glob, json as _json
+for _path in _glob.glob(CACHE_FOLDER + "/reference-*.json"):
+    if _path.endswith(".self-check.json"):
+        continue
+    with open(_path) as _handle:
+        _answers = _json.load(_handle)
+    _groups = {}
+    for _key in sorted(_answers):
+        if _key.startswith('["ex02.'):
+            _groups.setdefault(_json.loads(_key)[0], []).append(_key)
+    for _keys in _groups.values():
+        _values = [_answers[_k] for _k in _keys]
+        for _k, _v in zip(_keys, _values[1:] + _values[:1]):
+            _answers[_k] = _v
+    with open(_path, "w") as _handle:
+        _json.dump(_answers, _handle)
+'''
+
+
+def test_learner_code_that_rewrites_the_cache_mid_batch_changes_no_grade(tmp_path, monkeypatch, capsys):
+    import csv
+
+    from autograder.cli import main
+    from autograder.runner import sandbox
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("RNN_GRADE_CACHE", str(cache))
+    monkeypatch.setattr(sandbox, "plain_worker_uid", lambda: None)  # workers run as the grader's own user
+    solution = (SOLUTIONS / f"{EXERCISE}.py").read_text()
+    for name, text in (("a-rewriter", REWRITER.replace("CACHE_FOLDER", repr(str(cache))) + solution),
+                       ("b-honest", solution), ("c-honest", solution)):
+        (tmp_path / "class" / name).mkdir(parents=True)
+        (tmp_path / "class" / name / f"{EXERCISE}.py").write_text(text)
+
+    def batch(out):
+        code = main(["batch", str(tmp_path / "class"), "--out", str(tmp_path / out), "--exercise", EXERCISE,
+                     "--jobs", "1", "--isolation", "plain"])
+        with open(tmp_path / out / "gradebook.csv", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        return code, {row["student"]: f"{row['total']}/{row['max_total']}" for row in rows}, capsys.readouterr().err
+
+    code, grades, _ = batch("first")
+    full = grades["a-rewriter"].split("/")[1] * 2
+    assert code == 0 and {total.replace("/", "") for total in grades.values()} == {full}, grades  # all full marks
+    (recorded,) = cache.glob("reference-*[0-9a-f].json")
+    fresh = CachedReference(SOLUTIONS, tmp_path / "fresh.json")
+    warm_reference(fresh, [EXERCISE])
+    assert fresh.answers() != CachedReference(SOLUTIONS, recorded).answers()  # the rewriter did rewrite it
+
+    # The next batch trusts no record of the last one (learner code could have written them too): it says so,
+    # computes and checks every answer again, and grades alike.
+    code, again, err = batch("second")
+    assert code == 0 and again == grades
+    assert "checked again" in err and "learner code ran as the grader's own user" in err
+    assert CachedReference(SOLUTIONS, recorded).answers() != fresh.answers()  # (rewritten once more by a-rewriter)
+
+
+def test_a_graders_reference_is_read_once_and_verified(tmp_path, capsys):
+    """``freeze``: the answers a batch's process prepared, by digest; a file changed before a grader read it
+    is not used at all (its answers are computed from the solutions), and after it no change is read."""
+    import json
+
+    cache = tmp_path / "reference.json"
+    prepared = CachedReference(SOLUTIONS, cache)
+    warm_reference(prepared, [EXERCISE])
+    prepared.save()
+    digest = prepared.digest()
+
+    held = CachedReference(SOLUTIONS, cache)
+    held.freeze(digest)
+    cache.write_text("{}")  # changed after the grader read it: never read again
+    assert held.answers() == prepared.answers() and warm_reference(held, [EXERCISE]).total > 0
+
+    cache.write_text(json.dumps({key: prepared.answers()[key] for key in sorted(prepared.answers())[1:]}))
+    capsys.readouterr()
+    late = CachedReference(SOLUTIONS, cache)
+    late.freeze(digest)  # changed before it read it: loudly not used
+    assert "is not what this batch prepared" in capsys.readouterr().err and late.answers() == {}
+    result = warm_reference(late, [EXERCISE])
+    assert result.total == result.max_total and late._live is not None  # noqa: SLF001 (computed from the solutions)

@@ -26,6 +26,7 @@ class ClassGrading:
     finish: object                # finish(submission, content hash, SubmissionResult), in the batch's process
     notes: list = field(default_factory=list)   # the class's notes, to which the grading adds its own
     subset: object = None         # subset(submission) -> the exercises to grade (an incremental batch), None: all
+    reference_digest: str = None  # the digest of the reference answers ``start`` prepared (``freeze_reference``)
 
     def exercises_of(self, submission):
         return self.subset(submission) if self.subset else None
@@ -48,11 +49,13 @@ def make_reference():
 
 
 def prepare_reference(exercises):
-    """Compute and cache every reference answer before grading; problems found, as sentences.
+    """Compute and cache every reference answer before grading: (problems found, as sentences; the digest of
+    the answers, or None when they could not be prepared).
 
     The solutions are graded with every check, in this process (they are the trusted
     reference): a check the reference itself fails is a broken kit, and every grade
-    that depends on it would be wrong.
+    that depends on it would be wrong. The digest is taken before any learner code of the batch runs;
+    each grader holds the answers that match it for the whole batch (``freeze_reference``).
     """
     from ..runner.grade import warm_reference
     from ..runner.reference import checks_fingerprint
@@ -62,7 +65,7 @@ def prepare_reference(exercises):
         key = checks_fingerprint(exercises) if hasattr(reference, "self_check") else None
         known = reference.self_check(key) if key else None
         if known is not None:
-            return known  # the same solutions, checks and exercises were checked (and cached) before
+            return known, _digest(reference)  # the same solutions, checks and exercises were checked before
         result = warm_reference(reference, exercises)
         problems = [f"the reference solutions fail the check {c.name} ({c.status}): grades of that check "
                     f"cannot be trusted; {c.feedback.splitlines()[0] if c.feedback else ''}"
@@ -72,8 +75,21 @@ def prepare_reference(exercises):
         if key:
             reference.remember_self_check(key, problems)
     except Exception as error:  # reported like any grader error; the learners are still graded
-        return [f"the reference answers could not be prepared ({type(error).__name__}: {error})"]
-    return problems
+        return [f"the reference answers could not be prepared ({type(error).__name__}: {error})"], None
+    return problems, _digest(reference)
+
+
+def _digest(reference):
+    return reference.digest() if hasattr(reference, "digest") else None
+
+
+def freeze_reference(grader, digest):
+    """Before a process grades its first learner of the batch: its grader's reference answers are read once,
+    compared with ``digest`` (what the batch prepared before any learner code ran) and held in memory; the
+    cache file is never read again during the batch, whatever learner code does to it."""
+    freeze = getattr(getattr(grader, "reference", None), "freeze", None)
+    if freeze is not None and digest is not None:
+        freeze(digest)
 
 
 def reference_answers(exercises):

@@ -112,7 +112,8 @@ def _pool_ready():
     return grading.machine_problem(_POOL_GRADER)
 
 
-def _grade_in_pool(submission, exercises=None):
+def _grade_in_pool(submission, exercises=None, reference_digest=None):
+    grading.freeze_reference(_POOL_GRADER, reference_digest)  # (once: before this process's first learner)
     return grading.grade_files(_POOL_GRADER, submission, exercises)
 
 
@@ -188,7 +189,7 @@ def run_batch(options, progress_stream=None, live=None):
 
     def start():
         # Runs while the pool's processes start their fork servers: both take seconds.
-        outcome.reference_problems = grading.prepare_reference(settings["exercises"])
+        outcome.reference_problems, job.reference_digest = grading.prepare_reference(settings["exercises"])
         outcome.class_notes += [f"GRADER ERROR: {problem}" for problem in outcome.reference_problems]
         progress.start(f"grading {len(pending)} learners, " +
                        (f"on the Dask cluster at {options.scheduler}" if options.scheduler else f"{jobs} at a time"))
@@ -224,6 +225,7 @@ def _grade_all(job, jobs):
         grader = grading.make_grader(job.settings)  # its fork server starts now, alongside the reference's
         try:
             job.start()
+            grading.freeze_reference(grader, job.reference_digest)
             problem = grading.machine_problem(grader)
             if problem:
                 raise MachineError(problem)
@@ -245,7 +247,7 @@ def _grade_all(job, jobs):
             problem = next((p for p in (future.result() for future in ready) if p), None)
             if problem:
                 raise MachineError(problem)
-            futures = {pool.submit(_grade_in_pool, submission, job.exercises_of(submission)):
+            futures = {pool.submit(_grade_in_pool, submission, job.exercises_of(submission), job.reference_digest):
                        (submission, content_hash) for submission, content_hash in job.pending}
             for future in concurrent.futures.as_completed(futures):
                 submission, content_hash = futures[future]

@@ -88,13 +88,15 @@ class ShippedReference(RecordedReference):
     """Answers computed by a batch's own process and sent to a cluster's worker (no shared files).
 
     A request the batch did not compute is answered from this machine's own solutions
-    when it has them (an installed kit may not), through its cache.
+    when it has them (an installed kit may not), computed in this process.
     """
 
     def __init__(self, answers, solutions_dir=None):
         self._answers = dict(answers)
         have_solutions = solutions_dir is not None and Path(solutions_dir).is_dir()
-        self._fallback = CachedReference(solutions_dir) if have_solutions else None
+        # Computed here, never read from this machine's cache file: learner code graded by this process may
+        # have been able to write it (plain mode as the grader's own user).
+        self._fallback = LiveReference(solutions_dir) if have_solutions else None
 
     def observe(self, name, config):
         if self._fallback is not None and request_key(name, config) not in self._answers:
@@ -111,6 +113,7 @@ class CachedReference:
         self._answers = None  # read at the first observation: a batch's jobs start before the file is full
         self._added = 0
         self._live = None
+        self._frozen = False  # the answers are in memory for good (``freeze``): the file is never read again
 
     def _load(self):
         self._answers = {}
@@ -140,6 +143,28 @@ class CachedReference:
             self._added += 1
         return _value_of(name, config, self._answers[key])
 
+    def digest(self):
+        """The digest of every answer known: what a batch's graders compare with what they load (``freeze``)."""
+        return answers_digest(self.answers(), "")
+
+    def freeze(self, expected):
+        """Hold the answers in memory for the rest of this process's batch; never read the file again.
+
+        ``expected`` is the digest of the answers the batch's own process prepared and verified before any
+        learner code ran (``digest``). The file is read here once, at the latest before this process's first
+        learner: if learner code changed it since (it could, running as the grader's own user), the digest
+        differs and not one of its answers is used; every answer is computed from the solutions instead."""
+        if self._frozen:
+            return
+        self._frozen = True
+        if self._answers is None:
+            self._load()
+        if expected is not None and answers_digest(self._answers, "") != expected:
+            print(f"rnn-grade: WARNING: the reference cache {self.cache_file} is not what this batch prepared "
+                  f"before any learner code ran (changed since, or not written): none of its answers is used, "
+                  f"every reference answer is computed from the solutions", file=sys.stderr)
+            self._answers = {}
+
     def answers(self):
         """Every answer known (from the file and computed since), keyed like ``request_key``."""
         if self._answers is None:
@@ -156,7 +181,11 @@ class CachedReference:
         if untrusted_file(self._self_check_file()) is None:
             try:
                 with open(self._self_check_file(), encoding="utf-8") as handle:
-                    found = json.load(handle).get(key)
+                    records = json.load(handle)
+                found = records.get(key)
+                if isinstance(records.get(REVOKED), str):
+                    print(f"rnn-grade: WARNING: the reference cache {self.cache_file} is checked again: "
+                          f"{records[REVOKED]}", file=sys.stderr)
             except (OSError, ValueError, AttributeError, RecursionError):
                 found = None
         if not (isinstance(found, dict) and isinstance(found.get("problems"), list)
@@ -180,6 +209,7 @@ class CachedReference:
             except (OSError, ValueError, RecursionError):
                 known = {}
         known = known if isinstance(known, dict) else {}
+        known.pop(REVOKED, None)  # checked again just now
         known[key] = {"problems": list(problems), "answers": answers_digest(self.answers(), key)}
         _save_if_possible(known, self._self_check_file())
 
@@ -233,13 +263,19 @@ def _lstat(path):
         return None
 
 
+REVOKED = "revoked"   # the key of a self-check file whose records were revoked (``forget_self_checks``)
+
+
 def forget_self_checks(cache_folder=None):
-    """Remove every self-check record in the cache folder: learner code that could write there has run
-    (it ran as the grader's own user), so the next batch checks its cache again before trusting it."""
+    """Revoke every self-check record in the cache folder: learner code that could write there has run
+    (it ran as the grader's own user), so the next batch checks its cache again before trusting it, and
+    says so. Called once every process of that learner is gone, so none can write the records back."""
     folder = Path(cache_folder) if cache_folder else cache_root()
+    why = ("learner code ran as the grader's own user during the last batch that used it (it could have "
+           "changed the cache): every reference answer is computed and checked again")
     try:
         for record in folder.glob("reference-*.self-check.json"):
-            record.unlink()
+            save_recording({REVOKED: why}, record)
     except OSError:
         pass
 
