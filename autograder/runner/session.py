@@ -398,8 +398,10 @@ class LearnerSession:
     def _fresh_scratch(self):
         """A scratch folder and home of the fresh worker's own, not the ordinary worker's: a memo the
         learner's code left in its home or ``tempfile``'s folder is not found by the fresh process. A new,
-        unguessable name each time; made here in plain mode, by the worker itself (as its uid) in the
-        sandbox's /tmp."""
+        unguessable name each time; made here in plain mode, by the worker itself (as its uid) in the /tmp
+        of its own that the fork server gives a worker with a scratch folder of its own (the launcher asks
+        for it: ``own_tmp``; ``zygote.cover_shared_folders``), so a memo at a fixed /tmp path is not found
+        either."""
         name = f"fresh-{secrets.token_hex(8)}"
         scratch = self.launcher.worker_paths(self.staged)[1]
         if not scratch:
