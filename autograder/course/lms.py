@@ -162,6 +162,7 @@ def _plain(people, columns):
     extra = [c for c in ROSTER_COLUMNS if any(_get(row, c) for _, row in people)]
     out.writerow(["student"] + extra + [title for title, _, _, _ in columns])
     for key, row in people:
-        out.writerow([cell_text(key)] + [cell_text(_get(row, c)) if c in NAME_COLUMNS else _get(row, c) for c in extra] +
+        shown = [cell_text(_get(row, c)) if c in NAME_COLUMNS else _get(row, c) for c in extra]
+        out.writerow([cell_text(key)] + shown +
                      [_grade(cells, key) for _, _, cells, _ in columns])
     return buffer.getvalue()

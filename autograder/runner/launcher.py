@@ -245,7 +245,8 @@ class WorkerLauncher:
             folder, tmp = self.worker_paths(staged)
             tmp = scratch or tmp
             # A worker with a scratch folder of its own (observe_fresh's) gets its own /tmp too (zygote.py).
-            reply = self._request({"op": "spawn", "dir": folder, "tmp": tmp, "limits": limits, "own_tmp": bool(scratch)},
+            reply = self._request({"op": "spawn", "dir": folder, "tmp": tmp, "limits": limits,
+                                   "own_tmp": bool(scratch)},
                                   fds=(req_read, resp_write, out_write, progress))
         except (LearnerError, MachineError):
             for fd in (req_write, resp_read, out_read, progress):
