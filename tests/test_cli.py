@@ -54,3 +54,33 @@ def test_the_graders_checks_and_verdicts_import_no_torch():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=KIT_ROOT)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "torch" not in json.loads(done.stdout), done.stdout
+
+
+def test_a_crash_of_the_grader_itself_exits_2_not_1(monkeypatch, capsys):
+    """Exit 1 means "a check did not pass" (CI, GitHub Classroom): an exception the grader did not expect
+    is its own failure, exit 2, with the traceback and words that do not blame the code graded."""
+    from autograder import cli
+    from autograder.commands import check
+
+    def broken(args):
+        raise KeyError("an internal table")
+
+    monkeypatch.setattr(check, "run", broken)
+    assert cli.main(["check", str(KIT_ROOT / "solutions")]) == 2
+    err = capsys.readouterr().err
+    assert "KeyError: 'an internal table'" in err and "the grader itself failed" in err
+    assert "says nothing about the code" in err
+
+
+def test_a_machine_or_grader_error_no_command_caught_keeps_its_exit_code(monkeypatch, capsys):
+    from autograder import cli
+    from autograder.commands import check
+    from autograder.errors import GraderError, MachineError
+
+    for error, code, words in ((MachineError("no torch here"), 3, "this machine cannot grade"),
+                               (GraderError("no reference"), 2, "the grader failed: no reference")):
+        def broken(args, error=error):
+            raise error
+        monkeypatch.setattr(check, "run", broken)
+        assert cli.main(["check"]) == code
+        assert words in capsys.readouterr().err
