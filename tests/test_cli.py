@@ -84,3 +84,28 @@ def test_a_machine_or_grader_error_no_command_caught_keeps_its_exit_code(monkeyp
         monkeypatch.setattr(check, "run", broken)
         assert cli.main(["check"]) == code
         assert words in capsys.readouterr().err
+
+
+def test_check_json_keeps_stdout_for_the_document_alone(tmp_path):
+    """Whatever is written while grading (a library's notice through print, a C library on fd 1) goes to
+    stderr: a reader of `check --json` (Gradescope, CI, a script) parses stdout whole."""
+    script = '''
+import os, sys
+from autograder import cli
+from autograder.commands import check
+from autograder.runner.results import CheckResult, SubmissionResult
+
+def noisy(submission, reference, **kwargs):
+    print("a library's notice")
+    os.write(1, b"written to fd 1\\n")
+    return SubmissionResult("you", [CheckResult("ex01_rnn_layer.x", "ex01_rnn_layer", "", 1, 1, False, "passed",
+                                                "")])
+check.grade_submission = noisy
+check.default_reference = lambda: None
+sys.exit(cli.main(["check", sys.argv[1], "--json"]))
+'''
+    done = subprocess.run([sys.executable, "-c", script, str(KIT_ROOT / "solutions")], capture_output=True,
+                          text=True, cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["score"] == 1
+    assert "a library's notice" in done.stderr and "written to fd 1" in done.stderr
