@@ -21,6 +21,7 @@ from pathlib import Path
 from .. import learner_text
 from ..worker import board, wire
 from . import cputime
+from .startup_wait import StartupWait, tree_progress
 from ..errors import LearnerError, MachineError
 
 
@@ -194,6 +195,18 @@ class _CallClock:
     def mark(self):
         """The tree's root, its CPU total at the last reading, and when: where the next call's clock starts."""
         return self.tree.mark
+
+
+class _StartingClock:
+    """``read_line``'s clock while a worker starts: out of time only when its ``StartupWait`` gives up."""
+
+    POLL_SECONDS = 0.2
+
+    def __init__(self, wait):
+        self.wait = wait
+
+    def out_of_time(self):
+        return None if self.wait.going_on() else "startup"
 
 
 class LearnerSession:
@@ -415,12 +428,18 @@ class LearnerSession:
 
             self._exposed_the_grader = sandbox.plain_worker_uid() is None
         worker = _Worker(self.launcher, self.staged, self.limits, self._fresh_scratch() if fresh else None)
-        clock = _CallClock(self.launcher, self.limits.startup_seconds, self.limits.startup_seconds,
-                           time.monotonic() + self.limits.startup_seconds)
-        line = worker.read_line(clock)
+        # None of the learner's code runs before "ready": a slow machine is waited for while the worker
+        # makes progress (startup_wait); one that is stuck is the machine's failure, not the learner's.
+        root = (self.launcher.server_pid() if hasattr(self.launcher, "server_pid") else None) or worker.process.pid
+        wait = StartupWait(self.limits, "a learner's grading worker (none of the learner's code had run)",
+                           lambda: tree_progress(root))
+        line = worker.read_line(_StartingClock(wait))
         if line != b'{"ready":true}':
             self.output += worker.tail.text()
             worker.kill()
+            if wait.reason:
+                self._machine_failure = wait.reason
+                raise MachineError(wait.reason)
             raise LearnerError("crash", "the grading worker could not start (" + worker.exit_description() + ")")
         return worker
 
