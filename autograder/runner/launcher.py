@@ -120,6 +120,10 @@ class WorkerLauncher:
         theirs.close()
         self._sock = ours
         self._ready = False
+        # Its start and its warm-up until the first reply are waited for while it makes progress.
+        pid = self._server.pid
+        self._starting = StartupWait(self.limits, "the grading workers' fork server (it imports torch)",
+                                     lambda: tree_progress(pid))
 
     def stop_server(self):
         if self._server is not None:
@@ -153,7 +157,7 @@ class WorkerLauncher:
     def _await_ready(self):
         if self._ready:
             return
-        wait = self._startup_wait("the grading workers' fork server (it imports torch)")
+        wait = self._starting
         reply = self._receive_starting(wait)
         if not (isinstance(reply, dict) and reply.get("ready") is True):
             problem = wait.reason or self._server_problem()
@@ -183,11 +187,6 @@ class WorkerLauncher:
             text = self._server.stderr.read(65536).decode("utf-8", "replace").strip().splitlines()
             text = text[-1] if text else ""
         return f"fork server exited with {code}: {text}" if code is not None else "fork server did not answer"
-
-    def _startup_wait(self, what):
-        """A ``StartupWait`` on the fork server's process tree (its start, or its first warm-up)."""
-        pid = self.server_pid()
-        return StartupWait(self.limits, what, lambda: tree_progress(pid))
 
     def _receive_starting(self, wait):
         """One message from a server that is starting (``_receive``'s), waiting as long as ``wait`` allows:
@@ -227,7 +226,7 @@ class WorkerLauncher:
                 if self._answered:
                     reply = self._receive(SERVER_REPLY_SECONDS)
                 else:
-                    wait = self._startup_wait("the grading workers' fork server (warming up torch)")
+                    wait = self._starting  # (the same start: one clock, one message, one cap)
                     reply = self._receive_starting(wait)
                     if wait.reason:  # it is stuck, with none of a learner's code run: the machine's failure
                         self.stop_server()

@@ -1,0 +1,129 @@
+"""Issue #28: a grade is independent of the machine's speed; a start-up that is truly stuck is said loudly.
+
+A slow machine (a loaded laptop, a busy cluster node, a cold disk importing torch) once turned the
+fork server's wall-clock start-up limit into "this machine cannot grade". Start-ups are now waited for
+while they make progress (``runner/startup_wait.py``). Here the fork server is made slow on purpose: its
+command is wrapped in a Python that burns CPU (slow, working) or sleeps (stuck) before it execs the
+real server, with ``Limits`` whose start-up times are seconds instead of minutes.
+"""
+import sys
+
+import pytest
+from grading_cases import assert_full_points
+
+from autograder.runner import grade as grade_module
+from autograder.runner import sandbox, startup_wait
+from autograder.runner.grade import Grader
+from autograder.runner.limits import Limits
+
+MODULE = "ex02_forward_pass"
+QUICK = Limits(startup_seconds=1.0, startup_stall_seconds=3.0, startup_cap_seconds=300.0)
+
+# Burns CPU (or sleeps) for a while, then becomes the real fork server (its socket fd is inherited).
+DELAY = """import os, sys, time
+kind, seconds = sys.argv[1], float(sys.argv[2])
+if kind == "cpu":
+    start = time.process_time()
+    while time.process_time() - start < seconds:
+        pass
+else:
+    time.sleep(seconds)
+os.execv(sys.argv[3], sys.argv[3:])
+"""
+
+
+def slow_fork_server(monkeypatch, kind, seconds):
+    real = sandbox.python_command
+
+    def delayed(*args, **kwargs):
+        return [sys.executable, "-c", DELAY, kind, str(seconds)] + real(*args, **kwargs)
+
+    monkeypatch.setattr(sandbox, "python_command", delayed)
+
+
+def test_a_fork_server_that_starts_slowly_but_works_is_waited_for(reference, make_submission, monkeypatch, capsys):
+    """Before: a server not ready within ``startup_seconds`` of wall time was "the machine cannot grade"."""
+    slow_fork_server(monkeypatch, "cpu", 6)
+    with Grader(reference, exercises=[MODULE], limits=QUICK, isolation="plain") as grader:
+        grader.preflight()
+        result = grader.grade(make_submission())
+    assert_full_points(result, [MODULE])
+    said = [line for line in capsys.readouterr().err.splitlines() if "still starting" in line]
+    assert said == ["rnn-grade: the grading workers' fork server (it imports torch) is still starting after 1 s: "
+                    "is the machine busy? Waiting up to 300 s while it makes progress."], said
+
+
+def test_a_fork_server_that_is_stuck_stops_check_as_the_machines_failure(tmp_path, monkeypatch, capsys):
+    """No CPU used for the stall window: exit 3, "this machine cannot grade", never a learner's zero."""
+    from autograder.cli import main
+    from autograder.paths import SOLUTIONS
+
+    slow_fork_server(monkeypatch, "sleep", 600)   # (the server's process group is killed when the check ends)
+    monkeypatch.setattr(grade_module, "Limits", lambda: QUICK)
+    (tmp_path / f"{MODULE}.py").write_text((SOLUTIONS / f"{MODULE}.py").read_text())
+    code = main(["check", str(tmp_path), "--exercise", MODULE, "--isolation", "plain"])
+    err = capsys.readouterr().err
+    assert code == 3, err
+    assert "this machine cannot grade" in err and "none of it was run" in err
+    assert "the grading workers' fork server (it imports torch) was not ready after" in err
+    assert "has used no CPU for the last 3 s: it is stuck" in err
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fake = FakeClock()
+    monkeypatch.setattr(startup_wait.time, "monotonic", fake)
+    return fake
+
+
+def run(wait, clock, readings, step=1.0):
+    """Advance the clock by ``step`` per reading until the wait gives up or the readings end; elapsed s."""
+    for reading in readings:
+        clock.now += step
+        wait.read_progress = lambda value=reading: value
+        if not wait.going_on():
+            break
+    return clock.now - wait.started
+
+
+def test_progress_keeps_a_start_waiting_up_to_the_cap_and_a_stall_ends_it(clock):
+    limits = Limits(startup_seconds=60, startup_stall_seconds=30, startup_cap_seconds=600)
+    working = startup_wait.StartupWait(limits, "the thing", lambda: 0.0, stream=sys.stdout)
+    assert run(working, clock, [0.01 * i for i in range(1, 2000)]) == 600
+    assert "still not ready after 600 s" in working.reason and "too slow or too loaded" in working.reason
+
+    stuck = startup_wait.StartupWait(limits, "the thing", lambda: 0.0, stream=sys.stdout)
+    # Its one progress was at the first look (1 s): stalled since, it is given up when the 60 s are over.
+    assert run(stuck, clock, [5.0] * 2000) == 60
+    assert "was not ready after 60 s and has used no CPU for the last 59 s: it is stuck" in stuck.reason
+
+    late = startup_wait.StartupWait(limits, "the thing", lambda: 0.0, stream=sys.stdout)
+    assert run(late, clock, [float(min(i, 100)) for i in range(1, 2000)]) == 100 + 30  # stalled at 100 s
+
+    unknown = startup_wait.StartupWait(limits, "the thing", lambda: None, stream=sys.stdout)
+    assert run(unknown, clock, [None] * 2000) == 600  # nothing can be read: only the cap ends it
+
+
+def test_the_progress_of_a_process_tree_is_read():
+    import subprocess
+    import time
+
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        first = startup_wait.tree_progress(busy.pid)
+        deadline = time.monotonic() + 60
+        while startup_wait.tree_progress(busy.pid) == first and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert startup_wait.tree_progress(busy.pid) != first
+    finally:
+        busy.kill()
+        busy.wait()
+    assert startup_wait.tree_progress(None) is None
