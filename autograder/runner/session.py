@@ -130,6 +130,9 @@ class _Worker:
 
 
 
+OUTSIDE_RETRIES = 3   # times a call whose worker was killed from outside (maybe) is tried again
+
+
 class _KilledFromOutside(Exception):
     """A worker died the way an outside process kills it; the call is tried once more (``_observe``)."""
 
@@ -270,15 +273,19 @@ class LearnerSession:
     # -- internals -------------------------------------------------------------------------
 
     def _observe(self, name, config, seconds, fresh):
-        try:
-            return self._observe_once(name, config, seconds, fresh)
-        except _KilledFromOutside as first:
-            # Killed by SIGKILL, or its fork server died: what an outside process (an OOM killer, a crashed
-            # container, another program) does as often as learner code. Once more, in a new worker: code
-            # that kills itself does so again and gets the same crash; an outside fault rarely strikes twice.
-            return self._observe_once(name, config, seconds, fresh, first=first)
+        # Killed by SIGKILL, or its fork server died: what an outside process (an OOM killer, a crashed
+        # container, another program) does as often as learner code. Tried again in a new worker, up to
+        # OUTSIDE_RETRIES times: code that kills itself does so every time and gets the same crash (after a
+        # few fast deaths); an outside fault that strikes now and then rarely hits one call four times (a
+        # long call, such as ex06's training, was hit twice by kills seconds apart, once was not enough).
+        kills = []
+        while True:
+            try:
+                return self._observe_once(name, config, seconds, fresh, kills=kills)
+            except _KilledFromOutside as killed:
+                kills.append(killed)
 
-    def _observe_once(self, name, config, seconds, fresh, first=None):
+    def _observe_once(self, name, config, seconds, fresh, kills=()):
         count, message, kind = self._strikes.get(name, (0, None, None))
         if count >= 2 or kind == "timeout":
             # A hang costs the whole call limit: once is enough. A crash may depend on
@@ -316,7 +323,7 @@ class LearnerSession:
                 if line is None:
                     progress = worker.progress(self._next_id)  # read before the worker ends (its board goes)
                     if worker.closed:
-                        self._outside_fault(worker, server_before, first)
+                        self._outside_fault(worker, server_before, kills)
                     return self._worker_lost(name, worker, clock, progress)
                 if not line.startswith(answer_prefix):
                     self._count_discarded()
@@ -347,20 +354,22 @@ class LearnerSession:
             self.idle_spent += clock.idle()
             self._cpu_mark = clock.mark
 
-    def _outside_fault(self, worker, server_before, first):
+    def _outside_fault(self, worker, server_before, kills):
         """The worker died while answering: raise ``_KilledFromOutside`` when that may be the machine's doing
-        and this call has not been tried again yet; ``MachineError`` when its fork server died both times
-        and no learner code could have killed it. Otherwise return: the learner's crash (``_worker_lost``)."""
+        and this call has been tried fewer than ``OUTSIDE_RETRIES`` times again; ``MachineError`` when its
+        fork server died every time and no learner code could have killed it. Otherwise return: the
+        learner's crash (``_worker_lost``)."""
         worker.kill()  # its exit status, from the fork server (a dead server is started again)
         server_died = server_before is not None and self.launcher.server_pid() != server_before
         killed = (worker.status or {}).get("signal") == signal.SIGKILL
         if not (server_died or killed):
             return
-        if first is None:
+        if len(kills) < OUTSIDE_RETRIES:
             self._discard_workers()
             raise _KilledFromOutside(server_died)
-        if server_died and first.server_died and not self._exposed_the_grader:
-            raise MachineError("the fork server of the grading workers died twice while one call was answered; "
+        if server_died and all(kill.server_died for kill in kills) and not self._exposed_the_grader:
+            raise MachineError(f"the fork server of the grading workers died {len(kills) + 1} times while one call "
+                               "was answered; "
                                "learner code cannot signal it in this mode, so something outside the grader "
                                "killed it (an OOM killer, another program): the machine's failure, not the "
                                "learner's")
