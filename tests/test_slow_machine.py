@@ -127,3 +127,43 @@ def test_the_progress_of_a_process_tree_is_read():
         busy.kill()
         busy.wait()
     assert startup_wait.tree_progress(None) is None
+
+
+def test_an_export_whose_fork_server_is_killed_from_outside_says_the_machine_failed(tmp_path, capsys):
+    """Issue #28: after "fork server did not answer", `rnn-grade export nbgrader` blamed the solutions ("the
+    solutions do not pass every check"). While something outside keeps killing the kit's fork servers, the
+    export now says the machine failed and exits 3, as `batch` does."""
+    import os
+    import signal
+    import threading
+
+    from test_redteam import _below, _processes
+
+    from autograder.cli import main
+
+    stop, kills = threading.Event(), []
+
+    def killer():   # every fork server below this process, as soon as it appears
+        while not stop.wait(0.3):
+            table = _processes()
+            for pid in _below(table, os.getpid()):
+                argv = table[pid][2].split(b"\0")
+                if b"--zygote" in argv and os.path.basename(argv[0]) != b"bwrap":
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                        kills.append(pid)
+                    except OSError:
+                        pass
+
+    thread = threading.Thread(target=killer, daemon=True)
+    thread.start()
+    try:
+        code = main(["export", "nbgrader", "--out", str(tmp_path / "course"), "--exercise", MODULE])
+    finally:
+        stop.set()
+        thread.join()
+    err = capsys.readouterr().err
+    assert kills
+    assert code == 3, err
+    assert "do not pass every check" not in err
+    assert "not the solutions" in err or "nothing is wrong with the solutions" in err, err
