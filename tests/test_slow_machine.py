@@ -167,3 +167,41 @@ def test_an_export_whose_fork_server_is_killed_from_outside_says_the_machine_fai
     assert code == 3, err
     assert "do not pass every check" not in err
     assert "not the solutions" in err or "nothing is wrong with the solutions" in err, err
+
+
+@pytest.mark.slow  # two small batches, one of them on a machine whose every core is busy (a minute or two)
+def test_a_class_graded_while_every_core_is_busy_gets_the_same_gradebook(tmp_path):
+    """Issue #28: whether CPU load alone changes a grade was not established. Three learners of the sample
+    class (full marks, a classic mistake, an endless loop that meets the CPU limit) are graded on a quiet
+    machine, then again while one busy process per core (as nice as the grader) runs for the whole batch:
+    the gradebook and every learner's feedback are the same, byte for byte."""
+    import os
+    import shutil
+    import subprocess
+
+    from autograder.batch.runner import BatchOptions, run_batch
+    from autograder.paths import SAMPLE_CLASS
+
+    learners = ("ada", "dev", "ivan")
+    folder = tmp_path / "class"
+    for name in learners:
+        shutil.copytree(SAMPLE_CLASS / name, folder / name)
+    limits = Limits(call_seconds=3.0)   # ivan's loop costs 3 s of CPU, not 10: same rule, smaller bill
+
+    def graded(out):
+        outcome = run_batch(BatchOptions(submissions=folder, out=out, exercises=["ex01_rnn_layer", "ex02_forward_pass"],
+                                         limits=limits, jobs=2))
+        assert not outcome.grader_errors
+        return (out / "gradebook.csv").read_text(), {n: (out / n / "feedback.txt").read_text() for n in learners}
+
+    quiet = graded(tmp_path / "quiet")
+    assert "count_parameters" in quiet[1]["ivan"] and "CPU time" in quiet[1]["ivan"]  # the loop met its limit
+    load = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(os.cpu_count() or 2)]
+    try:
+        busy = graded(tmp_path / "busy")
+        assert all(process.poll() is None for process in load)  # loaded until the very end
+    finally:
+        for process in load:
+            process.kill()
+            process.wait()
+    assert busy == quiet
