@@ -170,6 +170,8 @@ class WorkerLauncher:
                 return self._await_ready()
             from .machine import advice
 
+            if wait.reason:  # slow is waited for; stuck is said as such
+                raise MachineError(f"the grading worker could not start: {wait.reason}. {advice('')}")
             raise MachineError(f"the grading worker could not start ({problem}). {advice(problem)}")
         self.server_info = reply
         self._ready = True
@@ -230,7 +232,7 @@ class WorkerLauncher:
                     reply = self._receive_starting(wait)
                     if wait.reason:  # it is stuck, with none of a learner's code run: the machine's failure
                         self.stop_server()
-                        raise MachineError(f"the grading worker could not start ({wait.reason}). "
+                        raise MachineError(f"the grading worker could not start: {wait.reason}. "
                                            f"This is the grading machine's problem, not a learner's.")
                 if reply is not None:
                     self._answered = True
