@@ -228,7 +228,7 @@ class WorkerLauncher:
                 if self._answered:
                     reply = self._receive(SERVER_REPLY_SECONDS)
                 else:
-                    wait = self._starting  # (the same start: one clock, one message, one cap)
+                    wait = self._starting = self._starting.again()  # (its clock from now; told once)
                     reply = self._receive_starting(wait)
                     if wait.reason:  # it is stuck, with none of a learner's code run: the machine's failure
                         self.stop_server()

@@ -51,6 +51,7 @@ class StartupWait:
     over the cap, with ``reason`` saying so in one sentence."""
 
     def __init__(self, limits, what, read_progress, stream=None):
+        self._limits = limits
         self.what = what                      # e.g. "the grading workers' fork server (it imports torch)"
         self.read_progress = read_progress    # () -> a number that changes while the tree works, or None
         self.patient = limits.startup_seconds
@@ -62,8 +63,12 @@ class StartupWait:
         self.told = False
         self.reason = None
 
-    def elapsed(self):
-        return time.monotonic() - self.started
+    def again(self):
+        """A wait for the next stage of the same start (the fork server's warm-up, after it said ready and
+        perhaps idled a long while): its own clock, but the machine's slowness is told once."""
+        wait = StartupWait(self._limits, self.what, self.read_progress, self.stream)
+        wait.told = self.told
+        return wait
 
     def timeout(self):
         return LOOK_SECONDS
