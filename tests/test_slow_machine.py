@@ -205,3 +205,22 @@ def test_a_class_graded_while_every_core_is_busy_gets_the_same_gradebook(tmp_pat
             process.kill()
             process.wait()
     assert busy == quiet
+
+
+def test_the_output_of_a_call_killed_from_outside_is_not_told_twice():
+    """A call killed from outside runs again in a new worker: what it printed the first time is dropped, so a
+    learner who prints gets the same feedback whatever the machine did (``_OutputTail.forget_since``)."""
+    import io
+
+    from autograder.runner.session import _OutputTail
+
+    tail = _OutputTail(io.BytesIO(b"earlier call\n"), 100)
+    tail.run()
+    mark = tail.received
+    tail.stream = io.BytesIO(b"x" * 300)   # the killed call printed more than the tail keeps
+    tail.run()
+    tail.forget_since(mark)
+    assert tail.text() == "earlier call\n"
+    tail.stream = io.BytesIO(b"the call, run again\n")
+    tail.run()
+    assert tail.text() == "earlier call\nthe call, run again\n"

@@ -31,6 +31,7 @@ class _OutputTail(threading.Thread):
     def __init__(self, stream, limit):
         super().__init__(daemon=True)
         self.stream, self.limit, self.data = stream, limit, bytearray()
+        self.received = 0   # bytes ever read: where a call's output starts (``forget_since``)
 
     def run(self):
         while True:
@@ -38,11 +39,20 @@ class _OutputTail(threading.Thread):
             if not chunk:
                 return
             self.data += chunk
-            if len(self.data) > 2 * self.limit:
-                del self.data[:-self.limit]
+            self.received += len(chunk)
+            if len(self.data) > 4 * self.limit:
+                # Twice what is shown is kept: ``forget_since`` may take a call's last ``limit`` bytes away.
+                del self.data[:-2 * self.limit]
 
     def text(self):
         return bytes(self.data[-self.limit:]).decode("utf-8", "replace")
+
+    def forget_since(self, mark):
+        """Drop what was read after ``received`` was ``mark``: a call killed from outside is run again, and
+        its output must not appear twice (the same learner's feedback, whatever the machine did)."""
+        extra = self.received - mark
+        if extra > 0:
+            del self.data[max(0, len(self.data) - extra):]
 
 
 class _Worker:
@@ -310,6 +320,7 @@ class LearnerSession:
         clock = _CallClock(self.launcher, limit, limit * self.limits.wall_factor, self.deadline, self._cpu_mark)
         clock.idle_limit = idle_left  # waiting without computing: never more than the submission has left
         server_before = self.launcher.server_pid() if hasattr(self.launcher, "server_pid") else None
+        output_mark = worker.tail.received
         worker.send(request)
         # Only the answer to this request is parsed; what else the worker writes is discarded unread.
         answer_prefix = b'{"id":%d,' % self._next_id
@@ -323,7 +334,7 @@ class LearnerSession:
                 if line is None:
                     progress = worker.progress(self._next_id)  # read before the worker ends (its board goes)
                     if worker.closed:
-                        self._outside_fault(worker, server_before, kills)
+                        self._outside_fault(worker, server_before, kills, output_mark)
                     return self._worker_lost(name, worker, clock, progress)
                 if not line.startswith(answer_prefix):
                     self._count_discarded()
@@ -354,7 +365,7 @@ class LearnerSession:
             self.idle_spent += clock.idle()
             self._cpu_mark = clock.mark
 
-    def _outside_fault(self, worker, server_before, kills):
+    def _outside_fault(self, worker, server_before, kills, output_mark):
         """The worker died while answering: raise ``_KilledFromOutside`` when that may be the machine's doing
         and this call has been tried fewer than ``OUTSIDE_RETRIES`` times again; ``MachineError`` when its
         fork server died every time and no learner code could have killed it. Otherwise return: the
@@ -365,6 +376,7 @@ class LearnerSession:
         if not (server_died or killed):
             return
         if len(kills) < OUTSIDE_RETRIES:
+            worker.tail.forget_since(output_mark)   # the call runs again: its output would be told twice
             self._discard_workers()
             raise _KilledFromOutside(server_died)
         if server_died and all(kill.server_died for kill in kills) and not self._exposed_the_grader:
