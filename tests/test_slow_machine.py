@@ -224,3 +224,66 @@ def test_the_output_of_a_call_killed_from_outside_is_not_told_twice():
     tail.stream = io.BytesIO(b"the call, run again\n")
     tail.run()
     assert tail.text() == "earlier call\nthe call, run again\n"
+
+
+@pytest.mark.slow  # two small batches of the local pool (a minute or two)
+def test_a_local_batch_whose_workers_are_killed_from_outside_gets_the_same_gradebook_or_a_machine_error(tmp_path):
+    """Issue #28, the local pool's half (test_dask_batch.py has Dask's): while an outside program kills one of the
+    pool's fork servers and then learners' workers now and then, the batch gives the quiet run's gradebook and
+    feedback, or grader errors (exit 3) that ``--resume`` completes to them."""
+    import os
+    import shutil
+    import signal
+    import threading
+
+    from test_redteam import _below, _processes
+
+    from autograder.batch.runner import BatchOptions, run_batch
+    from autograder.paths import SAMPLE_CLASS
+
+    learners = ("ada", "cleo", "dev")
+    folder = tmp_path / "class"
+    for name in learners:
+        shutil.copytree(SAMPLE_CLASS / name, folder / name)
+
+    def batch(out, resume=False):
+        outcome = run_batch(BatchOptions(submissions=folder, out=out, exercises=["ex02_forward_pass", "ex06_training"],
+                                         limits=Limits(call_seconds=20.0), jobs=2, resume=resume))
+        return outcome, ((out / "gradebook.csv").read_text(),
+                         {n: (out / n / "feedback.txt").read_text().splitlines() for n in learners})
+
+    quiet = batch(tmp_path / "quiet")[1]
+    stop, kills = threading.Event(), []
+
+    def killer():   # one fork server, then workers; three kills at most (session.OUTSIDE_RETRIES)
+        while not stop.wait(2.5) and len(kills) < 3:
+            table = _processes()
+
+            def is_zygote(pid):
+                argv = table.get(pid, (0, 0, b""))[2].split(b"\0")
+                return os.path.basename(argv[0]) != b"bwrap" and b"--zygote" in argv
+
+            below = [pid for pid in _below(table, os.getpid()) if is_zygote(pid)]
+            servers = [pid for pid in below if not is_zygote(table[pid][0])]
+            workers = [pid for pid in below if is_zygote(table[pid][0])]
+            if not workers:
+                continue
+            pid = servers[0] if not kills else workers[0]
+            try:
+                os.kill(pid, signal.SIGKILL)
+                kills.append(("server" if pid in servers else "worker", pid))
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=killer, daemon=True)
+    thread.start()
+    try:
+        outcome, killed = batch(tmp_path / "killed")
+    finally:
+        stop.set()
+        thread.join()
+    assert kills, "nothing was killed: the test tested nothing"
+    if outcome.grader_errors:   # the machine's failure, said: --resume grades those learners again
+        outcome, killed = batch(tmp_path / "killed", resume=True)
+        assert not outcome.grader_errors
+    assert killed == quiet, kills
