@@ -287,3 +287,36 @@ def test_a_local_batch_whose_workers_are_killed_from_outside_gets_the_same_grade
         outcome, killed = batch(tmp_path / "killed", resume=True)
         assert not outcome.grader_errors
     assert killed == quiet, kills
+
+
+def _modes():
+    reason = sandbox.bwrap_problem()
+    return [pytest.param("auto", marks=pytest.mark.skipif(reason is not None, reason=f"no bubblewrap: {reason}")),
+            "plain"]
+
+
+@pytest.mark.parametrize("mode", _modes())
+def test_a_fork_server_killed_from_outside_while_it_starts_is_started_again_as_it_was(mode, reference):
+    """A fork server SIGKILLed while it imported torch made `auto` fall back to plain mode (less isolation,
+    and a note in every learner's feedback: under Dask, feedback that differed from the local pool's), or
+    in plain mode stopped the grading as a machine that cannot grade."""
+    import os
+    import signal
+    import time
+
+    from test_redteam import _below, _processes
+
+    with Grader(reference, exercises=[MODULE], isolation=mode) as grader:
+        wanted, killed = (grader.isolation, grader.isolation_warning), None
+        deadline = time.monotonic() + 60
+        while killed is None and time.monotonic() < deadline:
+            table = _processes()
+            for pid in _below(table, os.getpid()):
+                argv = table[pid][2].split(b"\0")
+                if b"--zygote" in argv and os.path.basename(argv[0]) != b"bwrap":
+                    os.kill(pid, signal.SIGKILL)
+                    killed = pid
+            time.sleep(0.05)
+        assert killed, "no fork server was seen starting"
+        grader.preflight()
+        assert (grader.isolation, grader.isolation_warning) == wanted

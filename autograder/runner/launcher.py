@@ -31,6 +31,9 @@ from .errors import LearnerError, MachineError
 from .startup_wait import StartupWait, tree_progress
 
 SERVER_REPLY_SECONDS = 10.0
+# How a fork server killed by SIGKILL ends: the server itself (plain), or bubblewrap reporting its child's death.
+KILLED_CODES = (-signal.SIGKILL, 128 + signal.SIGKILL)
+START_KILL_RETRIES = 3
 _TIMED_OUT = object()   # what ``_receive`` returns when nothing came in time (a starting server is waited for)
 
 
@@ -61,6 +64,7 @@ class WorkerLauncher:
         self._server = None
         self._sock = None
         self._ready = False
+        self._start_kills = 0   # starts in a row lost to SIGKILL (an outside fault): tried again, not fallen back
         self._answered = False
         self._count = 0
         self.server_info = {}  # the fork server's ready message: its torch version and interpreter
@@ -161,8 +165,15 @@ class WorkerLauncher:
         reply = self._receive_starting(wait)
         if not (isinstance(reply, dict) and reply.get("ready") is True):
             problem = wait.reason or self._server_problem()
+            killed = self._server is not None and self._server.returncode in KILLED_CODES
             self.stop_server()
-            if self.mode == "bwrap" and self._may_fall_back and wait.reason is None:
+            if killed and self._start_kills < START_KILL_RETRIES:
+                # SIGKILL from outside (an OOM killer, another program) while it imported torch: started again
+                # as it was. Falling back to plain would have let an outside fault lower the isolation.
+                self._start_kills += 1
+                self.start_server()
+                return self._await_ready()
+            if self.mode == "bwrap" and self._may_fall_back and wait.reason is None and not killed:
                 self.mode, self.warning = "plain", sandbox.reduced_isolation_warning(
                     f"the bubblewrap sandbox failed to start: {problem}")
                 self._may_fall_back = False
@@ -175,6 +186,7 @@ class WorkerLauncher:
             raise MachineError(f"the grading worker could not start ({problem}). {advice(problem)}")
         self.server_info = reply
         self._ready = True
+        self._start_kills = 0
         self._may_fall_back = False  # it worked once: a later failure is a fault, not a missing feature
 
     def _server_problem(self):
