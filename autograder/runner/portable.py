@@ -2,8 +2,8 @@
 
 The Linux backends (``launcher.py``: a fork server, ``AF_UNIX`` sockets carrying file
 descriptors, ``/proc`` for CPU time, rlimits, a subreaper) run on Linux only. Here every
-worker is ``subprocess.Popen`` of the grader's Python running ``worker/spawned.py``: it
-imports torch and the observers, says hello (its torch and Python), is told its staged
+worker is ``subprocess.Popen`` of the grader's Python running ``worker/main.py --spawned``
+(``worker/spawned.py``): it imports torch and the observers, says hello (its torch and Python), is told its staged
 folder on its stdin, and from then on speaks the same wire protocol as a forked worker:
 requests on its stdin, answers on its stdout, the learner's prints on its stderr (the
 worker moves the protocol's pipes away from fds 0-2 before any learner code runs), and
@@ -33,12 +33,11 @@ import time
 
 from pathlib import Path
 
-from ..paths import PACKAGE
+from ..paths import WORKER_MAIN
 from ..worker import board
 from ..errors import LearnerError, MachineError
 from .launcher import WorkerLauncher
 
-SPAWNED_MAIN = PACKAGE / "worker" / "spawned.py"
 KILL_SECONDS = 5.0
 
 
@@ -290,7 +289,7 @@ def worker_command():
     # No -s and no -I: on a learner's machine torch may be in the user's site folder (pip install --user),
     # and nothing here is hidden from the learner's code anyway. The worker drops its own folder and the
     # kit's root from sys.path itself.
-    return [os.path.abspath(sys.executable), str(SPAWNED_MAIN)]
+    return [os.path.abspath(sys.executable), str(WORKER_MAIN), "--spawned"]
 
 
 def worker_environment():
