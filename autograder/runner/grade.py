@@ -156,7 +156,7 @@ def grade_submission(submission, reference, *, include_hidden=False, exercises=N
         # A machine that cannot grade says so, instead of failing every check: proven while pytest starts
         # (the first worker waits for it), its failure raised after the checks, which then ran no learner code.
         grader.preflight(background=True)
-        rules_imports = _import_rules_modules(exercises) if grader.launcher is not None else None
+        rules_imports = _import_rules_modules(exercises, submission) if grader.launcher is not None else None
         result = grader.grade(submission, student=student)
         grader.end_preflight()
         if rules_imports is not None:
@@ -164,8 +164,9 @@ def grade_submission(submission, reference, *, include_hidden=False, exercises=N
         return result
 
 
-def _import_rules_modules(exercises):
-    """A thread importing torch, started now, when an exercise graded has method rules (None otherwise).
+def _import_rules_modules(exercises, submission):
+    """A thread importing torch (and pyplot, when the submission's text names matplotlib), started now,
+    when an exercise graded has method rules (None otherwise).
 
     The method rules judge the names a learner's code uses on the real torch, imported in the grader
     (``method_rules/allowlist.py``): a whole torch import that the first rule-bound check used to pay
@@ -179,12 +180,16 @@ def _import_rules_modules(exercises):
 
     if exercises and not set(exercises) & set(RULES):
         return None
+    modules = ["torch"]
+    if any(b"matplotlib" in data for data in getattr(submission, "files", {}).values()):
+        modules.append("matplotlib.pyplot")   # (plot_weights' own import: the rules resolve it too)
 
     def run():
-        try:
-            importlib.import_module("torch")
-        except Exception:  # noqa: BLE001  (the rules say so themselves when they need it)
-            pass
+        for module in modules:
+            try:
+                importlib.import_module(module)
+            except Exception:  # noqa: BLE001  (the rules say so themselves when they need it)
+                pass
 
     thread = threading.Thread(target=run, name="import torch for the method rules", daemon=True)
     thread.start()
