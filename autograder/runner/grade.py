@@ -149,18 +149,31 @@ class Grader:
 
 
 def grade_submission(submission, reference, *, include_hidden=False, exercises=None, limits=None,
-                     student=None, isolation="auto", warm_extras=False, reveal=None):
-    """Grade one submission folder (see ``Grader``)."""
+                     student=None, isolation="auto", warm_extras=False, reveal=None, own_check=False):
+    """Grade one submission folder (see ``Grader``).
+
+    ``own_check``: a learner checking their own work on their own machine (``rnn-grade check``, a notebook's
+    check cell), never an instructor's grading: the method rules may judge names as earlier checks here did
+    (``method_rules.allowlist.use_stored``) instead of importing torch in the grader every time."""
+    stored = False
+    if own_check:
+        from ..method_rules import allowlist
+        from .reference import cache_root
+
+        stored = allowlist.use_stored(cache_root())
     with Grader(reference, include_hidden=include_hidden, exercises=exercises, limits=limits,
                 isolation=isolation, warm_extras=warm_extras, reveal=reveal) as grader:
         # A machine that cannot grade says so, instead of failing every check: proven while pytest starts
         # (the first worker waits for it), its failure raised after the checks, which then ran no learner code.
         grader.preflight(background=True)
-        rules_imports = _import_rules_modules(exercises, submission) if grader.launcher is not None else None
+        # (With stored judgements, a name not judged before imports torch when the rules meet it.)
+        rules_imports = None if grader.launcher is None or stored else _import_rules_modules(exercises, submission)
         result = grader.grade(submission, student=student)
         grader.end_preflight()
         if rules_imports is not None:
             rules_imports.join()
+        if own_check:
+            allowlist.save_stored()
         return result
 
 
