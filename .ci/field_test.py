@@ -98,7 +98,11 @@ def check_json(command, **kwargs):
         if done.returncode not in (0, 1):  # 1: some check did not pass (the skeleton's); anything else: a failure
             raise Failed(f"{' '.join(map(str, command))} exited {done.returncode}:\n{done.stdout[-2500:]}\n"
                          f"{done.stderr[-2500:]}")
-        document = json.loads(done.stdout)
+        try:
+            document = json.loads(done.stdout)
+        except ValueError:
+            raise Failed(f"{' '.join(map(str, command))} exited {done.returncode} without a JSON document:\n"
+                         f"stdout: {done.stdout[-2500:]}\nstderr: {done.stderr[-4000:]}") from None
         lost = [t["output"] for t in document["tests"] if t["score"] < t["max_score"]]
         if done.returncode != (1 if lost else 0):
             raise Failed(f"{' '.join(map(str, command[:4]))} exited {done.returncode} with {len(lost)} checks lost")

@@ -50,8 +50,8 @@ def test_withheld_hidden_checks_leave_no_trace_but_still_count():
     assert "num_layers=2" not in json.dumps(document)
     assert document["score"] == 2
     gradebook = gradebook_text([result()], ["ex01_rnn_layer", "ex02_forward_pass"])
-    assert gradebook.splitlines() == ["student,total,max_total,ex01_rnn_layer,ex02_forward_pass,review",
-                                      "alice,2,7,0,2,"]
+    assert gradebook.splitlines() == ["student,total,max_total,ex01_rnn_layer,ex02_forward_pass",
+                                      "alice,2,7,0,2"]
 
 
 def test_results_round_trip_through_plain_data():
@@ -228,7 +228,7 @@ def test_gradebook_keeps_names_and_never_starts_a_cell_with_a_formula():
     from autograder.batch.gradebook import learners_text
 
     text = gradebook_text([result("Zoë O'Brien (2)"), result("=HYPERLINK(1)")], ["ex01_rnn_layer"])
-    assert text.splitlines()[1:] == ["'=HYPERLINK(1),2,7,0,", "Zoë O'Brien (2),2,7,0,"]
+    assert text.splitlines()[1:] == ["'=HYPERLINK(1),2,7,0", "Zoë O'Brien (2),2,7,0"]
     assert learners_text({"Zoë O'Brien (2)": "Zoë_O_Brien_2"}) == "student,folder\nZoë O'Brien (2),Zoë_O_Brien_2\n"
 
 

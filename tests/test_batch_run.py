@@ -73,7 +73,7 @@ def test_sample_class_gradebook(sample_grades):
     code, out = sample_grades
     assert code == 0
     header, *rows = read_gradebook(out)
-    assert header == ["student", "total", "max_total"] + list(MODULES) + ["review"]
+    assert header == ["student", "total", "max_total"] + list(MODULES)
     assert [row[0] for row in rows] == sorted(learner.name for learner in sample_class.LEARNERS)
     grades = rows_by_student(out)
     full = grades["ada"]
@@ -203,7 +203,7 @@ def test_runs_agree_across_jobs_and_inputs_and_resume_completes_an_interrupted_r
     two = run_batch(options(archive, tmp_path / "two", jobs=2), progress_stream=io.StringIO())
     gradebook = (tmp_path / "one" / "gradebook.csv").read_text()
     assert gradebook == (tmp_path / "two" / "gradebook.csv").read_text()
-    assert read_gradebook(tmp_path / "one")[0] == ["student", "total", "max_total", EX01, "review"]
+    assert read_gradebook(tmp_path / "one")[0] == ["student", "total", "max_total", EX01]
     assert sorted(one.graded) == sorted(two.graded) == ["ada", "lena", "omar"]
     grades = rows_by_student(tmp_path / "one")
     assert grades["ada"]["total"] == grades["ada"]["max_total"] and grades["omar"]["total"] == "0"

@@ -465,7 +465,7 @@ def _held(student, hash_):
 
 
 def test_reviews_grant_only_the_same_learner_check_and_source(tmp_path):
-    from autograder.batch.gradebook import gradebook_text
+    from autograder.batch.gradebook import reviews_text
     from autograder.batch.reviews import apply_reviews, read_reviewed
 
     reviewed = tmp_path / "reviewed.toml"
@@ -473,14 +473,15 @@ def test_reviews_grant_only_the_same_learner_check_and_source(tmp_path):
                         'hash = "abc"\n')
     accepted = read_reviewed(reviewed)
     waiting = _held("<b>al</b>", "abc")
-    assert "ex04_manual_rnn.rnn_cell_notebook (ex04_manual_rnn.py:7,9)" in gradebook_text([waiting])
+    assert reviews_text([waiting]).splitlines() == [
+        "student,check,points_held,where,hash", "<b>al</b>,ex04_manual_rnn.rnn_cell_notebook,2,\"ex04_manual_rnn.py:7,9\",abc"]
     page = _report([waiting])
     top = page[:page.index('<div class="first">')]   # the report's top, above the first screen
     assert "Needs review" in top and "ex04_manual_rnn.py:7,9" in top and "<b>al</b>" not in page
     changed = _held("<b>al</b>", "other")
     assert not apply_reviews(changed, accepted) and changed.checks[0].status == "needs_review"
     assert apply_reviews(waiting, accepted) and waiting.checks[0].points == 2 and waiting.total == 2
-    assert "Needs review" not in _report([waiting])
+    assert "Needs review" not in _report([waiting]) and reviews_text([waiting]).count("\n") == 1
 
 
 def test_allowed_names_extend_the_rules(tmp_path):

@@ -8,7 +8,7 @@ import io
 
 from .. import learner_text
 from ..exercises import MODULES
-from .reviews import review_cell
+from .reviews import held
 
 
 def columns(exercises=None):
@@ -16,9 +16,9 @@ def columns(exercises=None):
     return ["student", "total", "max_total"] + [m for m in MODULES if not exercises or m in exercises]
 
 
-# The last column of gradebook.csv: the checks held for an instructor's review, with the lines to read
-# (``reviews.py``); empty for a learner with none.
-REVIEW = "review"
+# gradebook.csv keeps CURRICULUM.md's columns exactly (scripts read every column after max_total as an
+# exercise's points); the checks held for an instructor's review go to reviews.csv beside it.
+REVIEW_COLUMNS = ["student", "check", "points_held", "where", "hash"]
 
 
 def cell_text(text):
@@ -45,9 +45,24 @@ def gradebook_text(results, exercises=None):
     """The CSV text for ``results`` (sorted by student, so the same class gives the same file)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns(exercises) + [REVIEW])
+    writer.writerow(columns(exercises))
     for result in sorted(results, key=lambda r: r.student):
-        writer.writerow(row(result, exercises) + [cell_text(review_cell(result))])
+        writer.writerow(row(result, exercises))
+    return buffer.getvalue()
+
+
+def reviews_text(results):
+    """``reviews.csv``: one row per check held for review (``reviews.py``): the learner, the check, the
+    points it holds, the lines to read and the source hash an ``[[accept]]`` entry names; header only
+    when nothing waits."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(REVIEW_COLUMNS)
+    for result in sorted(results, key=lambda r: r.student):
+        for check in held(result):
+            review = check.review or {}
+            writer.writerow([cell_text(result.student), check.name, number(check.max_points),
+                             cell_text(review.get("where", "")), review.get("hash", "")])
     return buffer.getvalue()
 
 

@@ -68,11 +68,6 @@ def held(result):
     return [c for c in result.checks if c.status == "needs_review"]
 
 
-def review_cell(result):
-    """The gradebook's ``review`` cell: each held check with the lines to read, or empty."""
-    return "; ".join(f"{c.name} ({(c.review or {}).get('where', '')})" for c in held(result))
-
-
 def review_rows(results, link_of=None):
     """The report's list of checks held for review, as plain data (the template ``review.html`` draws it):
     learner (``link_of(result)``: {"name", "href"}, else the name), check, lines, the ``[[accept]]`` entry."""

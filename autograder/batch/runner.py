@@ -24,7 +24,7 @@ from ..runner.limits import Limits
 from ..runner.results import SubmissionResult
 from . import grading, store
 from .feedback_file import feedback_text, results_document
-from .gradebook import gradebook_text, learners_text
+from .gradebook import gradebook_text, learners_text, reviews_text
 from ..intake import InstructorError, find_submissions
 from .reviews import apply_reviews, read_reviewed
 from .progress import Progress, summary_lines
@@ -300,5 +300,6 @@ def _write_class_outputs(out, outcome, options):
     course_book = options.gradebook(out) if options.gradebook else None
     store.write_atomically(out / "gradebook.csv", course_book or gradebook_text(outcome.results, options.exercises))
     store.write_atomically(out / "learners.csv", learners_text(outcome.folders))
+    store.write_atomically(out / "reviews.csv", reviews_text(outcome.results))
     store.write_atomically(out / store.RECORDS.parent / "isolation_warning.txt", outcome.isolation_warning or "")
     store.write_atomically(out / "report.html", report_html(outcome, options))
