@@ -45,3 +45,24 @@ def test_a_damaged_file_counts_as_none(tmp_path, fresh_judgements):
     stored.write_text('{"torch.cat": ["value"]}')
     assert allowlist.use_stored(tmp_path) is False
     assert fields(allowlist.resolve("torch.cat")) == ["value", None, None, False, True]
+
+
+def test_plot_feedback_does_not_depend_on_the_order_of_the_reference_answer():
+    """Found by ``benchmarks/portable_banks.py``: a reference read from the cache lists its weights sorted, a
+    live one in nn.RNN's order, and plot_weights' feedback named them in that order: the same mutant read
+    different feedback on a first (cold) and a later run. Now always nn.RNN's order."""
+    import numpy as np
+
+    from autograder.feedback import Feedback
+    from autograder.verdicts.ex01_plots import judge_plot
+
+    live = ["weight_ih_l0", "weight_hh_l0", "weight_ih_l0_reverse", "weight_hh_l0_reverse"]
+    got = {"figure": {"axes": [{"colorbar": False, "images": [object()], "title": "weight_ih_l0 (4, 3)"}] * 2},
+           "type": "Figure"}
+    texts = []
+    for order in (live, sorted(live)):
+        want = {"weights": {name: np.zeros((4, 3) if "ih" in name else (4, 4)) for name in order}}
+        with pytest.raises(Feedback) as raised:
+            judge_plot(got, want, "plot_weights(nn.RNN(3, 4, bidirectional=True))")
+        texts.append(raised.value.text())
+    assert texts[0] == texts[1] and ", ".join(live) in texts[0]
