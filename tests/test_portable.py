@@ -157,3 +157,25 @@ def test_processes_a_learner_leaves_behind_are_killed(portable_grader, make_subm
     lingering = [p for p in psutil.process_iter(["cmdline"]) if p.info["cmdline"] and
                  "import time; time.sleep(600)" in " ".join(p.info["cmdline"])]
     assert not lingering, lingering
+
+
+def test_a_single_grading_starts_a_second_worker_only_when_it_needs_one(reference, make_submission, monkeypatch):
+    """``rnn-grade check`` (``grade_submission``): one worker for ex02; ex06's fresh-process checks get a second
+    one when they ask for it, and the same points as ever (no spare imports torch beside the first for nothing)."""
+    from autograder.runner.grade import grade_submission
+    from autograder.runner.portable import PortableLauncher
+
+    started = []
+    original = PortableLauncher._start_spare
+
+    def counted(self):
+        started.append(self)
+        original(self)
+
+    monkeypatch.setattr(PortableLauncher, "_start_spare", counted)
+    for exercise, workers in (("ex02_forward_pass", 1), ("ex06_training", 2)):
+        started.clear()
+        result = grade_submission(make_submission(name=exercise), reference, exercises=[exercise],
+                                  isolation="portable")
+        assert result.total == result.max_total > 0, [c.feedback for c in result.checks if c.points < c.max_points]
+        assert len(started) == workers, exercise

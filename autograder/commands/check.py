@@ -75,7 +75,7 @@ def _run(args, document=None):
         # The same intake as every other front end: exercise modules, notebooks and helper modules.
         submission = read_learner(path, args.exercise)
         result = grade_submission(submission, reference, include_hidden=False, exercises=args.exercise,
-                                  isolation=args.isolation, reveal=reveal_from_args(args))
+                                  isolation=args.isolation, reveal=reveal_from_args(args), own_check=True)
     except SandboxUnavailable as error:
         print(f"rnn-grade: {error}; use --isolation auto or plain", file=sys.stderr)
         return EXIT_GRADER

@@ -205,7 +205,8 @@ def main(argv=None):
 
     include_hidden = args.hidden and HIDDEN_CHECKS.is_dir()
     result = grade_submission(args.folder, default_reference(), include_hidden=include_hidden,
-                              exercises=[args.exercise], student="notebook", reveal=reveal_from_args(args))
+                              exercises=[args.exercise], student="notebook", reveal=reveal_from_args(args),
+                              own_check=True)
     document = dict(result.to_dict(), table=render_table(result))
     Path(args.out).write_text(json.dumps(document), encoding="utf-8")
     return 0

@@ -72,6 +72,9 @@ class Resolution:
 
 
 _RESOLVED = {}
+# Judgements of earlier runs on this very machine, for a learner's own `rnn-grade check` only (``use_stored``).
+_STORED = {"path": None, "entries": None, "added": False}
+STORED_FIELDS = ("kind", "refused", "unknown", "machinery", "runs_code")
 
 
 def resolve(dotted, allowed=frozenset()):
@@ -80,8 +83,76 @@ def resolve(dotted, allowed=frozenset()):
     if key not in _RESOLVED:
         if len(_RESOLVED) > 20_000:
             _RESOLVED.clear()
-        _RESOLVED[key] = _resolve(dotted, allowed)
+        stored = _STORED["entries"] if not allowed else None
+        if stored is not None and dotted in stored:
+            _RESOLVED[key] = Resolution(**dict(zip(STORED_FIELDS, stored[dotted])))
+        else:
+            _RESOLVED[key] = found = _resolve(dotted, allowed)
+            if stored is not None and len(stored) < 20_000:
+                stored[dotted] = [getattr(found, field) for field in STORED_FIELDS]
+                _STORED["added"] = True
     return _RESOLVED[key]
+
+
+def stored_stamp():
+    """What a stored judgement depends on: these rules' text, Python's and the judged libraries' versions
+    (read from their metadata: nothing is imported)."""
+    import hashlib
+    import importlib.metadata
+    import sys
+    from pathlib import Path
+
+    digest = hashlib.sha256(sys.version.encode())
+    for name in ("torch", "numpy", "matplotlib"):
+        try:
+            digest.update(f"{name} {importlib.metadata.version(name)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{name} absent".encode())
+    for module in ("allowlist.py", "names.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
+    return digest.hexdigest()[:24]
+
+
+def use_stored(folder):
+    """Judge names as earlier runs here did, from a file in ``folder``, before importing torch to judge them.
+
+    For a learner's own ``rnn-grade check`` and a notebook's check cell, never an instructor's grading: the
+    grader imports the whole of torch to judge names on the real objects, a second torch import beside the
+    worker's, on every run, for the same few names. The file is keyed by ``stored_stamp`` (another torch, or
+    other rules, use another file) and holds plain judgements; it lives in the learner's own cache, which
+    changes only the feedback of that learner's own machine. Returns whether such a file was found."""
+    import json
+    from pathlib import Path
+
+    path = Path(folder) / f"method-rules-{stored_stamp()}.json"
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+        if not (isinstance(entries, dict) and all(isinstance(v, list) and len(v) == len(STORED_FIELDS)
+                                                  for v in entries.values())):
+            entries = None
+    except (OSError, ValueError):
+        entries = None
+    _STORED.update(path=path, entries=entries if entries is not None else {}, added=False)
+    _RESOLVED.clear()
+    return entries is not None
+
+
+def save_stored():
+    """Write the judgements ``use_stored`` read, with those added since (if any); errors change nothing."""
+    import json
+    import os
+
+    path, entries = _STORED["path"], _STORED["entries"]
+    if path is None or not _STORED["added"]:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(entries, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, path)
+        _STORED["added"] = False
+    except OSError:
+        pass
 
 
 def _is_allowed_by_config(dotted, allowed):

@@ -2,8 +2,8 @@
 
 The Linux backends (``launcher.py``: a fork server, ``AF_UNIX`` sockets carrying file
 descriptors, ``/proc`` for CPU time, rlimits, a subreaper) run on Linux only. Here every
-worker is ``subprocess.Popen`` of the grader's Python running ``worker/spawned.py``: it
-imports torch and the observers, says hello (its torch and Python), is told its staged
+worker is ``subprocess.Popen`` of the grader's Python running ``worker/main.py --spawned``
+(``worker/spawned.py``): it imports torch and the observers, says hello (its torch and Python), is told its staged
 folder on its stdin, and from then on speaks the same wire protocol as a forked worker:
 requests on its stdin, answers on its stdout, the learner's prints on its stderr (the
 worker moves the protocol's pipes away from fds 0-2 before any learner code runs), and
@@ -18,7 +18,10 @@ learner's own machine). ``portable_warning`` says so in every output.
 
 One worker is started ahead of need (torch takes seconds to import): the next one starts
 while the grader works with the current one, so a learner's second worker (``observe_fresh``,
-or one replacing a worker that crashed) is usually ready when asked for.
+or one replacing a worker that crashed) is usually ready when asked for. Not so in a single
+grading (``warm_extras=False``: ``rnn-grade check``, a notebook's check cell) until it asks for a
+second worker: most such runs need none, and another torch import beside the first worker's and
+the grader's own (the method rules judge names on the real torch) took the CPU both wait for.
 """
 import json
 import os
@@ -33,13 +36,12 @@ import time
 
 from pathlib import Path
 
-from ..paths import PACKAGE
+from ..paths import WORKER_MAIN
 from ..worker import board
 from ..errors import LearnerError, MachineError
 from .launcher import WorkerLauncher
 from .startup_wait import StartupWait, tree_progress
 
-SPAWNED_MAIN = PACKAGE / "worker" / "spawned.py"
 KILL_SECONDS = 5.0
 
 
@@ -148,6 +150,8 @@ class PortableLauncher(WorkerLauncher):
         self.mode, self.warning = "portable", portable_warning(reason)
         self.stage_root = Path(tempfile.mkdtemp(prefix="rnn-grade-stage-"))
         self._count = 0
+        # Workers are started ahead of need from the first one on, or (a single grading) from the second.
+        self._spare_ahead = warm_extras
         self._spare = None        # a worker started ahead of need, not yet given a learner
         self._live = {}           # pid -> PortableWorker given to a learner and not yet ended
         self.server_info = {}
@@ -219,7 +223,9 @@ class PortableLauncher(WorkerLauncher):
         except OSError:
             pass  # it died: the session reads the end of its pipe and starts another
         self._live[worker.pid] = worker
-        if len(self._live) < 2:
+        first = not self._spare_ahead
+        self._spare_ahead = True   # (a single grading that asks for a second worker may ask for a third)
+        if len(self._live) < 2 and not first:
             # A spare for what comes next: this learner's second worker (observe_fresh, or one replacing a
             # worker that crashed) or the next learner's. With two live, a learner holds all it ever uses at
             # once: another spare would take a CPU from them to import torch, most often for nothing.
@@ -293,7 +299,7 @@ def worker_command():
     # No -s and no -I: on a learner's machine torch may be in the user's site folder (pip install --user),
     # and nothing here is hidden from the learner's code anyway. The worker drops its own folder and the
     # kit's root from sys.path itself.
-    return [os.path.abspath(sys.executable), str(SPAWNED_MAIN)]
+    return [os.path.abspath(sys.executable), str(WORKER_MAIN), "--spawned"]
 
 
 def worker_environment():

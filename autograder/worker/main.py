@@ -1,12 +1,18 @@
-"""Entry point of the learner-side processes (the untrusted side of the pipe).
+"""Entry point of the learner-side processes (the untrusted side of the pipe), for both backends.
 
-The grader starts ``python -s -P main.py --zygote --control FD [--worker-uid N] [--wipe-tmp]``,
+The Linux backends start ``python -s -P main.py --zygote --control FD [--worker-uid N] [--wipe-tmp]``,
 possibly inside bubblewrap. That process, the *zygote*, imports torch and the
 observers once and then forks fresh workers on request (``zygote.py``: one for
 a learner's observations, one more for those that must run in a process of their
 own); each worker answers observation requests, one JSON line each, on its own
 pipe pair (stdout/stderr carry the learner's prints only), and names what it is
 doing on its progress board (``board.py``).
+
+The portable backend (``runner/portable.py``: Windows, macOS) starts ``python main.py --spawned``
+with three pipes: one worker, no fork server (``spawned.py``).
+
+Either way this script only loads its folder as the package ``rnn_grade_worker`` (one loader for
+both) and hands over to it.
 
 Nothing these processes say is trusted: the grader parses the responses as
 plain JSON data and compares them with the reference's.
@@ -30,10 +36,26 @@ def _import_worker_package():
     return package
 
 
+def _drop_kit_from_path():
+    """Neither this folder nor the kit's root stays importable: the learner's folder is put first on
+    sys.path by each worker, and the kit (checks, solutions) is never the worker's to import.
+    Installed (not editable), the "kit root" is site-packages itself, which holds torch: it stays."""
+    kit_root = os.path.realpath(os.path.dirname(os.path.dirname(_HERE)))
+    if os.path.basename(kit_root) in ("site-packages", "dist-packages"):
+        kit_root = None
+    # (With -P, as the fork server is started, sys.path holds no script folder; the portable worker's
+    # Python adds this one, which goes too.)
+    sys.path[:] = [p for p in sys.path if p and os.path.realpath(p) not in (os.path.realpath(_HERE), kit_root)]
+    sys.dont_write_bytecode = True  # -I ignores PYTHONDONTWRITEBYTECODE
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--zygote", action="store_true", required=True)
-    parser.add_argument("--control", type=int, required=True, help="the grader's control socket")
+    role = parser.add_mutually_exclusive_group(required=True)
+    role.add_argument("--zygote", action="store_true", help="the fork server of the Linux backends")
+    role.add_argument("--spawned", action="store_true",
+                      help="one worker of the portable backend, its pipes on stdin/stdout/stderr")
+    parser.add_argument("--control", type=int, help="the grader's control socket (--zygote)")
     parser.add_argument("--worker-uid", type=int, default=None,
                         help="run every forked worker as this unprivileged uid/gid (when started as root)")
     parser.add_argument("--no-warm-extras", action="store_true",
@@ -42,17 +64,16 @@ def main():
     parser.add_argument("--wipe-tmp", action="store_true",
                         help="/tmp is private to this sandbox: empty it after every learner")
     args = parser.parse_args()
+    if args.zygote and args.control is None:
+        parser.error("--zygote needs --control")
 
-    # The interpreter's own folder and the kit's root are not importable; the
-    # learner's folder is put first on sys.path by each forked worker.
-    # Installed (not editable), the "kit root" is site-packages itself, which holds torch: it stays.
-    kit_root = os.path.realpath(os.path.dirname(os.path.dirname(_HERE)))
-    if os.path.basename(kit_root) in ("site-packages", "dist-packages"):
-        kit_root = None
-    sys.path[:] = [p for p in sys.path[1:] if p and os.path.realpath(p) != kit_root]
-    sys.dont_write_bytecode = True  # -I ignores PYTHONDONTWRITEBYTECODE
-
+    _drop_kit_from_path()
     _import_worker_package()
+    if args.spawned:
+        from rnn_grade_worker import spawned  # noqa: E402  (needs the package registered)
+
+        spawned.serve_one()
+        return
     from rnn_grade_worker import zygote  # noqa: E402  (needs the package registered)
     zygote.serve_forever(args.control, wipe_tmp=args.wipe_tmp, worker_uid=args.worker_uid,
                          warm_extras=not args.no_warm_extras)

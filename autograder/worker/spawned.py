@@ -1,6 +1,7 @@
-"""Entry point of a worker of the portable backend (``runner/portable.py``): a spawned process, no fork server.
+"""A worker of the portable backend (``runner/portable.py``): a spawned process, no fork server.
 
-The grader starts ``python spawned.py`` with three pipes as its stdin, stdout and stderr.
+The grader starts ``python main.py --spawned`` (``main.py`` loads this package, the one loader of
+both backends, and calls ``serve_one``) with three pipes as its stdin, stdout and stderr.
 Before any learner code can run, the protocol's two pipes move away from fds 0-2: requests
 are read from a duplicate of fd 0 (then fd 0 reads nothing), answers are written to a
 duplicate of fd 1, and fds 1 and 2 (``sys.stdout``, ``sys.stderr``, and what C code and
@@ -17,20 +18,6 @@ same wire format, the same board. Nothing here imports a Unix-only module.
 import json
 import os
 import sys
-
-_HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def _import_worker_package():
-    # As worker/main.py: this folder as the package ``rnn_grade_worker``, from its path.
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "rnn_grade_worker", os.path.join(_HERE, "__init__.py"), submodule_search_locations=[_HERE])
-    package = importlib.util.module_from_spec(spec)
-    sys.modules["rnn_grade_worker"] = package
-    spec.loader.exec_module(package)
-    return package
 
 
 def _protocol_fds():
@@ -93,22 +80,20 @@ def _exit_with_the_grader(seconds=1.0):
     threading.Thread(target=watch, daemon=True).start()
 
 
-def main():
+def serve_one():
+    """Be one learner's worker: move the protocol's pipes, import torch, say hello, serve (``main.py --spawned``)."""
     requests, responses = _protocol_fds()
     _exit_with_the_grader()
-    # The worker's own folder and the kit's root are not importable (the learner's folder goes first);
-    # installed (not editable), the "kit root" is site-packages itself, which holds torch: it stays.
-    kit_root = os.path.realpath(os.path.dirname(os.path.dirname(_HERE)))
-    if os.path.basename(kit_root) in ("site-packages", "dist-packages"):
-        kit_root = None
-    sys.path[:] = [p for p in sys.path if p and os.path.realpath(p) not in (os.path.realpath(_HERE), kit_root)]
-    sys.dont_write_bytecode = True
+    import gc
 
-    _import_worker_package()
-    from rnn_grade_worker import zygote  # noqa: E402  (needs the package registered)
+    from . import zygote  # (only now: importing it imports torch, whose prints must not reach the answers)
 
     zygote.warm_up()
     import torch
+
+    # As the fork server does after its warm-up: torch's objects leave the collector's reach, so a full
+    # collection in the learner's code does not walk them all again.
+    gc.freeze()
 
     hello = {"hello": True, "torch": torch.__version__, "python": sys.executable, "version": sys.version}
     os.write(responses, (json.dumps(hello) + "\n").encode())
@@ -128,6 +113,3 @@ def main():
     board_fd = os.open(setup["board"], os.O_RDWR | getattr(os, "O_BINARY", 0))
     zygote.serve(requests, responses, folder, board_fd)
 
-
-if __name__ == "__main__":
-    main()
