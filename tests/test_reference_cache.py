@@ -140,3 +140,26 @@ def test_a_graders_reference_is_read_once_and_verified(tmp_path, capsys):
     assert "is not what this batch prepared" in capsys.readouterr().err and late.answers() == {}
     result = warm_reference(late, [EXERCISE])
     assert result.total == result.max_total and late._live is not None  # noqa: SLF001 (computed from the solutions)
+
+
+def test_a_live_answer_has_the_key_order_a_saved_one_has():
+    """A cache or recording is saved with sorted keys; a live answer is given the same order, so a verdict
+    walking a reference dict names the same first mismatch from a cold or a warm cache."""
+    from autograder.runner.reference import LiveReference, request_key
+
+    live = LiveReference(SOLUTIONS)
+    args = dict(input_size=3, hidden_size=4, num_layers=2, bias=True, bidirectional=True)
+    live.observe("ex01.expected_weight_shapes", args)
+    answer = live.recorded()[request_key("ex01.expected_weight_shapes", args)]
+
+    def orders(value):
+        if isinstance(value, dict):
+            yield list(value)
+            for item in value.values():
+                yield from orders(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from orders(item)
+
+    found = list(orders(answer))
+    assert len(found) > 1 and all(keys == sorted(keys) for keys in found), found
