@@ -308,4 +308,21 @@ MUTANTS = [
     Mutant(EX06, "train returns inside the epoch loop", "stopped after its first epoch",
            edits(EX06, ("        losses.append(loss.item())\n    return losses",
                         "        losses.append(loss.item())\n        return losses"))),
+    # The output's features without the directions: "hidden_size * (2 if bidirectional else 1)" was the fix
+    # (https://github.com/IBM/pytorch-seq2seq/pull/184: "Expected hidden size (1, 16, 1), got (1, 16, 256)").
+    Mutant(EX02, "output_shapes leaves the directions out of output's features", "2 * hidden features",
+           edits(EX02, ("    features = num_directions * rnn.hidden_size", "    features = rnn.hidden_size"))),
+    # h0 sized for one layer: "having num_layers = 2 > 1 ... Expected hidden[0] size (2, 1, 1024), got [1, 1, 1024]"
+    # (https://github.com/aladdinpersson/Machine-Learning-Collection/issues/110).
+    Mutant(EX03, "forward's zeros h0 has one layer whatever num_layers", "its first axis is num_layers",
+           edits(EX03, (NET_ZEROS, "            hidden = x.new_zeros(1, batch, self.num_hidden)\n"))),
+    # lengths = torch.tensor([...], dtype=torch.int32) (https://github.com/pytorch/pytorch/issues/41582); packing
+    # accepts them, the contract (and pad_packed_sequence's own lengths) are int64.
+    Mutant(EX05, "run_packed returns int32 lengths", "lengths must be int64",
+           edits(EX05, ("dtype=torch.int64)\n    packed", "dtype=torch.int32)\n    packed"))),
+    # Gaussian noise for the inputs, torch.randn(...) as in the training script of
+    # https://github.com/jasleen-dhanoa/Learning_Flows_NODE/blob/main/Neural_ODE/RNN.py (input_seq = torch.randn(...)).
+    Mutant(EX06, "make_delay_task draws Gaussian noise (torch.randn)", "torch.randn draws from a normal distribution",
+           edits(EX06, ("    X = torch.rand(seq_len, n_sequences, 1, generator=generator) * 2 - 1\n",
+                        "    X = torch.randn(seq_len, n_sequences, 1, generator=generator)\n"))),
 ]
