@@ -325,4 +325,12 @@ MUTANTS = [
     Mutant(EX06, "make_delay_task draws Gaussian noise (torch.randn)", "torch.randn draws from a normal distribution",
            edits(EX06, ("    X = torch.rand(seq_len, n_sequences, 1, generator=generator) * 2 - 1\n",
                         "    X = torch.randn(seq_len, n_sequences, 1, generator=generator)\n"))),
+    # The textbook's column form W @ x (torch.mm(W_x, x.t()), https://github.com/info-ruc/tm23projects/blob/main/
+    # 221017000226/src/test/pytorch/test_autograd.py) with row-major batches: the step comes out (hidden, batch).
+    Mutant(EX04, "rnn_cell computes W @ x.T (column vectors)", "the step came out (hidden, batch)",
+           edits(EX04, (CELL, "    pre_activation = w_ih @ x_t.T + w_hh @ h_prev.T\n"))),
+    # d2l's one-product form torch.cat((W_xh, W_hh), 0) kept for nn.RNN's (out, in) weights
+    # (https://github.com/LuckyKe/TorchTest/blob/master/rnn_test.py; d2l stores (in, out)).
+    Mutant(EX04, "rnn_cell concatenates nn.RNN's weights along dim 0 (d2l's layout)", "only line up side by side",
+           edits(EX04, (CELL, "    pre_activation = torch.cat((x_t, h_prev), 1) @ torch.cat((w_ih, w_hh), 0)\n"))),
 ]
