@@ -22,12 +22,22 @@ def build_parser():
 # An uncaught exception would leave Python's exit status 1, which `check` uses for "a check did not pass":
 # CI and GitHub Classroom would read the grader's own failure as the learner's. It is the grader's (2).
 EXIT_GRADER_FAILED = 2
+EXIT_MACHINE = 3
 
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    from .errors import GraderError, MachineError
+
     try:
         return args.run(args) or 0
+    except MachineError as error:  # a command that did not catch its own: the machine's, as CURRICULUM says
+        print(f"rnn-grade {args.command}: this machine cannot grade; nothing was wrong with the code graded.\n"
+              f"{error}", file=sys.stderr)
+        return EXIT_MACHINE
+    except GraderError as error:
+        print(f"rnn-grade {args.command}: the grader failed: {error}", file=sys.stderr)
+        return EXIT_GRADER_FAILED
     except Exception:  # noqa: BLE001 - anything left is the grader's failure, reported whole
         traceback.print_exc()
         print(f"rnn-grade {args.command}: the grader itself failed (see above); this says nothing about "

@@ -8,6 +8,20 @@ from autograder.runner.reference import LiveReference
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# With pytest-xdist (`-n 2 --dist loadgroup`), each test file runs whole on one process, so its module
+# and session fixtures (a graded bank, a Dask cluster) are built once; and the files that look at the whole
+# machine (every process of a uid, "rg-redteam" traces in /tmp, a loaded or killed machine) run one after
+# another in one group, never beside each other's traces.
+MACHINE_WIDE = {"test_redteam.py", "test_redteam_answers.py", "test_redteam_bounds.py", "test_redteam_intake.py",
+                "test_fair_limits.py", "test_fresh_worker.py", "test_environments.py", "test_worker_start.py"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        name = item.path.name
+        item.add_marker(pytest.mark.xdist_group("machine-wide" if name in MACHINE_WIDE else name))
+
 
 @pytest.fixture(scope="session")
 def reference():

@@ -54,3 +54,58 @@ def test_the_graders_checks_and_verdicts_import_no_torch():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=KIT_ROOT)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "torch" not in json.loads(done.stdout), done.stdout
+
+
+def test_a_crash_of_the_grader_itself_exits_2_not_1(monkeypatch, capsys):
+    """Exit 1 means "a check did not pass" (CI, GitHub Classroom): an exception the grader did not expect
+    is its own failure, exit 2, with the traceback and words that do not blame the code graded."""
+    from autograder import cli
+    from autograder.commands import check
+
+    def broken(args):
+        raise KeyError("an internal table")
+
+    monkeypatch.setattr(check, "run", broken)
+    assert cli.main(["check", str(KIT_ROOT / "solutions")]) == 2
+    err = capsys.readouterr().err
+    assert "KeyError: 'an internal table'" in err and "the grader itself failed" in err
+    assert "says nothing about the code" in err
+
+
+def test_a_machine_or_grader_error_no_command_caught_keeps_its_exit_code(monkeypatch, capsys):
+    from autograder import cli
+    from autograder.commands import check
+    from autograder.errors import GraderError, MachineError
+
+    for error, code, words in ((MachineError("no torch here"), 3, "this machine cannot grade"),
+                               (GraderError("no reference"), 2, "the grader failed: no reference")):
+        def broken(args, error=error):
+            raise error
+        monkeypatch.setattr(check, "run", broken)
+        assert cli.main(["check"]) == code
+        assert words in capsys.readouterr().err
+
+
+def test_check_json_keeps_stdout_for_the_document_alone(tmp_path):
+    """Whatever is written while grading (a library's notice through print, a C library on fd 1) goes to
+    stderr: a reader of `check --json` (Gradescope, CI, a script) parses stdout whole."""
+    script = '''
+import os, sys
+from autograder import cli
+from autograder.commands import check
+from autograder.runner.results import CheckResult, SubmissionResult
+
+def noisy(submission, reference, **kwargs):
+    print("a library's notice")
+    os.write(1, b"written to fd 1\\n")
+    return SubmissionResult("you", [CheckResult("ex01_rnn_layer.x", "ex01_rnn_layer", "", 1, 1, False, "passed",
+                                                "")])
+check.grade_submission = noisy
+check.default_reference = lambda: None
+sys.exit(cli.main(["check", sys.argv[1], "--json"]))
+'''
+    done = subprocess.run([sys.executable, "-c", script, str(KIT_ROOT / "solutions")], capture_output=True,
+                          text=True, cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["score"] == 1
+    assert "a library's notice" in done.stderr and "written to fd 1" in done.stderr

@@ -256,3 +256,71 @@ def test_when_every_worker_dies_the_batch_stops_loudly_and_resume_grades_the_res
     assert written and written < set(LEARNERS)
     outcome = run_batch(options(small_class, out, jobs=2, resume=True))  # carries on, here with the local pool
     assert sorted(outcome.reused) == sorted(written) and sorted(outcome.reused + outcome.graded) == sorted(LEARNERS)
+
+
+def kit_processes(roots):
+    """(fork servers, learners' workers) below the processes ``roots``: the kit's own, as an outside
+    program (an OOM killer, a crashed container's reaper) would find them."""
+    from test_redteam import _below, _processes
+
+    table = _processes()
+
+    def is_zygote(pid):
+        argv = table.get(pid, (0, 0, b""))[2].split(b"\0")
+        return os.path.basename(argv[0]) != b"bwrap" and b"--zygote" in argv
+
+    below = [pid for root in roots for pid in _below(table, root)]
+    servers = [pid for pid in below if is_zygote(pid) and not is_zygote(table[pid][0])]
+    workers = [pid for pid in below if is_zygote(pid) and is_zygote(table[pid][0])]
+    return servers, workers
+
+
+def test_outside_kills_under_dask_give_the_local_gradebook_or_a_machine_error_resume_completes(
+        cluster, small_class, local, tmp_path):
+    """Issue #28: while another program killed some of the kit's fork servers and workers, a Dask batch
+    wrote a gradebook that differed from the local one. Now: the same gradebook, or a loud machine error
+    (grader errors: exit 3) after which ``--resume`` grades those learners again, to the same gradebook."""
+    with distributed.Client(cluster["address"], timeout=30) as client:
+        dask_workers = list(client.run(os.getpid).values())
+    stop, kills = threading.Event(), []
+
+    def killer():
+        # Now and then, three kills in all: a call is tried again up to three times (session.OUTSIDE_RETRIES),
+        # so even a long call (ex06's training) that all of them hit is graded. More kills of one call would
+        # be the learner's own crash: the kit cannot tell them from code that kills itself.
+        while not stop.wait(2.5) and len(kills) < 3:
+            servers, workers = kit_processes(dask_workers)
+            if not workers:
+                continue  # nobody graded now: a kill between learners tests nothing more
+            targets = servers[:1] if not any(kind == "server" for kind, _ in kills) else workers[:1]
+            for pid in targets:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                    kills.append(("server" if pid in servers else "worker", pid))
+                except OSError:
+                    pass
+
+    out = tmp_path / "dask"
+    thread = threading.Thread(target=killer, daemon=True)
+    thread.start()
+    try:
+        try:
+            outcome = run_batch(options(small_class, out, scheduler=cluster["address"]))
+            stopped = None
+        except MachineError as error:   # said loudly: exit 3, no gradebook
+            outcome, stopped = None, error
+    finally:
+        stop.set()
+        thread.join()
+    assert kills, "nothing was killed: the test tested nothing"
+    if stopped is None and not outcome.grader_errors:
+        print(f"outside kills under Dask: {kills}; the local gradebook at once")
+    else:
+        # The machine's failure, said: the learners it hit are graded again by --resume, to the local gradebook.
+        print(f"outside kills under Dask: {kills}; a machine error ({stopped or outcome.grader_errors}), then "
+              f"--resume")
+        again = run_batch(options(small_class, out, scheduler=cluster["address"], resume=True))
+        assert not again.grader_errors
+    assert outputs(out)[0] == local[0], kills
+    for name in LEARNERS:   # line by line: a difference is shown where it is
+        assert outputs(out)[1][name].splitlines() == local[1][name].splitlines(), (name, kills)

@@ -1,5 +1,6 @@
 """``rnn-grade check [PATH]``: a learner grades their own folder with the public checks."""
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -37,6 +38,26 @@ def add_parser(sub):
 
 
 def run(args):
+    if not args.json:
+        return _run(args)
+    # The JSON document is all a reader of stdout gets (Gradescope, CI, a script): whatever else is written
+    # while grading (a library's notice, a warning, a C library writing to fd 1) goes to stderr.
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    document = []
+    try:
+        code = _run(args, document)
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+    for text in document:
+        print(text)
+    return code
+
+
+def _run(args, document=None):
     path = Path(args.path) if args.path else EXERCISES
     if not (path.is_dir() or path.is_file() and path.suffix.lower() in (".zip", ".py", ".ipynb")):
         print(f"rnn-grade: {path} is not a folder, a .zip, a .py module or a notebook", file=sys.stderr)
@@ -65,7 +86,7 @@ def run(args):
     if hasattr(reference, "save"):
         reference.save()
     if args.json:
-        print(json.dumps(to_gradescope(result), indent=2))
+        document.append(json.dumps(to_gradescope(result), indent=2))
     else:
         print(f"rnn-grade check {path} (public checks)\n")
         print(render_table(result, show_passed=args.verbose))

@@ -36,13 +36,13 @@ def add_parser(sub):
 
 
 def run(args):
-    from ..exports.errors import ExportError
+    from ..exports.errors import ExportError, ExportMachineError
 
     try:
         message = EXPORTERS[args.target](args)
     except ExportError as error:
         print(f"rnn-grade export {args.target}: {error}", file=sys.stderr)
-        return 1
+        return 3 if isinstance(error, ExportMachineError) else 1   # 3: the machine's failure, as batch's
     print(message)
     return 0
 

@@ -19,13 +19,13 @@ def add_parser(sub):
 
 def run(args):
     from ..exports.bundle import build_bundle
-    from ..exports.errors import ExportError
+    from ..exports.errors import ExportError, ExportMachineError
 
     try:
         recording = build_bundle(args.out, args.exercise, reveal=reveal_from_args(args))
     except ExportError as error:
         print(f"rnn-grade release: {error}", file=sys.stderr)
-        return 1
+        return 3 if isinstance(error, ExportMachineError) else 1   # 3: the machine's failure, as batch's
     public = recording.result
     print(f"wrote the learner bundle to {args.out}: {len(public.by_exercise())} exercises, "
           f"{len(public.checks)} public checks worth {public.max_total:g} points, reference answers recorded")

@@ -16,7 +16,8 @@ from ..paths import SOLUTIONS
 from ..runner.grade import grade_submission
 from ..runner.reference import LiveReference
 from ..runner.results import SubmissionResult
-from .errors import ExportError
+from ..errors import MachineError
+from .errors import ExportError, ExportMachineError
 
 
 def available_exercises(solutions_dir=SOLUTIONS):
@@ -41,15 +42,19 @@ def record(include_hidden, exercises=None, solutions_dir=SOLUTIONS):
         # A copy: the worker runs in the submission's folder and must not touch the kit.
         submission = Path(tmp) / "solutions"
         shutil.copytree(solutions_dir, submission, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        result = grade_submission(submission, reference, include_hidden=include_hidden,
-                                  exercises=exercises, student="solutions")
+        try:
+            result = grade_submission(submission, reference, include_hidden=include_hidden,
+                                      exercises=exercises, student="solutions")
+        except MachineError as error:
+            raise ExportMachineError(f"this machine cannot grade, so no reference was recorded (nothing is "
+                                     f"wrong with the solutions): {error}") from None
     failed = [c for c in result.checks if c.status != "passed"]
     broken = [c for c in failed if c.status == "grader_error"]
     if broken:
         # The grader could not grade (a worker or fork server lost to the machine, say): that says nothing
         # about the solutions, and the recording may simply be made again.
         lines = [f"  {c.name}: {c.feedback.splitlines()[0] if c.feedback else ''}" for c in broken]
-        raise ExportError("the grader failed while grading the solutions (the grading machine's problem, not "
+        raise ExportMachineError("the grader failed while grading the solutions (the grading machine's problem, not "
                           "the solutions'), so no reference was recorded; run the command again:\n"
                           + "\n".join(lines))
     if failed:

@@ -28,8 +28,13 @@ from ..worker import board
 from ..worker.cleanup import remove_tree
 from . import sandbox
 from .errors import LearnerError, MachineError
+from .startup_wait import StartupWait, tree_progress
 
 SERVER_REPLY_SECONDS = 10.0
+# How a fork server killed by SIGKILL ends: the server itself (plain), or bubblewrap reporting its child's death.
+KILLED_CODES = (-signal.SIGKILL, 128 + signal.SIGKILL)
+START_KILL_RETRIES = 3
+_TIMED_OUT = object()   # what ``_receive`` returns when nothing came in time (a starting server is waited for)
 
 
 @dataclass
@@ -59,6 +64,7 @@ class WorkerLauncher:
         self._server = None
         self._sock = None
         self._ready = False
+        self._start_kills = 0   # starts in a row lost to SIGKILL (an outside fault): tried again, not fallen back
         self._answered = False
         self._count = 0
         self.server_info = {}  # the fork server's ready message: its torch version and interpreter
@@ -118,6 +124,10 @@ class WorkerLauncher:
         theirs.close()
         self._sock = ours
         self._ready = False
+        # Its start and its warm-up until the first reply are waited for while it makes progress.
+        pid = self._server.pid
+        self._starting = StartupWait(self.limits, "the grading workers' fork server (it imports torch)",
+                                     lambda: tree_progress(pid))
 
     def stop_server(self):
         if self._server is not None:
@@ -146,26 +156,37 @@ class WorkerLauncher:
     def _ensure_ready(self):
         if self._sock is None:
             self.start_server()
-        self._await_ready(self.limits.startup_seconds)
+        self._await_ready()
 
-    def _await_ready(self, seconds):
+    def _await_ready(self):
         if self._ready:
             return
-        reply = self._receive(seconds)
+        wait = self._starting
+        reply = self._receive_starting(wait)
         if not (isinstance(reply, dict) and reply.get("ready") is True):
-            problem = self._server_problem()
+            problem = wait.reason or self._server_problem()
+            killed = self._server is not None and self._server.returncode in KILLED_CODES
             self.stop_server()
-            if self.mode == "bwrap" and self._may_fall_back:
+            if killed and self._start_kills < START_KILL_RETRIES:
+                # SIGKILL from outside (an OOM killer, another program) while it imported torch: started again
+                # as it was. Falling back to plain would have let an outside fault lower the isolation.
+                self._start_kills += 1
+                self.start_server()
+                return self._await_ready()
+            if self.mode == "bwrap" and self._may_fall_back and wait.reason is None and not killed:
                 self.mode, self.warning = "plain", sandbox.reduced_isolation_warning(
                     f"the bubblewrap sandbox failed to start: {problem}")
                 self._may_fall_back = False
                 self.start_server()
-                return self._await_ready(seconds)
+                return self._await_ready()
             from .machine import advice
 
+            if wait.reason:  # slow is waited for; stuck is said as such
+                raise MachineError(f"the grading worker could not start: {wait.reason}. {advice('')}")
             raise MachineError(f"the grading worker could not start ({problem}). {advice(problem)}")
         self.server_info = reply
         self._ready = True
+        self._start_kills = 0
         self._may_fall_back = False  # it worked once: a later failure is a fault, not a missing feature
 
     def _server_problem(self):
@@ -181,12 +202,24 @@ class WorkerLauncher:
             text = text[-1] if text else ""
         return f"fork server exited with {code}: {text}" if code is not None else "fork server did not answer"
 
-    def _receive(self, seconds):
-        """One message from the server as plain data, or None (timeout, death, garbage)."""
+    def _receive_starting(self, wait):
+        """One message from a server that is starting (``_receive``'s), waiting as long as ``wait`` allows:
+        None when it died, sent garbage, or ``wait`` judged it stuck (then ``wait.reason`` says so)."""
+        while True:
+            reply = self._receive(wait.timeout(), timed_out=_TIMED_OUT)
+            if reply is not _TIMED_OUT:
+                return reply
+            if not wait.going_on():
+                return None
+
+    def _receive(self, seconds, timed_out=None):
+        """One message from the server as plain data, or None (death, garbage), or ``timed_out``."""
         self._sock.settimeout(seconds)
         try:
             data = self._sock.recv(65536)
-        except (socket.timeout, OSError):
+        except socket.timeout:
+            return timed_out
+        except OSError:
             return None
         if not data:
             return None
@@ -203,9 +236,16 @@ class WorkerLauncher:
                 self._ensure_ready()
                 socket.send_fds(self._sock, [json.dumps(message).encode()], list(fds))
                 # A new server first pays its warm-up (seconds of CPU, far more wall time on a busy
-                # machine) before it answers: its first reply gets the start-up limit.
-                first = not self._answered
-                reply = self._receive(self.limits.startup_seconds if first else SERVER_REPLY_SECONDS)
+                # machine) before it answers: its first reply is waited for as a start-up is.
+                if self._answered:
+                    reply = self._receive(SERVER_REPLY_SECONDS)
+                else:
+                    wait = self._starting = self._starting.again()  # (its clock from now; told once)
+                    reply = self._receive_starting(wait)
+                    if wait.reason:  # it is stuck, with none of a learner's code run: the machine's failure
+                        self.stop_server()
+                        raise MachineError(f"the grading worker could not start: {wait.reason}. "
+                                           f"This is the grading machine's problem, not a learner's.")
                 if reply is not None:
                     self._answered = True
                     return reply

@@ -15,7 +15,12 @@ class Limits:
     # on one learner for 720 s. With the CPU budget it bounds a learner's wall time (a busy machine's
     # waits aside). Honest learners of the sample class idle a few seconds (README, "grader budgets").
     submission_idle_seconds: float = 60.0
-    startup_seconds: float = 60.0      # starting a worker (importing torch) before it is ready
+    # Starting a worker or the fork server (importing torch) before it is ready: this long in any case,
+    # then on while its process tree keeps working (CPU used, or waiting for a CPU), up to the cap; no
+    # progress for the stall window is a stuck machine (runner/startup_wait.py). Never changes a grade.
+    startup_seconds: float = 60.0
+    startup_stall_seconds: float = 30.0
+    startup_cap_seconds: float = 600.0
     memory_bytes: int = 6 * 1024 ** 3  # address space; torch alone reserves ~1-2 GiB of it
     cpu_seconds: int = 240
     processes: int = 64                # processes and threads per worker uid; a fork storm stops here (sandbox.py)

@@ -16,9 +16,9 @@ import select
 import subprocess
 import sys
 import tempfile
-import time
 
 from ..errors import LearnerError, MachineError
+from .startup_wait import StartupWait, tree_progress
 
 
 
@@ -88,9 +88,10 @@ def grader_torch_version():
         return None
 
 
-def preflight(launcher, seconds=None):
-    """Raise ``MachineError`` unless one worker can be started end to end through ``launcher``."""
-    seconds = seconds or launcher.limits.startup_seconds
+def preflight(launcher):
+    """Raise ``MachineError`` unless one worker can be started end to end through ``launcher``.
+
+    A slow machine is waited for as long as the starting processes make progress (``startup_wait``)."""
     launcher._ensure_ready()  # noqa: SLF001  (raises MachineError with the server's own last words)
     theirs, ours = launcher.server_info.get("torch"), grader_torch_version()
     if theirs and ours and theirs.split("+")[0] != ours.split("+")[0]:
@@ -111,12 +112,16 @@ def preflight(launcher, seconds=None):
     except LearnerError as error:
         launcher.unstage(staged)
         raise MachineError(f"the fork server could not fork a worker ({error.message}). {advice('')}") from None
+    wait = StartupWait(launcher.limits, "a grading worker forked for an empty submission",
+                       lambda: tree_progress(launcher.server_pid()))
     try:
-        ready, output = _first_line(worker, seconds)
+        ready, output = _first_line(worker, wait)
     finally:
         status = launcher.end(worker)
         os.close(worker.output)
         launcher.unstage(staged)
+    if wait.reason:
+        raise MachineError(f"{wait.reason}. {advice('')}")
     if not _is_ready(ready):
         raise MachineError(f"a worker forked for an empty submission did not start (exit status {status}; it "
                            f"printed {output[-300:]!r}): with a worker uid of {_uid_text(launcher)}, in "
@@ -155,13 +160,15 @@ class BackgroundPreflight:
                 raise self.error
 
 
-def _first_line(worker, seconds):
-    """(the worker's first response line, what it printed) within ``seconds``."""
-    deadline = time.monotonic() + seconds
+def _first_line(worker, wait):
+    """(the worker's first response line, what it printed), waiting as long as ``wait`` (a ``StartupWait``)
+    allows."""
     line, output, open_fds = b"", b"", [worker.responses, worker.output]
-    while b"\n" not in line and worker.responses in open_fds and time.monotonic() < deadline:
-        ready, _, _ = select.select(open_fds, [], [], max(0.0, deadline - time.monotonic()))
+    while b"\n" not in line and worker.responses in open_fds:
+        ready, _, _ = select.select(open_fds, [], [], wait.timeout())
         if not ready:
+            if wait.going_on():
+                continue
             break
         for fd in ready:
             chunk = os.read(fd, 65536)

@@ -37,6 +37,7 @@ from ..paths import PACKAGE
 from ..worker import board
 from ..errors import LearnerError, MachineError
 from .launcher import WorkerLauncher
+from .startup_wait import StartupWait, tree_progress
 
 SPAWNED_MAIN = PACKAGE / "worker" / "spawned.py"
 KILL_SECONDS = 5.0
@@ -180,7 +181,9 @@ class PortableLauncher(WorkerLauncher):
         worker = self._spare
         if worker.hello is not None:
             return
-        line = _first_line(worker, self.limits.startup_seconds)
+        # Importing torch may take minutes on a busy laptop: waited for while the worker makes progress.
+        wait = StartupWait(self.limits, "the grading worker (it imports torch)", lambda: tree_progress(worker.pid))
+        line = _first_line(worker, wait)
         try:
             hello = json.loads(line) if line else None
         except ValueError:
@@ -191,7 +194,7 @@ class PortableLauncher(WorkerLauncher):
             output = _drain(worker.output)
             from .machine import advice
 
-            problem = (output.strip().splitlines() or [f"it exited with {status}"])[-1][-300:]
+            problem = wait.reason or (output.strip().splitlines() or [f"it exited with {status}"])[-1][-300:]
             raise MachineError(f"the grading worker could not start ({problem}). {advice(problem)}")
         worker.hello = hello
         self.server_info = {"ready": True, "torch": hello.get("torch"), "python": hello.get("python"),
@@ -338,11 +341,14 @@ def kill_tree(pid):
             return
 
 
-def _first_line(worker, seconds):
-    """The worker's first line on its response pipe (bytes, without the newline), or b""."""
-    deadline, data = time.monotonic() + seconds, b""
+def _first_line(worker, wait):
+    """The worker's first line on its response pipe (bytes, without the newline), or b"" (``wait``, a
+    ``StartupWait``, says how long to wait)."""
+    data = b""
     while b"\n" not in data:
-        chunk = worker.receive(deadline - time.monotonic())
+        chunk = worker.receive(wait.timeout())
+        if chunk is None and wait.going_on():
+            continue
         if not chunk:
             return b""
         data += chunk

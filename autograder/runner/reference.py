@@ -322,4 +322,7 @@ def default_reference():
         return RecordedReference(RECORDED_REFERENCE)
     if SOLUTIONS.exists():
         return CachedReference(SOLUTIONS)
-    raise SystemExit("rnn-grade: neither recorded reference answers nor solutions/ were found")
+    # The kit's installation is incomplete: the grader's failure (exit 2 from the command line), not exit 1,
+    # which says a learner's check did not pass.
+    raise GraderError(f"neither recorded reference answers ({RECORDED_REFERENCE}) nor the solutions "
+                      f"({SOLUTIONS}) were found: reinstall the kit or the bundle")

@@ -21,6 +21,7 @@ from pathlib import Path
 from .. import learner_text
 from ..worker import board, wire
 from . import cputime
+from .startup_wait import StartupWait, tree_progress
 from ..errors import LearnerError, MachineError
 
 
@@ -30,6 +31,7 @@ class _OutputTail(threading.Thread):
     def __init__(self, stream, limit):
         super().__init__(daemon=True)
         self.stream, self.limit, self.data = stream, limit, bytearray()
+        self.received = 0   # bytes ever read: where a call's output starts (``forget_since``)
 
     def run(self):
         while True:
@@ -37,11 +39,20 @@ class _OutputTail(threading.Thread):
             if not chunk:
                 return
             self.data += chunk
-            if len(self.data) > 2 * self.limit:
-                del self.data[:-self.limit]
+            self.received += len(chunk)
+            if len(self.data) > 4 * self.limit:
+                # Twice what is shown is kept: ``forget_since`` may take a call's last ``limit`` bytes away.
+                del self.data[:-2 * self.limit]
 
     def text(self):
         return bytes(self.data[-self.limit:]).decode("utf-8", "replace")
+
+    def forget_since(self, mark):
+        """Drop what was read after ``received`` was ``mark``: a call killed from outside is run again, and
+        its output must not appear twice (the same learner's feedback, whatever the machine did)."""
+        extra = self.received - mark
+        if extra > 0:
+            del self.data[max(0, len(self.data) - extra):]
 
 
 class _Worker:
@@ -129,6 +140,9 @@ class _Worker:
 
 
 
+OUTSIDE_RETRIES = 3   # times a call whose worker was killed from outside (maybe) is tried again
+
+
 class _KilledFromOutside(Exception):
     """A worker died the way an outside process kills it; the call is tried once more (``_observe``)."""
 
@@ -196,6 +210,18 @@ class _CallClock:
         return self.tree.mark
 
 
+class _StartingClock:
+    """``read_line``'s clock while a worker starts: out of time only when its ``StartupWait`` gives up."""
+
+    POLL_SECONDS = 0.2
+
+    def __init__(self, wait):
+        self.wait = wait
+
+    def out_of_time(self):
+        return None if self.wait.going_on() else "startup"
+
+
 class LearnerSession:
     """Observations of one submission, made in disposable worker processes."""
 
@@ -257,15 +283,19 @@ class LearnerSession:
     # -- internals -------------------------------------------------------------------------
 
     def _observe(self, name, config, seconds, fresh):
-        try:
-            return self._observe_once(name, config, seconds, fresh)
-        except _KilledFromOutside as first:
-            # Killed by SIGKILL, or its fork server died: what an outside process (an OOM killer, a crashed
-            # container, another program) does as often as learner code. Once more, in a new worker: code
-            # that kills itself does so again and gets the same crash; an outside fault rarely strikes twice.
-            return self._observe_once(name, config, seconds, fresh, first=first)
+        # Killed by SIGKILL, or its fork server died: what an outside process (an OOM killer, a crashed
+        # container, another program) does as often as learner code. Tried again in a new worker, up to
+        # OUTSIDE_RETRIES times: code that kills itself does so every time and gets the same crash (after a
+        # few fast deaths); an outside fault that strikes now and then rarely hits one call four times (a
+        # long call, such as ex06's training, was hit twice by kills seconds apart, once was not enough).
+        kills = []
+        while True:
+            try:
+                return self._observe_once(name, config, seconds, fresh, kills=kills)
+            except _KilledFromOutside as killed:
+                kills.append(killed)
 
-    def _observe_once(self, name, config, seconds, fresh, first=None):
+    def _observe_once(self, name, config, seconds, fresh, kills=()):
         count, message, kind = self._strikes.get(name, (0, None, None))
         if count >= 2 or kind == "timeout":
             # A hang costs the whole call limit: once is enough. A crash may depend on
@@ -290,6 +320,7 @@ class LearnerSession:
         clock = _CallClock(self.launcher, limit, limit * self.limits.wall_factor, self.deadline, self._cpu_mark)
         clock.idle_limit = idle_left  # waiting without computing: never more than the submission has left
         server_before = self.launcher.server_pid() if hasattr(self.launcher, "server_pid") else None
+        output_mark = worker.tail.received
         worker.send(request)
         # Only the answer to this request is parsed; what else the worker writes is discarded unread.
         answer_prefix = b'{"id":%d,' % self._next_id
@@ -303,7 +334,7 @@ class LearnerSession:
                 if line is None:
                     progress = worker.progress(self._next_id)  # read before the worker ends (its board goes)
                     if worker.closed:
-                        self._outside_fault(worker, server_before, first)
+                        self._outside_fault(worker, server_before, kills, output_mark)
                     return self._worker_lost(name, worker, clock, progress)
                 if not line.startswith(answer_prefix):
                     self._count_discarded()
@@ -334,20 +365,23 @@ class LearnerSession:
             self.idle_spent += clock.idle()
             self._cpu_mark = clock.mark
 
-    def _outside_fault(self, worker, server_before, first):
+    def _outside_fault(self, worker, server_before, kills, output_mark):
         """The worker died while answering: raise ``_KilledFromOutside`` when that may be the machine's doing
-        and this call has not been tried again yet; ``MachineError`` when its fork server died both times
-        and no learner code could have killed it. Otherwise return: the learner's crash (``_worker_lost``)."""
+        and this call has been tried fewer than ``OUTSIDE_RETRIES`` times again; ``MachineError`` when its
+        fork server died every time and no learner code could have killed it. Otherwise return: the
+        learner's crash (``_worker_lost``)."""
         worker.kill()  # its exit status, from the fork server (a dead server is started again)
         server_died = server_before is not None and self.launcher.server_pid() != server_before
         killed = (worker.status or {}).get("signal") == signal.SIGKILL
         if not (server_died or killed):
             return
-        if first is None:
+        if len(kills) < OUTSIDE_RETRIES:
+            worker.tail.forget_since(output_mark)   # the call runs again: its output would be told twice
             self._discard_workers()
             raise _KilledFromOutside(server_died)
-        if server_died and first.server_died and not self._exposed_the_grader:
-            raise MachineError("the fork server of the grading workers died twice while one call was answered; "
+        if server_died and all(kill.server_died for kill in kills) and not self._exposed_the_grader:
+            raise MachineError(f"the fork server of the grading workers died {len(kills) + 1} times while one call "
+                               "was answered; "
                                "learner code cannot signal it in this mode, so something outside the grader "
                                "killed it (an OOM killer, another program): the machine's failure, not the "
                                "learner's")
@@ -415,12 +449,18 @@ class LearnerSession:
 
             self._exposed_the_grader = sandbox.plain_worker_uid() is None
         worker = _Worker(self.launcher, self.staged, self.limits, self._fresh_scratch() if fresh else None)
-        clock = _CallClock(self.launcher, self.limits.startup_seconds, self.limits.startup_seconds,
-                           time.monotonic() + self.limits.startup_seconds)
-        line = worker.read_line(clock)
+        # None of the learner's code runs before "ready": a slow machine is waited for while the worker
+        # makes progress (startup_wait); one that is stuck is the machine's failure, not the learner's.
+        root = (self.launcher.server_pid() if hasattr(self.launcher, "server_pid") else None) or worker.process.pid
+        wait = StartupWait(self.limits, "a learner's grading worker (none of the learner's code had run)",
+                           lambda: tree_progress(root))
+        line = worker.read_line(_StartingClock(wait))
         if line != b'{"ready":true}':
             self.output += worker.tail.text()
             worker.kill()
+            if wait.reason:
+                self._machine_failure = wait.reason
+                raise MachineError(wait.reason)
             raise LearnerError("crash", "the grading worker could not start (" + worker.exit_description() + ")")
         return worker
 
