@@ -260,6 +260,16 @@ _HIDDEN_SIZE = re.compile(r"Expected hidden size \((\d+), (\d+), (\d+)\), got \[
 _INPUT_SIZE = re.compile(r"input\.size\(-1\) must be equal to input_size\. Expected (\d+), got (\d+)")
 _CLASSIFIER = re.compile(r"RNNClassifier\((\d+), (\d+), (\d+), (\d+), bidirectional=True\)")
 _CODE = re.compile(r"line \d+: `([^`]*)`")
+_BROADCAST = re.compile(r"The size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\) at non-singleton "
+                        r"dimension 1")
+_ADDS_A_BIAS = re.compile(r"\+\s*(?:b_ih|b_hh|b_xh|b_h|\w*bias\w*)\b")
+# (hidden, batch) of the call, as the feedback describes it: rnn_cell(... h_prev (B, H), w_ih (H, I) ...) or
+# manual_rnn(nn.RNN(I, H, ...), x (...), h0 (L, B, H))
+_CELL_SIZES = re.compile(r"rnn_cell\(.*?h_prev \((\d+), (\d+)\)")
+_LAYER_SIZES = re.compile(r"manual_rnn\(nn\.RNN\(\d+, (\d+).*?h0 \(\d+, (\d+), \d+\)")
+_WEIGHT = r"(?:w_ih|w_hh|w_xh|W_\w+|W\w*|weight\w*)"
+_WEIGHTS_STACKED_ROWS = re.compile(r"cat\(\s*[\(\[]\s*" + _WEIGHT + r"\s*,\s*" + _WEIGHT +
+                                   r"\s*[\)\]]\s*(?:,\s*(?:dim\s*=\s*)?0\s*)?\)")
 
 
 def _learner_line(text):
@@ -297,6 +307,23 @@ def exception_hint(text):
             return Hint(f"a weight stored (out_features, in_features) = ({rows2}, {cols2}) was multiplied without "
                         f"its transpose: x_t ({rows1}x{cols1}) needs W.T ({cols2}x{rows2})",
                         "x_t @ w_ih.T and h_prev @ w_hh.T")
+    broadcast = _BROADCAST.search(text)
+    if broadcast and _ADDS_A_BIAS.search(line):
+        got, bias = int(broadcast[1]), int(broadcast[2])
+        cell, layer = _CELL_SIZES.search(text), _LAYER_SIZES.search(text)
+        batch, hidden = ((int(cell[1]), int(cell[2])) if cell else (int(layer[2]), int(layer[1])) if layer
+                         else (None, None))
+        if bias == hidden and got == batch != hidden:
+            # The step came out (hidden, batch): the products written for column vectors, w_ih @ x_t.T.
+            return Hint(f"the bias has {hidden} entries (the hidden units) but the pre-activation's last axis has "
+                        f"{got}, the batch size: the step came out (hidden, batch), as products written for column "
+                        f"vectors (w_ih @ x_t.T, the textbook's W x) give",
+                        "rows are samples here: x_t @ w_ih.T + h_prev @ w_hh.T is (batch, hidden)")
+    if "Sizes of tensors must match except in dimension 0" in text and _WEIGHTS_STACKED_ROWS.search(line):
+        return Hint("w_ih (hidden, in_features) and w_hh (hidden, hidden) were stacked along dim 0: nn.RNN stores a "
+                    "weight (out_features, in_features), so the two only line up side by side (d2l's W_xh and W_hh "
+                    "are (in, out) and stack along dim 0)",
+                    "torch.cat((w_ih, w_hh), dim=1), then torch.cat((x_t, h_prev), 1) @ W.T")
     sizes = _HIDDEN_SIZE.search(text)
     if sizes:
         want, got = sizes.groups()[:3], sizes.groups()[3:]

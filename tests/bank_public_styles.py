@@ -977,6 +977,383 @@ def train(net, X, Y, epochs=300, lr=0.01, seed=0):
     return [optimizer.step(closure).item() for _ in range(epochs)]
 '''})
 
+# ===================================================================== more public styles (branch h26more)
+# Fifteen-plus more correct styles, each from a public source not cited above; every one is checked against
+# torch.nn.RNN itself by tests/test_public_styles.py like the others.
+
+# ex01 -- "RNN - different number of parameters in Keras vs. PyTorch" (PyTorch forum): Keras' SimpleRNN has
+# units * (units + input_dim + 1) parameters; PyTorch has two bias vectors, so the learner who came from Keras
+# writes units * (units + input_dim + 2) per direction, with bias on/off as a 0/2 term.
+_style("ex01_keras_vs_pytorch_units_formula", "ex01_rnn_layer",
+       "https://discuss.pytorch.org/t/rnn-different-number-of-parameters-in-keras-vs-pytorch/113371",
+       replace={"count_parameters": '''
+def count_parameters(input_size, hidden_size, num_layers=1, bias=True, bidirectional=False):
+    units = hidden_size
+    n_bias = 2 if bias else 0                    # b_ih and b_hh (Keras' SimpleRNN has only one)
+    directions = 2 if bidirectional else 1
+    total = 0
+    input_dim = input_size
+    for _ in range(num_layers):
+        total += directions * units * (units + input_dim + n_bias)
+        input_dim = directions * units           # the next layer reads both directions
+    return total
+'''})
+
+# ex01 -- Matplotlib's pyplot tutorial (the MATLAB-like state machine): plt.figure, plt.subplot(rows, cols, i),
+# plt.imshow and plt.title act on the current axes; the learner returns plt.gcf().
+_style("ex01_pyplot_state_machine_subplot", "ex01_rnn_layer",
+       "https://matplotlib.org/stable/tutorials/pyplot.html",
+       header="import matplotlib.pyplot as plt\n",
+       replace={"plot_weights": '''
+def plot_weights(rnn):
+    names = [name for name, _ in rnn.named_parameters() if name.startswith("weight")]
+    plt.figure(figsize=(3 * len(names), 3))
+    for i, name in enumerate(names, start=1):
+        w = getattr(rnn, name).detach().numpy()
+        plt.subplot(1, len(names), i)
+        plt.imshow(w, cmap="bwr")
+        plt.colorbar()
+        plt.title(name + " " + str(tuple(w.shape)))
+    return plt.gcf()
+'''})
+
+# ex01 -- a Chinese blog's table of nn.RNN's parameters (miaokee.com): input (seq_len, batch, input_size),
+# W_ih (hidden, input) for layer 0 and (hidden, hidden * directions) above; the learner zips a list of names
+# with a list of shapes and multiplies the shapes out with functools.reduce(operator.mul).
+_style("ex01_blog_zip_names_reduce_mul", "ex01_rnn_layer",
+       "https://miaokee.com/2506403.html",
+       header="import functools\nimport operator\n",
+       replace={"expected_weight_shapes": '''
+def expected_weight_shapes(input_size, hidden_size, num_layers=1, bias=True, bidirectional=False):
+    directions = 2 if bidirectional else 1
+    names, shapes = [], []
+    for k in range(num_layers):
+        in_features = hidden_size * directions if k else input_size
+        for suffix in ("", "_reverse")[:directions]:
+            kinds = ["weight_ih", "weight_hh"] + (["bias_ih", "bias_hh"] if bias else [])
+            names += ["%s_l%d%s" % (kind, k, suffix) for kind in kinds]
+            shapes += [(hidden_size, in_features), (hidden_size, hidden_size)]
+            shapes += [(hidden_size,), (hidden_size,)] if bias else []
+    return dict(zip(names, shapes))
+''', "count_parameters": '''
+def count_parameters(input_size, hidden_size, num_layers=1, bias=True, bidirectional=False):
+    shapes = expected_weight_shapes(input_size, hidden_size, num_layers, bias, bidirectional).values()
+    return sum(functools.reduce(operator.mul, shape, 1) for shape in shapes)
+'''})
+
+# ex02 -- a CSDN post on permute(1, 0, 2) for (batch, seq, feature) <-> (seq, batch, feature); the learner
+# counts directions as 1 + int(bidirectional) and takes the last step with narrow(time axis, last, 1).
+_style("ex02_csdn_permute_narrow", "ex02_forward_pass",
+       "https://blog.youkuaiyun.com/qq_37840762/article/details/119382329",
+       replace={"to_batch_first": '''
+def to_batch_first(x):
+    return x.permute(1, 0, 2).contiguous()
+''', "output_shapes": '''
+def output_shapes(rnn, seq_len, batch_size):
+    directions = 1 + int(rnn.bidirectional)
+    out = [seq_len, batch_size, directions * rnn.hidden_size]
+    if rnn.batch_first:
+        out[0], out[1] = out[1], out[0]
+    return tuple(out), (directions * rnn.num_layers, batch_size, rnn.hidden_size)
+''', "last_output": '''
+def last_output(output, batch_first=False):
+    time_axis = 1 if batch_first else 0
+    return output.narrow(time_axis, output.shape[time_axis] - 1, 1).squeeze(time_axis)
+''', "init_hidden": '''
+def init_hidden(rnn, batch_size):
+    directions = 1 + int(rnn.bidirectional)
+    return rnn.weight_ih_l0.new_zeros(directions * rnn.num_layers, batch_size, rnn.hidden_size)
+'''})
+
+# ex02 -- "The dangers of reshaping" (McGill AI review): view h_n as (layers, directions, batch, hidden)
+# instead of reshaping it to (batch, -1); the learner splits the top layer's directions with unbind and joins
+# them with torch.hstack, and swaps axes with torch.swapaxes.
+_style("ex02_medium_view_unbind_hstack", "ex02_forward_pass",
+       "https://medium.com/mcgill-artificial-intelligence-review/"
+       "the-dangers-of-reshaping-and-other-fun-mistakes-ive-learnt-from-pytorch-b6a5bdc1c275",
+       replace={"top_layer_hidden": '''
+def top_layer_hidden(h_n, rnn):
+    num_directions = 2 if rnn.bidirectional else 1
+    layers = h_n.view(rnn.num_layers, num_directions, -1, rnn.hidden_size)
+    return torch.hstack(layers[-1].unbind(0))
+''', "to_batch_first": '''
+def to_batch_first(x):
+    return torch.swapaxes(x, 0, 1)
+''', "last_output": '''
+def last_output(output, batch_first=False):
+    time_major = output.movedim(1, 0) if batch_first else output
+    return time_major[-1]
+'''})
+
+# ex03 -- the Chinese translation of torch.nn's docs (Module.add_module registers a child by name); the
+# learner registers both layers with add_module and starts from zeros moved .to(x) (its dtype and device).
+_style("ex03_add_module_zeros_to_x", "ex03_rnnnet",
+       "https://github.com/keithyin/pytorch-doc-cn/blob/master/docs/torchdoc/torch-nn.md",
+       replace={"RNNnet": '''
+class RNNnet(nn.Module):
+    def __init__(self, input_size, num_hidden, num_layers, output_size=1, batch_first=False):
+        super(RNNnet, self).__init__()
+        self.add_module("rnn", nn.RNN(input_size, num_hidden, num_layers, batch_first=batch_first))
+        self.add_module("out", nn.Linear(num_hidden, output_size))
+
+    def forward(self, x, hidden=None):
+        if hidden is None:
+            batch = x.size(0) if self.rnn.batch_first else x.size(1)
+            hidden = torch.zeros(self.rnn.num_layers, batch, self.rnn.hidden_size).to(x)
+        output, hidden = self.rnn(x, hidden)
+        return self.out(output), hidden
+''', "sequence_mse": '''
+def sequence_mse(net, X, y):
+    prediction = net(X)[0]
+    return torch.mean((prediction - y) ** 2)
+'''})
+
+# ex03 -- Keras' TimeDistributed(Dense) applies a layer to every time step; the learner who ports it loops
+# the head over the steps and stacks, and lets nn.RNN start from zeros itself when no hidden is given.
+_style("ex03_keras_timedistributed_port", "ex03_rnnnet",
+       "https://keras.io/api/layers/recurrent_layers/time_distributed/",
+       replace={"RNNnet": '''
+class RNNnet(nn.Module):
+    def __init__(self, input_size, num_hidden, num_layers, output_size=1, batch_first=False):
+        super().__init__()
+        self.batch_first = batch_first
+        self.rnn = nn.RNN(input_size, num_hidden, num_layers=num_layers, batch_first=batch_first)
+        self.out = nn.Linear(num_hidden, output_size)
+
+    def forward(self, x, hidden=None):
+        sequence, hidden = self.rnn(x, hidden)            # nn.RNN starts from zeros when hidden is None
+        step_axis = 1 if self.batch_first else 0
+        steps = [self.out(h_t) for h_t in sequence.unbind(step_axis)]
+        return torch.stack(steps, dim=step_axis), hidden
+''', "sequence_mse": '''
+def sequence_mse(net, X, y):
+    criterion = nn.MSELoss(reduction="mean")
+    output, _ = net(X)
+    return criterion(output, y)
+'''})
+
+# ex04 -- Raschka et al., "Machine Learning with PyTorch and Scikit-Learn", ch. 15 (manual computations):
+# torch.matmul(xt, torch.transpose(w_xh, 0, 1)) + b_xh, then the previous output (zeros at t = 0) times w_hh;
+# the learner keeps the outputs in a list and reads out[t - 1].
+_style("ex04_raschka_matmul_transpose_prev_output", "ex04_manual_rnn",
+       "https://github.com/JPL-JUNO/Machine-Learning/blob/main/MLPS/Codes/Ch15/manual_computations.py",
+       replace={"rnn_cell": '''
+def rnn_cell(x_t, h_prev, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity="tanh"):
+    ht = torch.matmul(x_t, torch.transpose(w_ih, 0, 1))
+    if b_ih is not None:
+        ht = ht + b_ih
+    ot = ht + torch.matmul(h_prev, torch.transpose(w_hh, 0, 1))
+    if b_hh is not None:
+        ot = ot + b_hh
+    return torch.tanh(ot) if nonlinearity == "tanh" else torch.relu(ot)
+''', "manual_rnn": '''
+def manual_rnn(rnn, x, h0=None):
+    x_seq = torch.transpose(x, 0, 1) if rnn.batch_first else x
+    T, B = x_seq.shape[0], x_seq.shape[1]
+    D = 2 if rnn.bidirectional else 1
+    h_n = []
+    for layer in range(rnn.num_layers):
+        out_dirs = []
+        for d in range(D):
+            sfx = "_reverse" if d == 1 else ""
+            w_xh, w_hh = getattr(rnn, "weight_ih_l%d%s" % (layer, sfx)), getattr(rnn, "weight_hh_l%d%s" % (layer, sfx))
+            b_xh = getattr(rnn, "bias_ih_l%d%s" % (layer, sfx)) if rnn.bias else None
+            b_hh = getattr(rnn, "bias_hh_l%d%s" % (layer, sfx)) if rnn.bias else None
+            times = list(range(T)) if d == 0 else list(range(T))[::-1]
+            out_manual = []
+            for i, t in enumerate(times):
+                if i > 0:
+                    prev_h = out_manual[i - 1]
+                elif h0 is not None:
+                    prev_h = h0[layer * D + d]
+                else:
+                    prev_h = torch.zeros((B, rnn.hidden_size), dtype=x.dtype, device=x.device)
+                out_manual.append(rnn_cell(x_seq[t], prev_h, w_xh, w_hh, b_xh, b_hh, rnn.nonlinearity))
+            h_n.append(out_manual[-1])
+            if d == 1:
+                out_manual = out_manual[::-1]
+            out_dirs.append(torch.stack(out_manual))
+        x_seq = torch.cat(out_dirs, dim=2)
+    output = torch.transpose(x_seq, 0, 1) if rnn.batch_first else x_seq
+    return output, torch.stack(h_n)
+'''})
+
+# ex04 -- d2l.ai's RNN chapter shows that X @ W_xh + H @ W_hh equals torch.cat((X, H), 1) @ torch.cat((W_xh, W_hh), 0);
+# the learner's cell does the one product on the concatenation (nn.RNN's weights are (out, in): cat on dim 1, then .T).
+_style("ex04_d2l_concat_one_matmul", "ex04_manual_rnn",
+       "https://github.com/chuck47286/pytorch-deep-learning/blob/main/pytorch_deep_learning/chapter_8_rnn/volume_4-rnn/rnn_base.py",
+       replace={"rnn_cell": '''
+def rnn_cell(x_t, h_prev, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity="tanh"):
+    XH = torch.cat((x_t, h_prev), 1)
+    W = torch.cat((w_ih, w_hh), 1)              # (hidden, in + hidden)
+    Z = torch.matmul(XH, W.T)
+    bias = [b for b in (b_ih, b_hh) if b is not None]
+    if bias:
+        Z = Z + sum(bias)
+    return {"tanh": torch.tanh, "relu": torch.relu}[nonlinearity](Z)
+'''})
+
+# ex04 -- an RNN_Cell built from two nn.Linear layers, U(x) + W(h) (oneonlee/deep-learning-models); with
+# nn.RNN's own weights the learner writes both as torch.nn.functional.linear, which also adds the biases.
+_style("ex04_linear_cell_functional", "ex04_manual_rnn",
+       "https://github.com/oneonlee/deep-learning-models",
+       header="import torch.nn.functional as F\n",
+       replace={"rnn_cell": '''
+def rnn_cell(x_t, h_prev, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity="tanh"):
+    z = F.linear(x_t, w_ih, b_ih) + F.linear(h_prev, w_hh, b_hh)
+    return F.relu(z) if nonlinearity == "relu" else torch.tanh(z)
+'''})
+
+# ex04 -- nn.Module.parameters() yields the parameters in the order they were registered (weight_ih, weight_hh,
+# bias_ih, bias_hh per layer and direction, as nn.RNN registers them); the learner takes them off an iterator.
+_style("ex04_parameters_iterator_in_order", "ex04_manual_rnn",
+       "https://pytorch.org/docs/stable/generated/torch.nn.Module.html",
+       replace={"manual_rnn": '''
+def manual_rnn(rnn, x, h0=None):
+    seq = x.transpose(0, 1) if rnn.batch_first else x
+    dirs = 2 if rnn.bidirectional else 1
+    if h0 is None:
+        h0 = torch.zeros(rnn.num_layers * dirs, seq.size(1), rnn.hidden_size, dtype=seq.dtype, device=seq.device)
+    params = iter(rnn.parameters())
+    finals = []
+    for layer in range(rnn.num_layers):
+        outs = []
+        for d in range(dirs):
+            w_ih, w_hh = next(params), next(params)
+            b_ih, b_hh = (next(params), next(params)) if rnn.bias else (None, None)
+            h = h0[layer * dirs + d]
+            hs = []
+            for x_t in (seq if d == 0 else seq.flip(0)):
+                h = rnn_cell(x_t, h, w_ih, w_hh, b_ih, b_hh, nonlinearity=rnn.nonlinearity)
+                hs.append(h)
+            stacked = torch.stack(hs)
+            outs.append(stacked if d == 0 else stacked.flip(0))
+            finals.append(h)
+        seq = torch.cat(outs, dim=2)
+    return (seq.transpose(0, 1) if rnn.batch_first else seq), torch.stack(finals)
+'''})
+
+# ex05 -- saanghyuk/NLP's packing notebook (after "Why do we pack the sequences in PyTorch?"): pad_sequence with
+# batch_first=True, then pack_padded_sequence(padded, lengths=seq_lens, batch_first=True) with a Python list of
+# lengths; the learner adds enforce_sorted=False and a classifier that views h_n per layer and direction.
+_style("ex05_notebook_pad_then_pack_list_lengths", "ex05_sequences",
+       "https://github.com/saanghyuk/NLP",
+       header="from torch.nn.utils.rnn import pack_padded_sequence, pad_sequence\n",
+       replace={"run_packed": '''
+def run_packed(rnn, sequences):
+    seq_lens = [s.size(0) for s in sequences]
+    padded_seq_batch = pad_sequence(sequences, batch_first=True)
+    packed_seq_batch = pack_padded_sequence(padded_seq_batch, lengths=seq_lens, batch_first=True,
+                                            enforce_sorted=False)
+    packed_out, h_n = rnn(packed_seq_batch)
+    padded_out, _ = pad_packed_sequence(packed_out, batch_first=rnn.batch_first)
+    return padded_out, torch.as_tensor(seq_lens, dtype=torch.int64), h_n
+''', "RNNClassifier": '''
+class RNNClassifier(nn.Module):
+    def __init__(self, input_size, num_hidden, num_layers, num_classes, bidirectional=False):
+        super().__init__()
+        self.num_layers, self.num_hidden = num_layers, num_hidden
+        self.num_directions = 2 if bidirectional else 1
+        self.rnn = nn.RNN(input_size, num_hidden, num_layers, batch_first=True, bidirectional=bidirectional)
+        self.fc = nn.Linear(self.num_directions * num_hidden, num_classes)
+
+    def forward(self, x):
+        _, h_n = self.rnn(x)
+        h_n = h_n.view(self.num_layers, self.num_directions, x.size(0), self.num_hidden)
+        last_layer = h_n[-1]                                   # (directions, batch, hidden)
+        return self.fc(torch.cat(tuple(last_layer), dim=1))
+'''})
+
+# ex05 -- pytorch/pytorch#4927 (sort, feed, unsort): torch.sort(lengths, 0, descending=True), index_select on
+# the batch, and the unsorting index built with zeros().scatter_(0, sorted_idx, arange).
+_style("ex05_issue4927_sort_scatter_unsort", "ex05_sequences",
+       "https://github.com/pytorch/pytorch/issues/4927",
+       header="from torch.nn.utils.rnn import pack_padded_sequence, pad_sequence\n",
+       replace={"run_packed": '''
+def run_packed(rnn, sequences):
+    input_lens = torch.LongTensor([len(s) for s in sequences])
+    sorted_lens, sorted_idx = torch.sort(input_lens, 0, descending=True)
+    unsorted_idx = torch.zeros(sorted_idx.size()).long().scatter_(0, sorted_idx, torch.arange(len(sequences)))
+    padded = pad_sequence(sequences, batch_first=True)
+    sorted_batch = torch.index_select(padded, dim=0, index=sorted_idx)
+    packed = pack_padded_sequence(sorted_batch, sorted_lens.tolist(), batch_first=True)
+    outputs, hidden = rnn(packed)
+    outputs, _ = pad_packed_sequence(outputs, batch_first=True)
+    outputs = outputs.index_select(0, unsorted_idx)
+    if not rnn.batch_first:
+        outputs = outputs.transpose(0, 1)
+    return outputs, input_lens, hidden.index_select(1, unsorted_idx)
+'''})
+
+# ex05 -- torch.nn.utils.rnn.unpack_sequence (the inverse of pack_sequence): the learner unpacks the rnn's
+# packed output into one tensor per sequence, already in the given order, and pads them again with pad_sequence.
+_style("ex05_docs_unpack_sequence_repad", "ex05_sequences",
+       "https://pytorch.org/docs/stable/generated/torch.nn.utils.rnn.unpack_sequence.html",
+       header="from torch.nn.utils.rnn import pad_sequence, unpack_sequence\n",
+       replace={"run_packed": '''
+def run_packed(rnn, sequences):
+    packed = pack_sequence(sequences, enforce_sorted=False)
+    packed_output, h_n = rnn(packed)
+    per_sequence = unpack_sequence(packed_output)          # the given order, each (length_i, features)
+    padded_output = pad_sequence(per_sequence, batch_first=rnn.batch_first)
+    lengths = torch.tensor([len(out) for out in per_sequence], dtype=torch.int64)
+    return padded_output, lengths, h_n
+'''})
+
+# ex06 -- PyTorch's "Optimizing Model Parameters" tutorial (train_loop): loss.backward(), optimizer.step(), then
+# optimizer.zero_grad() at the end of the iteration; the learner records the loss before the update.
+_style("ex06_quickstart_backward_step_zero_grad", "ex06_training",
+       "https://pytorch.org/tutorials/beginner/basics/optimization_tutorial.html",
+       replace={"train": '''
+def train(net, X, Y, epochs=300, lr=0.01, seed=0):
+    torch.manual_seed(seed)
+    loss_fn = nn.MSELoss()
+    optimizer = torch.optim.Adam(net.parameters(), lr=lr)
+    losses = []
+    for epoch in range(epochs):
+        pred, _ = net(X)
+        loss = loss_fn(pred, Y)
+
+        # Backpropagation
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+
+        losses.append(loss.item())
+    return losses
+'''})
+
+# ex06 -- numpy.roll shifts along an axis and wraps around, so the learner who builds the delayed copy with it
+# zeroes the first `delay` steps afterwards; the noise comes from numpy's legacy seeded generator, and the loop
+# clears the gradients through both the model and the optimizer (a habit from old tutorials).
+_style("ex06_numpy_roll_then_zero_front", "ex06_training",
+       "https://numpy.org/doc/stable/reference/generated/numpy.roll.html",
+       header="import numpy as np\nfrom torch.optim import Adam\n",
+       replace={"make_delay_task": '''
+def make_delay_task(n_sequences, seq_len, delay, seed=0):
+    np.random.seed(seed)
+    x = np.random.uniform(-1, 1, size=(seq_len, n_sequences, 1)).astype(np.float32)
+    y = np.roll(x, delay, axis=0)
+    y[:delay] = 0.0                                  # roll wraps the last steps round to the front
+    return torch.tensor(x), torch.tensor(y)
+''', "train": '''
+def train(net, X, Y, epochs=300, lr=0.01, seed=0):
+    torch.manual_seed(seed)
+    criterion = nn.MSELoss()
+    optimizer = Adam(net.parameters(), lr=lr)
+    history = []
+    for _ in range(epochs):
+        net.zero_grad()
+        optimizer.zero_grad()
+        out, _ = net(X)
+        loss = criterion(out, Y)
+        loss.backward()
+        optimizer.step()
+        history.append(float(loss.item()))
+    return history
+'''})
+
+
 STYLE_NAMES = [style.name for style in STYLES]
 assert len(set(STYLE_NAMES)) == len(STYLE_NAMES), "style names must be unique"
 

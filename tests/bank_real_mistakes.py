@@ -234,4 +234,103 @@ MUTANTS = [
     # (https://www.codegenes.net/blog/pytorch-adam-optimizer-reset shows optim.Adam(model.parameters(), ...)).
     Mutant(EX06, "Adam given net.parameters without calling it", "net.parameters()",
            edits(EX06, ("torch.optim.Adam(net.parameters(), lr=lr)", "torch.optim.Adam(net.parameters, lr=lr)"))),
+
+    # ---------------------------------------------------------------- more real mistakes (branch h26more)
+    # Sources not cited above; each case is still one mistake on top of the solutions.
+    # Keras' SimpleRNN has ONE bias vector, PyTorch's nn.RNN two (b_ih and b_hh): "RNN - different number of
+    # parameters in Keras vs. PyTorch" (https://discuss.pytorch.org/t/rnn-different-number-of-parameters-in-keras-vs-pytorch/113371).
+    Mutant(EX01, "count_parameters counts one bias vector (Keras' SimpleRNN)", "one bias vector per direction",
+           edits(EX01, ("per_direction_bias = 2 * hidden_size if bias else 0",
+                        "per_direction_bias = hidden_size if bias else 0"))),
+    # init_hidden with zeros of the default dtype, on the input's device only
+    # (https://github.com/Duonn512/Wikipedia-Category-Classification/blob/main/src/model/rnn.py:
+    # torch.zeros(self.num_layers, batch_size, self.hidden_size, device=x.device)).
+    Mutant(EX02, "init_hidden without the rnn's dtype", "take dtype (and device) from one of its parameters",
+           edits(EX02, ("                       dtype=weight.dtype, device=weight.device)",
+                        "                       device=weight.device)"))),
+    # reshape for a layout change: "Difference between 2 reshaping operations (reshape vs permute)", PyTorch
+    # forum, 2018-11-28 (archived in https://huggingface.co/datasets/nvidia/Nemotron-CC-Math-v1): the shape is
+    # right, the samples are scrambled.
+    Mutant(EX02, "to_batch_first with reshape", "view/reshape does not swap axes",
+           edits(EX02, ("    return x.transpose(0, 1)", "    return x.reshape(x.shape[1], x.shape[0], x.shape[2])"))),
+    # h0 = torch.zeros(...).to(x.device): the device of x but always float32
+    # (https://github.com/Ayoub-Elkhaiari/Electricity_forecasting_sequence_models_with_transformer_encoder/blob/main/models/RNN_model.py).
+    Mutant(EX03, "forward's zeros h0 is always float32", "the hidden state's dtype does not match x's",
+           edits(EX03, (NET_ZEROS, "            hidden = torch.zeros(self.num_layers, batch, self.num_hidden).to(x.device)\n"))),
+    # forward always starts from zeros, the hidden state it is given is dropped
+    # (https://github.com/pereman2/carspeed/blob/main/rnn.py: hidden = self.init_hidden(batch_size) in every forward).
+    Mutant(EX03, "forward ignores the hidden state it is given", "forward ignored the hidden state it was given",
+           edits(EX03, ("        if hidden is None:\n            batch = x.shape[0] if self.batch_first else x.shape[1]\n"
+                        + NET_ZEROS,
+                        "        batch = x.shape[0] if self.batch_first else x.shape[1]\n"
+                        "        hidden = x.new_zeros(self.num_layers, batch, self.num_hidden)\n"))),
+    # The step always uses tanh, as in the book's manual computation
+    # (https://github.com/JPL-JUNO/Machine-Learning/blob/main/MLPS/Codes/Ch15/manual_computations.py: ot = torch.tanh(ot)).
+    Mutant(EX04, "rnn_cell always applies tanh", "but you applied tanh",
+           edits(EX04, ('    if nonlinearity == "tanh":\n        return torch.tanh(pre_activation)\n',
+                        "    return torch.tanh(pre_activation)\n"))),
+    # One bias per step, h = tanh(W_ih x + W_hh h + b), as in single-bias RNN layers
+    # (https://ml-explore.github.io/mlx/build/html/python/nn/_autosummary/mlx.nn.RNN.html).
+    Mutant(EX04, "rnn_cell adds b_ih only", "you added only b_ih",
+           edits(EX04, ("    if b_hh is not None:\n        pre_activation = pre_activation + b_hh\n", ""))),
+    # The first step always starts from zeros, the given h0 unused (the same book code: prev_h = torch.zeros(ht.shape)
+    # at t = 0, https://github.com/JPL-JUNO/Machine-Learning/blob/main/MLPS/Codes/Ch15/manual_computations.py).
+    Mutant(EX04, "manual_rnn ignores the given h0", "you ignored the h0 you were given",
+           edits(EX04, ("    if h0 is None:\n        h0 = x.new_zeros(rnn.num_layers * num_directions, batch, rnn.hidden_size)",
+                        "    h0 = x.new_zeros(rnn.num_layers * num_directions, batch, rnn.hidden_size)"))),
+    # The classifier reads output[:, -1, :] of a bidirectional rnn
+    # (https://github.com/hoannc0506/Text-Classification/blob/main/models/rnn.py: x = output[:, -1, :]).
+    Mutant(EX05, "classifier reads output[:, -1] instead of h_n", "you used output[:, -1]",
+           edits(EX05, ("        _, h_n = self.rnn(x)\n", "        output, h_n = self.rnn(x)\n"),
+                 ("        summary = torch.cat(list(top_layer), dim=-1)       # (batch, num_directions * hidden)",
+                  "        summary = output[:, -1, :]"))),
+    # torch.cat((h_n[0], h_n[1]), dim=-1): the first rows of h_n, right for one layer only
+    # (https://github.com/ToyeshC/NLI_LSTM/blob/main/Models/bi_LSTM.py).
+    Mutant(EX05, "classifier reads h_n's first rows (the bottom layer)", "FIRST layer's state",
+           edits(EX05, ("        top_layer = h_n[-num_directions:]", "        top_layer = h_n[:num_directions]"))),
+    # h_n's top rows reshaped to (batch, -1): the right shape, the samples mixed ("The dangers of reshaping",
+    # https://medium.com/mcgill-artificial-intelligence-review/the-dangers-of-reshaping-and-other-fun-mistakes-ive-learnt-from-pytorch-b6a5bdc1c275).
+    Mutant(EX05, "classifier reshapes h_n's top rows to (batch, -1)", "mixes samples",
+           edits(EX05, ("        summary = torch.cat(list(top_layer), dim=-1)       # (batch, num_directions * hidden)",
+                        "        summary = top_layer.reshape(x.size(0), -1)"))),
+    # Sorted by length for packing, the order never restored: "I was sorting but then not getting the sort back"
+    # (https://github.com/fartashf/vsepp/pull/36).
+    Mutant(EX05, "run_packed sorts the sequences and never restores their order", "undo the sort",
+           edits(EX05, (PACK, "    packed = pack_sequence(sorted(sequences, key=len, reverse=True))\n"))),
+    # torch.roll to shift a series: it wraps the last steps round to the front instead of zeros
+    # ("PyTorch Shift Tensor", https://huggingface.co/datasets/nvidia/Nemotron-CC-Math-v1, and
+    # https://pytorch.org/docs/stable/generated/torch.roll.html: "re-introduced at the first position").
+    Mutant(EX06, "make_delay_task shifts with torch.roll", "torch.roll wraps",
+           edits(EX06, ("    Y = torch.zeros_like(X)\n    if delay < seq_len:\n        Y[delay:] = X[:seq_len - delay]\n",
+                        "    Y = torch.roll(X, shifts=delay, dims=0)\n"))),
+    # return inside the epoch loop: one epoch runs
+    # (https://github.com/aliciagez/MLR_labb-2/blob/main/train.py: `return epoch+1, loss` indented in the loop).
+    Mutant(EX06, "train returns inside the epoch loop", "stopped after its first epoch",
+           edits(EX06, ("        losses.append(loss.item())\n    return losses",
+                        "        losses.append(loss.item())\n        return losses"))),
+    # The output's features without the directions: "hidden_size * (2 if bidirectional else 1)" was the fix
+    # (https://github.com/IBM/pytorch-seq2seq/pull/184: "Expected hidden size (1, 16, 1), got (1, 16, 256)").
+    Mutant(EX02, "output_shapes leaves the directions out of output's features", "2 * hidden features",
+           edits(EX02, ("    features = num_directions * rnn.hidden_size", "    features = rnn.hidden_size"))),
+    # h0 sized for one layer: "having num_layers = 2 > 1 ... Expected hidden[0] size (2, 1, 1024), got [1, 1, 1024]"
+    # (https://github.com/aladdinpersson/Machine-Learning-Collection/issues/110).
+    Mutant(EX03, "forward's zeros h0 has one layer whatever num_layers", "its first axis is num_layers",
+           edits(EX03, (NET_ZEROS, "            hidden = x.new_zeros(1, batch, self.num_hidden)\n"))),
+    # lengths = torch.tensor([...], dtype=torch.int32) (https://github.com/pytorch/pytorch/issues/41582); packing
+    # accepts them, the contract (and pad_packed_sequence's own lengths) are int64.
+    Mutant(EX05, "run_packed returns int32 lengths", "lengths must be int64",
+           edits(EX05, ("dtype=torch.int64)\n    packed", "dtype=torch.int32)\n    packed"))),
+    # Gaussian noise for the inputs, torch.randn(...) as in the training script of
+    # https://github.com/jasleen-dhanoa/Learning_Flows_NODE/blob/main/Neural_ODE/RNN.py (input_seq = torch.randn(...)).
+    Mutant(EX06, "make_delay_task draws Gaussian noise (torch.randn)", "torch.randn draws from a normal distribution",
+           edits(EX06, ("    X = torch.rand(seq_len, n_sequences, 1, generator=generator) * 2 - 1\n",
+                        "    X = torch.randn(seq_len, n_sequences, 1, generator=generator)\n"))),
+    # The textbook's column form W @ x (torch.mm(W_x, x.t()), https://github.com/info-ruc/tm23projects/blob/main/
+    # 221017000226/src/test/pytorch/test_autograd.py) with row-major batches: the step comes out (hidden, batch).
+    Mutant(EX04, "rnn_cell computes W @ x.T (column vectors)", "the step came out (hidden, batch)",
+           edits(EX04, (CELL, "    pre_activation = w_ih @ x_t.T + w_hh @ h_prev.T\n"))),
+    # d2l's one-product form torch.cat((W_xh, W_hh), 0) kept for nn.RNN's (out, in) weights
+    # (https://github.com/LuckyKe/TorchTest/blob/master/rnn_test.py; d2l stores (in, out)).
+    Mutant(EX04, "rnn_cell concatenates nn.RNN's weights along dim 0 (d2l's layout)", "only line up side by side",
+           edits(EX04, (CELL, "    pre_activation = torch.cat((x_t, h_prev), 1) @ torch.cat((w_ih, w_hh), 0)\n"))),
 ]

@@ -449,6 +449,33 @@ def test_a_learner_decorator_is_undecided_not_refused(tmp_path):
     assert all("rules cannot" not in v.why for v in found)
 
 
+# How a learner picks the activation by its name (getattr(torch, nonlinearity)): correct code, but the text does not
+# say which function it reaches, so it is held for review; a name whose written parts point at torch's RNN
+# kernels or private names is refused, and one written with constants alone is judged as the attribute it names.
+PICKED_BY_NAME = {
+    "getattr(torch, nonlinearity)": True,
+    "getattr(torch.nn.functional, nonlinearity)": True,
+    'getattr(torch, "r" + "nn_" + nonlinearity)': False,
+    'getattr(torch, f"rnn_{nonlinearity}")': False,
+    'getattr(torch, "_" + nonlinearity)': False,
+    'getattr(torch, "rnn" + "_tanh")': False,
+}
+
+
+@pytest.mark.parametrize("expression", list(PICKED_BY_NAME))
+def test_a_function_picked_by_a_run_time_name_is_held_unless_its_parts_point_at_the_kernels(expression, tmp_path):
+    cell = ("def rnn_cell(x_t, h_prev, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity='tanh'):\n"
+            f"    return {expression}(x_t @ w_ih.T + h_prev @ w_hh.T)\n")
+    solution = (SOLUTIONS / "ex04_manual_rnn.py").read_text()
+    text = "import torch\nimport torch.nn.functional\n\n\n" + cell + "\n\n" + solution[solution.index("def manual_rnn("):]
+    (tmp_path / "s").mkdir()
+    for name, content in _with_solutions({EX04: text}).items():
+        (tmp_path / "s" / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+    found = violations(SourceTree.read(tmp_path / "s"), "ex04_manual_rnn", "rnn_cell")
+    assert found, expression
+    held = all(v.undecided for v in found)
+    assert held == PICKED_BY_NAME[expression], found
+
 def _report(results):
     from autograder.batch.report import report_html
     from autograder.batch.runner import BatchOptions, BatchOutcome

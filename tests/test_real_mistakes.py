@@ -54,6 +54,15 @@ HINTED = [
     ("make_rnn(...) raised ValueError: dropout should be a number in range [0, 1] representing the probability of an "
      "element being zeroed at ex01_rnn_layer.py line 39: `return nn.RNN(input_size, hidden_size, num_layers, "
      "nonlinearity, bias, batch_first,`", "seventh positional parameter is dropout"),
+    ("rnn_cell(x_t (3, 2), h_prev (3, 5), w_ih (5, 2), w_hh (5, 5), b_ih=(5,), b_hh=(5,), nonlinearity='tanh') in "
+     "float32 raised RuntimeError: The size of tensor a (3) must match the size of tensor b (5) at non-singleton "
+     "dimension 1 at ex04_manual_rnn.py line 51: `pre_activation = pre_activation + b_ih`", "(hidden, batch)"),
+    ("manual_rnn(nn.RNN(2, 5, num_layers=1), x (5, 3, 2), h0 (1, 3, 5)) raised RuntimeError: The size of tensor a (3) "
+     "must match the size of tensor b (5) at non-singleton dimension 1 at ex04_manual_rnn.py line 50: "
+     "`z = w_ih @ x_t.T + w_hh @ h_prev.T + b_ih`", "column vectors"),
+    ("rnn_cell(...) raised RuntimeError: Sizes of tensors must match except in dimension 0. Expected size 2 but got "
+     "size 5 for tensor number 1 in the list. at ex04_manual_rnn.py line 49: "
+     "`pre_activation = torch.cat((x_t, h_prev), 1) @ torch.cat((w_ih, w_hh), 0)`", "side by side"),
 ]
 NOT_HINTED = [
     # A shape error of another cause (x fed to a layer >= 1: mat2 is a transposed weight of another layer).
@@ -70,6 +79,13 @@ NOT_HINTED = [
     "make_rnn() raised ValueError: dropout should be a number in range [0, 1] at ex01_rnn_layer.py line 39: "
     "`return nn.RNN(input_size, hidden_size, dropout=bidirectional)`",
     "f() raised ZeroDivisionError: division by zero",
+    # A bias added to something whose last axis is neither the batch nor the hidden units (x_t + b_ih, say).
+    "rnn_cell(x_t (3, 2), h_prev (3, 5), w_ih (5, 2), w_hh (5, 5), b_ih=(5,), b_hh=(5,), nonlinearity='tanh') raised "
+    "RuntimeError: The size of tensor a (2) must match the size of tensor b (5) at non-singleton dimension 1 at "
+    "ex04_manual_rnn.py line 51: `pre_activation = x_t + b_ih`",
+    # x_t and h_prev stacked along dim 0: not the weights.
+    "rnn_cell(...) raised RuntimeError: Sizes of tensors must match except in dimension 0. Expected size 2 but got "
+    "size 5 for tensor number 1 in the list. at ex04_manual_rnn.py line 49: `xh = torch.cat((x_t, h_prev), 0)`",
 ]
 
 

@@ -30,6 +30,39 @@ BUILTIN_NAMES = frozenset(dir(builtins))
 GETATTR_FAMILY = frozenset({"builtins.getattr", "builtins.setattr", "builtins.delattr"})
 
 
+COMPUTED_NAME = "<a name built at run time>"
+UNKNOWN_NAME = "<a name only known at run time>"
+
+
+def _name_cannot_be_told(name):
+    """True when a computed attribute name has no known part that points at what the rules refuse.
+
+    ``getattr(torch, nonlinearity)`` is how some correct code picks tanh or relu: the grader cannot tell what it
+    reaches, so it is held for review. A name whose written parts point at torch's RNN kernels or private
+    machinery (``"rnn_" + nonlinearity``, ``"_V" + "F"``, a dunder) is refused as before: those parts say
+    where it goes."""
+    fragments = [node.value for node in ast.walk(name) if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+    for text in fragments + ["".join(fragments)]:   # each written part, and the parts read together
+        if allowlist.RNN_MACHINERY.search(text) or allowlist.RNN_MACHINERY.search(text.lower()) or \
+                text.startswith("_") or text.endswith("_") or "__" in text:
+            return False
+    return True
+
+
+def _folded_string(node):
+    """The text of a name written only with string constants (``"rnn_" + "tanh"``, ``f"rnn_{'tanh'}"``), or None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _folded_string(node.left), _folded_string(node.right)
+        return left + right if left is not None and right is not None else None
+    if isinstance(node, ast.JoinedStr):
+        parts = [_folded_string(v.value if isinstance(v, ast.FormattedValue) and not v.format_spec
+                                and v.conversion == -1 else v) for v in node.values]
+        return "".join(parts) if all(p is not None for p in parts) else None
+    return None
+
+
 @dataclass(frozen=True)
 class Value:
     kind: str            # module | external | def | submodule | data
@@ -994,6 +1027,10 @@ class Walker:
             self.flag(node, f"calls the module {callee.name}")
         if callee.kind == "def":
             return self.call_definition(callee, node)
+        if callee.kind == "private" and callee.name.endswith(UNKNOWN_NAME):
+            self.flag(node, f"calls {callee.name}: the grader cannot tell which function that is (it could be one "
+                            f"of torch's RNN implementations)", undecided=True)
+            return DATA
         if callee.kind == "private":
             self.flag(node, f"calls {callee.name}, which is private (or the operator registry): it can change "
                             f"what torch's public functions do")
@@ -1041,17 +1078,26 @@ class Walker:
         name = args[1]
         for extra in args[2:]:
             self.expr(extra)
-        if isinstance(name, ast.Constant) and isinstance(name.value, str):
-            target = ast.copy_location(ast.Attribute(value=args[0], attr=name.value, ctx=ast.Load()), node)
+        folded = _folded_string(name)
+        if folded is not None and folded.isidentifier():
+            target = ast.copy_location(ast.Attribute(value=args[0], attr=folded, ctx=ast.Load()), node)
             if which == "getattr":
                 return self.attribute(target)
             value = self.expr(args[2]) if which == "setattr" and len(args) > 2 else DATA
-            self.store_into(args[0], target, value, f".{name.value}")
+            self.store_into(args[0], target, value, f".{folded}")
             return DATA
         base = self.expr(args[0])
         self.expr(name)
+        unknowable = which == "getattr" and base.kind == "module" and _name_cannot_be_told(name)
         if base.kind != "data" and self.module_layer and which == "getattr":
-            return Value("private", f"{base.name}.<a name built at run time>")   # a read: judged where used
+            # a read: judged where used
+            return Value("private", f"{base.name}.{UNKNOWN_NAME if unknowable else COMPUTED_NAME}")
+        if unknowable:
+            # getattr(torch, nonlinearity): correct code picks torch.tanh or torch.relu, an attack could pick a
+            # fused RNN kernel; nothing in the text tells which, so a person decides (never "wrong").
+            self.flag(node, f"picks a function of {base.name} by a name known only at run time: the grader cannot "
+                            f"tell which one it is (it could be one of torch's RNN implementations)", undecided=True)
+            return DATA
         if base.kind != "data":
             # Outside the methods (ex06's getattr(torch.optim, name)) a read is not itself a rewrite: a person
             # decides; on a method's path it is the door to anything in the module, the RNN kernels included.

@@ -110,6 +110,12 @@ NOT_FLOAT = {"Tensor": ": a loss tensor keeps its epoch's whole graph alive",
              "ndarray": ": numpy values are not the Python floats train returns"}
 
 
+# One step and one loss although more epochs were asked for: the loop ended after its first epoch, most often a
+# `return` indented into the loop (a real learner's train.py: `return epoch+1, loss` inside `for epoch in ...`).
+STOPPED_AFTER_ONE_EPOCH = ("train stopped after its first epoch: is `return losses` (or a `break`) inside the epoch "
+                           "loop? Return the list after the loop has run every epoch")
+
+
 def judge_loop(got, want, cfg):
     """The loop's mechanics (one step and one loss per epoch), then its losses against the reference's."""
     call = describe_call(cfg)
@@ -141,6 +147,8 @@ def judge_loop(got, want, cfg):
                 "in each")
         if got["steps"] == len(losses) == 300:
             hint = "the epochs argument must decide how many epochs run (you always ran 300)"
+        elif got["steps"] == len(losses) == 1 < epochs:
+            hint = STOPPED_AFTER_ONE_EPOCH
         raise Feedback(call, f"{got['steps']} optimizer steps and {len(losses)} losses",
                        f"{epochs} steps and {epochs} losses", LOOP, hint)
     post_step = want["losses"][1:] + [want["final"]]
@@ -193,6 +201,10 @@ def judge_learns(got, want, cfg):
     hint = None
     if got["steps"] == 0:
         hint = "optimizer.step() never ran: the weights never changed"
+    elif losses is not None and len(losses) == 1 == got["steps"]:
+        # One loss and one step whatever epochs says (the short-run check asks for 15 and names this too); a
+        # default of epochs=1 would look the same, so both causes are named.
+        hint = STOPPED_AFTER_ONE_EPOCH + " (or the default is not epochs=300)"
     elif losses is not None and len(losses) != 300:
         hint = f"the default must be epochs=300 (your loop recorded {len(losses)} losses)"
     elif losses is None or got["steps"] != len(losses):

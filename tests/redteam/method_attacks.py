@@ -51,7 +51,7 @@ ATTACKS = {
         _ex04('_KERNELS[rnn.nonlinearity]',
               header='import torch\n_VF = getattr(torch, "_V" + "F")\n'
                      '_KERNELS = {k: getattr(_VF, "rnn_" + k) for k in ("tanh", "relu")}\n'),
-        "ex04_manual_rnn", "manual_rnn", "computed name"),
+        "ex04_manual_rnn", "manual_rnn", "torch._VF"),   # a name written with constants only is read as written
     "a sibling module that captures the kernels": (
         _ex04("helpers.kernel(rnn.nonlinearity)", header="import helpers\n",
               extra_files={"helpers.py": 'import torch\n_T, _R = torch._VF.rnn_tanh, torch._VF.rnn_relu\n\n\n'
@@ -91,6 +91,10 @@ ATTACKS = {
         "ex04_manual_rnn", "manual_rnn", "getattr as a value"),
     "a lambda that hands out what a computed getattr found": (
         {EX04: CELL + "\n\ndef manual_rnn(rnn, x, h0=None):\n    get = lambda: getattr(rnn, 'for' + 'ward')\n"
+                      "    return get()(x, h0)\n"},
+        "ex04_manual_rnn", "manual_rnn", "reads rnn.forward"),   # a name of constants only is read as written
+    "a lambda that hands out what a getattr of a joined name found": (
+        {EX04: CELL + "\n\ndef manual_rnn(rnn, x, h0=None):\n    get = lambda: getattr(rnn, ''.join(['for', 'ward']))\n"
                       "    return get()(x, h0)\n"},
         "ex04_manual_rnn", "manual_rnn", "read from the rnn by a name built at run time"),
     "torch patched at import with a function that runs the rnn": (
@@ -227,6 +231,11 @@ ATTACKS.update({
     "a closure three levels deep hands out what a computed getattr found": (
         {EX04: CELL + "\n\ndef manual_rnn(rnn, x, h0=None):\n    def outer():\n        def inner():\n"
                       "            return getattr(rnn, 'for' + 'ward')\n        return inner\n"
+                      "    return outer()()(x, h0)\n"},
+        "ex04_manual_rnn", "manual_rnn", "reads rnn.forward"),
+    "a closure three levels deep hands out what a getattr of a joined name found": (
+        {EX04: CELL + "\n\ndef manual_rnn(rnn, x, h0=None):\n    def outer():\n        def inner():\n"
+                      "            return getattr(rnn, ''.join(['for', 'ward']))\n        return inner\n"
                       "    return outer()()(x, h0)\n"},
         "ex04_manual_rnn", "manual_rnn", "read from the rnn by a name built at run time"),
 })
