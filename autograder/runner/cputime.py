@@ -20,6 +20,29 @@ TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 UNREAD_SECONDS = 0.02   # a call shorter than this is read with the next one (see TreeClock.read_cpu)
 
 
+def psutil_tree_seconds(pid):
+    """CPU seconds of ``pid`` and every process below it (their own and their reaped children's), through
+    psutil where /proc cannot be read (macOS, Windows); None when psutil is missing or ``pid`` is gone."""
+    try:
+        import psutil
+    except ImportError:
+        return None
+    try:
+        root = psutil.Process(pid)
+        family = [root] + root.children(recursive=True)
+    except psutil.Error:
+        return None
+    total = 0.0
+    for process in family:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system + getattr(times, "children_user", 0.0) + \
+            getattr(times, "children_system", 0.0)
+    return total
+
+
 def _stat_fields(pid):
     """The fields of /proc/<pid>/stat after the command name, or None."""
     try:

@@ -413,24 +413,9 @@ class ProcessTreeClock:
         self.measured = _psutil() is not None
 
     def _total(self):
-        psutil = _psutil()
-        if psutil is None:
-            return 0.0
-        total = 0.0
-        for pid in self.roots:
-            try:
-                root = psutil.Process(pid)
-                family = [root] + root.children(recursive=True)
-            except psutil.Error:
-                continue
-            for process in family:
-                try:
-                    times = process.cpu_times()
-                except psutil.Error:
-                    continue
-                total += times.user + times.system + getattr(times, "children_user", 0.0) + \
-                    getattr(times, "children_system", 0.0)
-        return total
+        from .cputime import psutil_tree_seconds
+
+        return sum(psutil_tree_seconds(pid) or 0.0 for pid in self.roots)
 
     def poll(self):
         self.cpu_now = max(self.cpu_now, self._total())

@@ -28,21 +28,7 @@ def tree_progress(root):
     if cputime._stat_fields(root) is not None:  # noqa: SLF001  (/proc is readable here: Linux)
         cpu, waits = cputime.sample(root)
         return cpu + sum(waits.values())
-    try:
-        import psutil
-
-        top = psutil.Process(root)
-        total = 0.0
-        for process in [top] + top.children(recursive=True):
-            try:
-                times = process.cpu_times()
-            except psutil.Error:
-                continue
-            total += times.user + times.system + getattr(times, "children_user", 0.0) + \
-                getattr(times, "children_system", 0.0)
-        return total
-    except Exception:  # no psutil, or the process is gone: nothing can be told
-        return None
+    return cputime.psutil_tree_seconds(root)   # no psutil, or the process is gone: None, nothing told
 
 
 class StartupWait:
