@@ -59,6 +59,7 @@ def _run(args, document=None):
         print(f"rnn-grade: {path} is not a folder, a .zip, a .py module or a notebook", file=sys.stderr)
         return EXIT_GRADER
     from ..errors import MachineError
+    from ..runner import limits as limits_module
     from ..runner.machine import scratch_problem
     from ..runner.portable import start_launcher
     from ..runner.sandbox import SandboxUnavailable
@@ -70,7 +71,8 @@ def _run(args, document=None):
             raise MachineError(problem)
         # The worker imports torch from now on, while this process imports pytest (below) and reads the
         # submission and the reference: a learner waits for the slower of the two, not for both.
-        launcher = start_launcher(args.isolation)
+        limits = limits_module.Limits()
+        launcher = start_launcher(limits, args.isolation)
         from ..intake import read_learner
         from ..runner.grade import grade_submission
         from ..runner.reference import default_reference
@@ -79,8 +81,8 @@ def _run(args, document=None):
         # The same intake as every other front end: exercise modules, notebooks and helper modules.
         submission = read_learner(path, args.exercise)
         result = grade_submission(submission, reference, include_hidden=False, exercises=args.exercise,
-                                  isolation=args.isolation, reveal=reveal_from_args(args), own_check=True,
-                                  launcher=launcher)
+                                  limits=limits, isolation=args.isolation, reveal=reveal_from_args(args),
+                                  own_check=True, launcher=launcher)
     except SandboxUnavailable as error:
         print(f"rnn-grade: {error}; use --isolation auto or plain", file=sys.stderr)
         return EXIT_GRADER

@@ -79,14 +79,12 @@ def new_launcher(limits, isolation="auto", warm_extras=True):
     return WorkerLauncher(limits, isolation, warm_extras)
 
 
-def start_launcher(isolation="auto", warm_extras=False):
+def start_launcher(limits, isolation="auto", warm_extras=False):
     """A launcher whose worker process is already importing torch, for a single grading (``rnn-grade check``):
     started before the grader imports pytest and reads the submission, so both happen at once (two
     processes: on a learner's laptop with two cores or more, the grader's own start-up costs no wall time).
-    Give it to ``grade_submission(launcher=...)``, which closes it."""
-    from .limits import Limits
-
-    launcher = new_launcher(Limits(), isolation, warm_extras)
+    Give it to ``grade_submission(launcher=..., limits=...)`` with the same ``limits``; it closes it."""
+    launcher = new_launcher(limits, isolation, warm_extras)
     try:
         launcher.begin()
     except BaseException:
