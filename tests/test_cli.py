@@ -92,16 +92,17 @@ def test_check_json_keeps_stdout_for_the_document_alone(tmp_path):
     script = '''
 import os, sys
 from autograder import cli
-from autograder.commands import check
+from autograder.runner import grade, portable, reference
 from autograder.runner.results import CheckResult, SubmissionResult
 
-def noisy(submission, reference, **kwargs):
+def noisy(submission, answers, **kwargs):
     print("a library's notice")
     os.write(1, b"written to fd 1\\n")
     return SubmissionResult("you", [CheckResult("ex01_rnn_layer.x", "ex01_rnn_layer", "", 1, 1, False, "passed",
                                                 "")])
-check.grade_submission = noisy
-check.default_reference = lambda: None
+grade.grade_submission = noisy
+reference.default_reference = lambda: None
+portable.start_launcher = lambda limits, isolation: None
 sys.exit(cli.main(["check", sys.argv[1], "--json"]))
 '''
     done = subprocess.run([sys.executable, "-c", script, str(KIT_ROOT / "solutions")], capture_output=True,

@@ -11,7 +11,7 @@ import sys
 import pytest
 from grading_cases import assert_full_points
 
-from autograder.runner import grade as grade_module
+from autograder.runner import limits as limits_module
 from autograder.runner import sandbox, startup_wait
 from autograder.runner.grade import Grader
 from autograder.runner.limits import Limits
@@ -59,7 +59,7 @@ def test_a_fork_server_that_is_stuck_stops_check_as_the_machines_failure(tmp_pat
     from autograder.paths import SOLUTIONS
 
     slow_fork_server(monkeypatch, "sleep", 600)   # (the server's process group is killed when the check ends)
-    monkeypatch.setattr(grade_module, "Limits", lambda: QUICK)
+    monkeypatch.setattr(limits_module, "Limits", lambda: QUICK)   # the limits `rnn-grade check` grades with
     (tmp_path / f"{MODULE}.py").write_text((SOLUTIONS / f"{MODULE}.py").read_text())
     code = main(["check", str(tmp_path), "--exercise", MODULE, "--isolation", "plain"])
     err = capsys.readouterr().err

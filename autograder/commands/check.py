@@ -5,13 +5,9 @@ import sys
 from pathlib import Path
 
 from ..exercises import MODULES
-from ..intake import read_learner
 from ..paths import EXERCISES
 from ..reveal import add_arguments as add_reveal_arguments
 from ..reveal import from_args as reveal_from_args
-from ..runner.grade import grade_submission
-from ..runner.reference import default_reference
-from ..runner.results import render_table, to_gradescope
 
 EXIT_FAILED = 1   # a check did not pass: CI and GitHub Classroom read it as a failed step
 EXIT_GRADER = 2   # a bad path, an unavailable sandbox, or the grader failed on some check
@@ -63,19 +59,30 @@ def _run(args, document=None):
         print(f"rnn-grade: {path} is not a folder, a .zip, a .py module or a notebook", file=sys.stderr)
         return EXIT_GRADER
     from ..errors import MachineError
+    from ..runner import limits as limits_module
+    from ..runner.machine import scratch_problem
+    from ..runner.portable import start_launcher
     from ..runner.sandbox import SandboxUnavailable
 
-    from ..runner.machine import scratch_problem
-
-    reference = default_reference()
+    launcher = None
     try:
         problem = scratch_problem()
         if problem:
             raise MachineError(problem)
+        # The worker imports torch from now on, while this process imports pytest (below) and reads the
+        # submission and the reference: a learner waits for the slower of the two, not for both.
+        limits = limits_module.Limits()
+        launcher = start_launcher(limits, args.isolation)
+        from ..intake import read_learner
+        from ..runner.grade import grade_submission
+        from ..runner.reference import default_reference
+
+        reference = default_reference()
         # The same intake as every other front end: exercise modules, notebooks and helper modules.
         submission = read_learner(path, args.exercise)
         result = grade_submission(submission, reference, include_hidden=False, exercises=args.exercise,
-                                  isolation=args.isolation, reveal=reveal_from_args(args), own_check=True)
+                                  limits=limits, isolation=args.isolation, reveal=reveal_from_args(args),
+                                  own_check=True, launcher=launcher)
     except SandboxUnavailable as error:
         print(f"rnn-grade: {error}; use --isolation auto or plain", file=sys.stderr)
         return EXIT_GRADER
@@ -83,6 +90,11 @@ def _run(args, document=None):
         print(f"rnn-grade check: this machine cannot grade; nothing was wrong with your code, none of it "
               f"was run.\n{error}", file=sys.stderr)
         return EXIT_MACHINE
+    finally:
+        if launcher is not None:
+            launcher.close()   # grade_submission closed it already, unless something failed before
+    from ..runner.results import render_table, to_gradescope
+
     if hasattr(reference, "save"):
         reference.save()
     if args.json:

@@ -45,7 +45,7 @@ class Grader:
     """Grades submissions one after another with one reference, set of checks, limits and isolation."""
 
     def __init__(self, reference, *, include_hidden=False, exercises=None, limits=None, isolation="auto",
-                 warm_extras=True, reveal=None, method_allow=()):
+                 warm_extras=True, reveal=None, method_allow=(), launcher=None):
         self.reference = reference
         self.method_allow = tuple(method_allow or ())   # dotted names the method rules allow (batch config)
         # How much feedback reveals, public and hidden checks apart (autograder/reveal.py): the levels
@@ -58,7 +58,8 @@ class Grader:
         # the command line never offers it.
         # Otherwise the fork server starts now and imports torch while pytest and the reference load here.
         # warm_extras=False: one learner grading once should not wait for what only many learners amortise.
-        self.launcher = None if isolation == "none" else new_launcher(self.limits, isolation, warm_extras)
+        # ``launcher``: one a front end started earlier (``start_launcher``), now the grader's to close.
+        self.launcher = launcher or (None if isolation == "none" else new_launcher(self.limits, isolation, warm_extras))
 
     @property
     def isolation(self):
@@ -149,7 +150,8 @@ class Grader:
 
 
 def grade_submission(submission, reference, *, include_hidden=False, exercises=None, limits=None,
-                     student=None, isolation="auto", warm_extras=False, reveal=None, own_check=False):
+                     student=None, isolation="auto", warm_extras=False, reveal=None, own_check=False,
+                     launcher=None):
     """Grade one submission folder (see ``Grader``).
 
     ``own_check``: a learner checking their own work on their own machine (``rnn-grade check``, a notebook's
@@ -162,7 +164,7 @@ def grade_submission(submission, reference, *, include_hidden=False, exercises=N
 
         stored = allowlist.use_stored(cache_root())
     with Grader(reference, include_hidden=include_hidden, exercises=exercises, limits=limits,
-                isolation=isolation, warm_extras=warm_extras, reveal=reveal) as grader:
+                isolation=isolation, warm_extras=warm_extras, reveal=reveal, launcher=launcher) as grader:
         # A machine that cannot grade says so, instead of failing every check: proven while pytest starts
         # (the first worker waits for it), its failure raised after the checks, which then ran no learner code.
         grader.preflight(background=True)

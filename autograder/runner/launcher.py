@@ -104,6 +104,11 @@ class WorkerLauncher:
 
     # -- the fork server -------------------------------------------------------------------
 
+    def begin(self):
+        """Start the fork server if it is not started, and return at once (``portable.start_launcher``)."""
+        if self._sock is None:
+            self.start_server()
+
     def start_server(self):
         """Start the fork server now; it imports torch while the grader gets on with its own work."""
         self.stop_server()

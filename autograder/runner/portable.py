@@ -79,6 +79,20 @@ def new_launcher(limits, isolation="auto", warm_extras=True):
     return WorkerLauncher(limits, isolation, warm_extras)
 
 
+def start_launcher(limits, isolation="auto", warm_extras=False):
+    """A launcher whose worker process is already importing torch, for a single grading (``rnn-grade check``):
+    started before the grader imports pytest and reads the submission, so both happen at once (two
+    processes: on a learner's laptop with two cores or more, the grader's own start-up costs no wall time).
+    Give it to ``grade_submission(launcher=..., limits=...)`` with the same ``limits``; it closes it."""
+    launcher = new_launcher(limits, isolation, warm_extras)
+    try:
+        launcher.begin()
+    except BaseException:
+        launcher.close()
+        raise
+    return launcher
+
+
 def portable_warning(reason):
     return (f"WARNING: isolation reduced ({reason}): learner code runs in a separate ordinary process of this "
             f"user's (the portable backend), without a sandbox and without memory or process limits, so it can "
@@ -290,6 +304,11 @@ class PortableLauncher(WorkerLauncher):
 
     def start_server(self):
         self._ensure_ready()
+
+    def begin(self):
+        """Start the first worker if none is starting, and return at once (``start_launcher``)."""
+        if self._spare is None:
+            self._start_spare()
 
     def stop_server(self):
         self.close()
