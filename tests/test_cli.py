@@ -110,3 +110,20 @@ sys.exit(cli.main(["check", sys.argv[1], "--json"]))
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["score"] == 1
     assert "a library's notice" in done.stderr and "written to fd 1" in done.stderr
+
+
+def test_a_worker_process_that_cannot_be_started_is_the_machines_failure(monkeypatch, tmp_path, capsys):
+    """`rnn-grade check` starts its worker first; a process the OS cannot start (a vanished Python, no
+    memory) is "this machine cannot grade" (exit 3), as it was when the preflight started it."""
+    from autograder import cli
+    from autograder.runner import launcher as launcher_module
+
+    def cannot_start(self):
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(launcher_module.WorkerLauncher, "start_server", cannot_start)
+    monkeypatch.setattr("autograder.runner.portable.PortableLauncher._start_spare", cannot_start)
+    (tmp_path / "ex02_forward_pass.py").write_text((KIT_ROOT / "solutions" / "ex02_forward_pass.py").read_text())
+    assert cli.main(["check", str(tmp_path), "--exercise", "ex02_forward_pass"]) == 3
+    err = capsys.readouterr().err
+    assert "this machine cannot grade" in err and "Cannot allocate memory" in err

@@ -14,7 +14,6 @@ import pytest
 
 from autograder import learner_text, notebook_source
 from autograder.paths import SOLUTIONS
-from autograder.runner import sandbox
 from autograder.runner.grade import Grader
 from autograder.runner.limits import Limits
 from autograder.runner.results import CheckResult, SubmissionResult
@@ -183,9 +182,10 @@ def make_delay_task(n_sequences, seq_len, delay, seed=0):
 
 
 def _modes():
-    reason = sandbox.bwrap_problem()
-    return [pytest.param("bwrap", marks=pytest.mark.skipif(reason is not None, reason=f"no bubblewrap: {reason}")),
-            "plain"]
+    """bwrap (skipped where it cannot run) and plain: test_redteam's modes."""
+    from test_redteam import _isolation_params
+
+    return _isolation_params()
 
 
 @pytest.mark.parametrize("mode", _modes())

@@ -63,6 +63,19 @@ def _folded_string(node):
     return None
 
 
+def _imported_prefixes(node):
+    """Every module an absolute import statement names, with each of its parents (``a``, ``a.b``, ``a.b.c``);
+    nothing for another node or a relative import."""
+    names = []
+    if isinstance(node, ast.Import):
+        names = [a.name for a in node.names]
+    elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+        names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+    for dotted in names:
+        parts = dotted.split(".")
+        yield from (".".join(parts[:end]) for end in range(1, len(parts) + 1))
+
+
 @dataclass(frozen=True)
 class Value:
     kind: str            # module | external | def | submodule | data
@@ -250,17 +263,9 @@ class Analysis:
                     self.own_names.update(n.name for n in node.body if isinstance(n, DEFS))
                     self.own_names.update(t for n in node.body if isinstance(n, (ast.Assign, ast.AnnAssign))
                                           for t in ModuleInfo._bound_by(n))
-                names = []
-                if isinstance(node, ast.Import):
-                    names = [a.name for a in node.names]
-                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                    names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-                for dotted in names:
-                    parts = dotted.split(".")
-                    for end in range(1, len(parts) + 1):
-                        sub = ".".join(parts[:end])
-                        if sub not in self.infos and self.sources.resolve(sub) is not None:
-                            pending.append(sub)
+                for sub in _imported_prefixes(node):
+                    if sub not in self.infos and self.sources.resolve(sub) is not None:
+                        pending.append(sub)
         # A learner's own attribute names never open Python's internals.
         self.own_names = {n for n in self.own_names if not n.startswith("__")}
 
@@ -271,15 +276,7 @@ class Analysis:
         if info is None or info.module.tree is None:
             return found
         for node in ast.walk(info.module.tree):
-            dotted = []
-            if isinstance(node, ast.Import):
-                dotted = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                dotted = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-            for full in dotted:
-                parts = full.split(".")
-                found.update(".".join(parts[:end]) for end in range(1, len(parts) + 1)
-                             if self.info(".".join(parts[:end])) is not None)
+            found.update(sub for sub in _imported_prefixes(node) if self.info(sub) is not None)
         return found
 
     def may_have_run(self, starts):

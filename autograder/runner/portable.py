@@ -84,11 +84,17 @@ def start_launcher(limits, isolation="auto", warm_extras=False):
     started before the grader imports pytest and reads the submission, so both happen at once (two
     processes: on a learner's laptop with two cores or more, the grader's own start-up costs no wall time).
     Give it to ``grade_submission(launcher=..., limits=...)`` with the same ``limits``; it closes it."""
-    launcher = new_launcher(limits, isolation, warm_extras)
+    launcher = None
     try:
+        launcher = new_launcher(limits, isolation, warm_extras)   # (the Linux launcher starts its server here)
         launcher.begin()
-    except BaseException:
-        launcher.close()
+    except BaseException as error:
+        if launcher is not None:
+            launcher.close()
+        if isinstance(error, Exception) and not isinstance(error, MachineError):
+            # A process the OS cannot start (a vanished Python, no memory): the machine's failure, exit 3.
+            raise MachineError(f"the grading worker could not be started ({type(error).__name__}: {error})") \
+                from None
         raise
     return launcher
 
