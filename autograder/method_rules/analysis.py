@@ -41,7 +41,8 @@ def _name_cannot_be_told(name):
     reaches, so it is held for review. A name whose written parts point at torch's RNN kernels or private
     machinery (``"rnn_" + nonlinearity``, ``"_V" + "F"``, a dunder) is refused as before: those parts say
     where it goes."""
-    fragments = [node.value for node in ast.walk(name) if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+    fragments = [node.value for node in ast.walk(name)
+                 if isinstance(node, ast.Constant) and isinstance(node.value, str)]
     for text in fragments + ["".join(fragments)]:   # each written part, and the parts read together
         if allowlist.RNN_MACHINERY.search(text) or allowlist.RNN_MACHINERY.search(text.lower()) or \
                 text.startswith("_") or text.endswith("_") or "__" in text:
