@@ -47,6 +47,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT)] + [p for p in os.environ.get(
         "PYTHONPATH", "").split(os.pathsep) if p]))
+    # As on a learner's machine: the kit's modules are compiled once (pip does it at install; an editable
+    # install writes __pycache__ on the first run), not on every run as PYTHONDONTWRITEBYTECODE (set on
+    # some machines, this one among them) would have it. torch's own were compiled when pip installed it.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory(prefix="rnn-grade-bench-") as tmp:
         skeleton, filled = Path(tmp) / "skeleton", Path(tmp) / "filled"
         shutil.copytree(ROOT / "exercises", skeleton, ignore=shutil.ignore_patterns("__pycache__"))

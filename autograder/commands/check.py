@@ -69,17 +69,20 @@ def _run(args, document=None):
         problem = scratch_problem()
         if problem:
             raise MachineError(problem)
-        # The worker imports torch from now on, while this process imports pytest (below) and reads the
-        # submission and the reference: a learner waits for the slower of the two, not for both.
-        limits = limits_module.Limits()
-        launcher = start_launcher(limits, args.isolation)
+        # The same intake as every other front end: exercise modules, notebooks and helper modules. Read
+        # first (a few hundredths of a second): whether the learner's code imports matplotlib decides
+        # whether the worker imports pyplot ahead of it (``warm_plots``).
         from ..intake import read_learner
+
+        submission = read_learner(path, args.exercise)
+        # The worker imports torch from now on, while this process imports pytest (below) and reads the
+        # reference: a learner waits for the slower of the two, not for both.
+        limits = limits_module.Limits()
+        launcher = start_launcher(limits, args.isolation, warm_plots=submission.imports_plotting())
         from ..runner.grade import grade_submission
         from ..runner.reference import default_reference
 
         reference = default_reference()
-        # The same intake as every other front end: exercise modules, notebooks and helper modules.
-        submission = read_learner(path, args.exercise)
         result = grade_submission(submission, reference, include_hidden=False, exercises=args.exercise,
                                   limits=limits, isolation=args.isolation, reveal=reveal_from_args(args),
                                   own_check=True, launcher=launcher)

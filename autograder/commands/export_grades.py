@@ -8,7 +8,7 @@ EXIT_INSTRUCTOR_ERROR = 2
 
 
 def add_parser(sub):
-    from ..course.lms import FORMATS
+    from ..course import FORMATS
 
     parser = sub.add_parser(
         "export-grades", help="write a batch's grades in the CSV a learning management system imports",

@@ -4,3 +4,7 @@ course gradebook (``gradebook.py``), LMS grade exports (``lms.py``) and code sim
 (``similarity.py``). None of it changes how a submission is graded; it decides which graded
 submission counts, what it is worth after the deadline, and what the instructor gets to see.
 """
+
+# Here, not in lms.py: the command line builds every subcommand's parser, and importing the exporter
+# for its --format choices would slow down every command (rnn-grade check among them).
+FORMATS = ("canvas", "moodle", "blackboard", "csv")

@@ -45,8 +45,8 @@ from dataclasses import dataclass, field
 from ..batch.gradebook import cell_text, number
 from ..batch.intake import InstructorError
 from ..exercises import MODULES, POINTS
+from . import FORMATS
 
-FORMATS = ("canvas", "moodle", "blackboard", "csv")
 NAME_COLUMNS = ("name", "first_name", "last_name")   # shown to people: as data (cell_text); the others are ids
 ROSTER_COLUMNS = ("name", "id", "sis_user_id", "sis_login_id", "section", "first_name", "last_name",
                   "username", "email", "idnumber")

@@ -22,6 +22,11 @@ class InstructorError(Exception):
     """A problem with what the instructor asked for (a bad path, a layout not recognised), not with a learner."""
 
 
+# `import matplotlib.pyplot as plt`, `from matplotlib import pyplot`, `import numpy as np, seaborn`, at any
+# indentation (inside plot_weights, as the skeleton suggests); not a comment naming plt.subplots.
+PLOTTING_IMPORT = re.compile(rb"^[ \t]*(?:from|import)[ \t]+[^\n#]*\b(?:matplotlib|seaborn|pylab)\b", re.MULTILINE)
+
+
 @dataclass
 class Submission:
     """One learner as found: their modules (file name -> bytes), what intake noticed, who they are."""
@@ -44,6 +49,13 @@ class Submission:
         for note in self.notes:
             digest.update(b"note\0" + note.encode())
         return digest.hexdigest()
+
+    def imports_plotting(self):
+        """Whether a line of the learner's modules imports matplotlib (or seaborn, or pylab): then every
+        worker of theirs will import pyplot, which the grader has imported once ahead of them
+        (``warm_plots``). Read from the text as a hint for speed only: a miss or a false find costs half
+        a second, never a point."""
+        return any(PLOTTING_IMPORT.search(data) for data in self.files.values())
 
     def write_into(self, folder):
         """Write the module files into the existing ``folder`` (readable by the worker, written by nobody else)."""

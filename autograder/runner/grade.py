@@ -45,7 +45,7 @@ class Grader:
     """Grades submissions one after another with one reference, set of checks, limits and isolation."""
 
     def __init__(self, reference, *, include_hidden=False, exercises=None, limits=None, isolation="auto",
-                 warm_extras=True, reveal=None, method_allow=(), launcher=None):
+                 warm_extras=True, reveal=None, method_allow=(), launcher=None, warm_plots=False):
         self.reference = reference
         self.method_allow = tuple(method_allow or ())   # dotted names the method rules allow (batch config)
         # How much feedback reveals, public and hidden checks apart (autograder/reveal.py): the levels
@@ -58,8 +58,10 @@ class Grader:
         # the command line never offers it.
         # Otherwise the fork server starts now and imports torch while pytest and the reference load here.
         # warm_extras=False: one learner grading once should not wait for what only many learners amortise.
+        # ``warm_plots``: pyplot imported before the first worker too (see ``Submission.imports_plotting``).
         # ``launcher``: one a front end started earlier (``start_launcher``), now the grader's to close.
-        self.launcher = launcher or (None if isolation == "none" else new_launcher(self.limits, isolation, warm_extras))
+        self.launcher = launcher or (None if isolation == "none" else
+                                     new_launcher(self.limits, isolation, warm_extras, warm_plots))
 
     @property
     def isolation(self):
@@ -164,7 +166,8 @@ def grade_submission(submission, reference, *, include_hidden=False, exercises=N
 
         stored = allowlist.use_stored(cache_root())
     with Grader(reference, include_hidden=include_hidden, exercises=exercises, limits=limits,
-                isolation=isolation, warm_extras=warm_extras, reveal=reveal, launcher=launcher) as grader:
+                isolation=isolation, warm_extras=warm_extras, reveal=reveal, launcher=launcher,
+                warm_plots=_imports_plotting(submission)) as grader:
         # A machine that cannot grade says so, instead of failing every check: proven while pytest starts
         # (the first worker waits for it), its failure raised after the checks, which then ran no learner code.
         grader.preflight(background=True)
@@ -177,6 +180,11 @@ def grade_submission(submission, reference, *, include_hidden=False, exercises=N
         if own_check:
             allowlist.save_stored()
         return result
+
+
+def _imports_plotting(submission):
+    """``Submission.imports_plotting``, for a submission read by the intake (False for a bare folder)."""
+    return isinstance(submission, Submission) and submission.imports_plotting()
 
 
 def _import_rules_modules(exercises, submission):
@@ -196,7 +204,7 @@ def _import_rules_modules(exercises, submission):
     if exercises and not set(exercises) & set(RULES):
         return None
     modules = ["torch"]
-    if any(b"matplotlib" in data for data in getattr(submission, "files", {}).values()):
+    if _imports_plotting(submission):
         modules.append("matplotlib.pyplot")   # (plot_weights' own import: the rules resolve it too)
 
     def run():

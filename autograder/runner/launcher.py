@@ -54,9 +54,10 @@ class WorkerProcess:
 
 
 class WorkerLauncher:
-    def __init__(self, limits, isolation="auto", warm_extras=True):
+    def __init__(self, limits, isolation="auto", warm_extras=True, warm_plots=False):
         self.limits = limits
         self.warm_extras = warm_extras  # False: the first fork need not wait for what a batch amortises
+        self.warm_plots = warm_plots    # pyplot imported before the first fork (the learner's code imports it)
         self.mode, self.warning = sandbox.resolve(isolation)
         self._may_fall_back = isolation == "auto"   # to plain, if bubblewrap fails after its probe
         self.stage_root = Path(tempfile.mkdtemp(prefix="rnn-grade-stage-"))
@@ -115,11 +116,15 @@ class WorkerLauncher:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         if self.mode == "bwrap":
             cmd = sandbox.bwrap_command(self.stage_root, theirs.fileno(), sandbox.unprivileged_uid(),
-                                        warm_extras=self.warm_extras, scratch_bytes=self.limits.scratch_bytes)
+                                        warm_extras=self.warm_extras, scratch_bytes=self.limits.scratch_bytes,
+                                        warm_plots=self.warm_plots)
             env = None
         else:
             cmd = sandbox.python_command(sandbox.WORKER_MAIN, theirs.fileno(), sandbox.plain_worker_uid(),
-                                         warm_extras=self.warm_extras)
+                                         warm_extras=self.warm_extras, warm_plots=self.warm_plots)
+            fonts = sandbox.font_lists()[0]
+            if fonts:   # (as bubblewrap's: sandbox.font_lists)
+                cmd += ["--font-lists", fonts]
             env = sandbox.worker_environment()
         self._ready = False
         self._answered = False  # it has replied to a request (after its warm-up)

@@ -88,10 +88,14 @@ def grader_torch_version():
         return None
 
 
-def preflight(launcher):
+def preflight(launcher, fork_one=True):
     """Raise ``MachineError`` unless one worker can be started end to end through ``launcher``.
 
-    A slow machine is waited for as long as the starting processes make progress (``startup_wait``)."""
+    A slow machine is waited for as long as the starting processes make progress (``startup_wait``).
+    ``fork_one=False`` proves only the server (it started, its torch and Python are the grader's): for
+    one grading, where the learner's own first worker proves the rest as well as an empty one would,
+    a tenth of a second sooner. None of the learner's code runs before a worker says it is ready, and
+    one that cannot start twice, alone, is a ``MachineError`` there too (``session._ensure_worker``)."""
     launcher._ensure_ready()  # noqa: SLF001  (raises MachineError with the server's own last words)
     theirs, ours = launcher.server_info.get("torch"), grader_torch_version()
     if theirs and ours and theirs.split("+")[0] != ours.split("+")[0]:
@@ -102,9 +106,9 @@ def preflight(launcher):
     version = launcher.server_info.get("version")
     if version and version != sys.version:
         raise MachineError(f"the workers' Python is not the grader's: {another_libpython(f'runs Python {version}')}")
-    if launcher.mode == "portable":
-        # Its worker said hello after importing torch and the observers (``_ensure_ready``); the rest of
-        # the path is an ordinary process start, and a worker of an empty copy would cost another import.
+    if launcher.mode == "portable" or not fork_one:
+        # Portable: its worker said hello after importing torch and the observers (``_ensure_ready``); the
+        # rest of the path is an ordinary process start, and a worker of an empty copy would cost another import.
         return
     staged = launcher.stage()  # an empty submission
     try:
@@ -132,8 +136,9 @@ class BackgroundPreflight:
     """``preflight`` in a thread, for a single grading (``rnn-grade check``, a notebook's check cell): the
     fork server imports torch while the grader starts pytest and collects the checks, instead of before.
 
-    The launcher's first ``spawn`` for a learner waits for it (``wait``), so no learner code runs
-    before the machine was proven able to grade; its ``MachineError`` is raised there, and again by
+    It proves the server (``fork_one=False``: the learner's first worker proves itself before any of
+    their code runs). The launcher's first ``spawn`` for a learner waits for it (``wait``), so no learner
+    code runs before the machine was proven able to grade; its ``MachineError`` is raised there, and again by
     ``wait`` once grading ends, where the front end turns it into "this machine cannot grade"."""
 
     def __init__(self, launcher):
@@ -145,7 +150,7 @@ class BackgroundPreflight:
 
     def _run(self, launcher):
         try:
-            preflight(launcher)
+            preflight(launcher, fork_one=False)
         except MachineError as error:
             self.error = error
         except Exception as error:  # noqa: BLE001  (the machine's fault, whatever it is: said, not lost)

@@ -71,22 +71,22 @@ def chosen(isolation):
     return isolation == "portable" or (isolation == "auto" and linux_backends_problem() is not None)
 
 
-def new_launcher(limits, isolation="auto", warm_extras=True):
+def new_launcher(limits, isolation="auto", warm_extras=True, warm_plots=False):
     """The launcher for ``isolation``: the Linux fork server's (``WorkerLauncher``), or this backend's where
     that cannot run (Windows, macOS, a Python without fork or AF_UNIX) or when ``portable`` is asked for."""
     if chosen(isolation):
-        return PortableLauncher(limits, isolation, warm_extras)
-    return WorkerLauncher(limits, isolation, warm_extras)
+        return PortableLauncher(limits, isolation, warm_extras, warm_plots)
+    return WorkerLauncher(limits, isolation, warm_extras, warm_plots)
 
 
-def start_launcher(limits, isolation="auto", warm_extras=False):
+def start_launcher(limits, isolation="auto", warm_extras=False, warm_plots=False):
     """A launcher whose worker process is already importing torch, for a single grading (``rnn-grade check``):
     started before the grader imports pytest and reads the submission, so both happen at once (two
     processes: on a learner's laptop with two cores or more, the grader's own start-up costs no wall time).
     Give it to ``grade_submission(launcher=..., limits=...)`` with the same ``limits``; it closes it."""
     launcher = None
     try:
-        launcher = new_launcher(limits, isolation, warm_extras)   # (the Linux launcher starts its server here)
+        launcher = new_launcher(limits, isolation, warm_extras, warm_plots)   # (the Linux launcher starts its server here)
         launcher.begin()
     except BaseException as error:
         if launcher is not None:
@@ -164,8 +164,9 @@ class PortableLauncher(WorkerLauncher):
     """``WorkerLauncher`` (its staged copies: ``stage``, ``unstage``) with spawned workers instead of a fork
     server. ``new_launcher(limits, isolation)`` makes one of these when ``chosen(isolation)``."""
 
-    def __init__(self, limits, isolation="portable", warm_extras=True):
+    def __init__(self, limits, isolation="portable", warm_extras=True, warm_plots=False):
         self.limits = limits
+        self.warm_plots = warm_plots
         reason = "chosen with --isolation portable" if isolation == "portable" else linux_backends_problem()
         self.mode, self.warning = "portable", portable_warning(reason)
         self.stage_root = Path(tempfile.mkdtemp(prefix="rnn-grade-stage-"))
@@ -187,7 +188,7 @@ class PortableLauncher(WorkerLauncher):
         responses_read, responses_write = os.pipe()
         output_read, output_write = os.pipe()
         try:
-            process = subprocess.Popen(worker_command(), stdin=requests_read, stdout=responses_write,
+            process = subprocess.Popen(worker_command(self.warm_plots), stdin=requests_read, stdout=responses_write,
                                        stderr=output_write, env=worker_environment(), cwd=str(self.stage_root),
                                        **_new_group())
         except OSError as error:
@@ -320,11 +321,11 @@ class PortableLauncher(WorkerLauncher):
         self.close()
 
 
-def worker_command():
+def worker_command(warm_plots=False):
     # No -s and no -I: on a learner's machine torch may be in the user's site folder (pip install --user),
     # and nothing here is hidden from the learner's code anyway. The worker drops its own folder and the
     # kit's root from sys.path itself.
-    return [os.path.abspath(sys.executable), str(WORKER_MAIN), "--spawned"]
+    return [os.path.abspath(sys.executable), str(WORKER_MAIN), "--spawned"] + (["--warm-plots"] if warm_plots else [])
 
 
 def worker_environment():

@@ -421,7 +421,10 @@ class LearnerSession:
                 # Alone, with none of the learner's code running anywhere, a worker that cannot start is
                 # the grading machine's failure: the grader's error (``--resume`` grades the learner
                 # again), never the learner's crash and zero.
-                self._machine_failure = f"{again.message}, twice, with none of the learner's code running"
+                from .machine import advice
+
+                self._machine_failure = (f"{again.message}, twice, with none of the learner's code running. "
+                                         f"{advice(self.output)}")
                 raise MachineError(self._machine_failure) from None
         if fresh:
             self._fresh = worker

@@ -61,6 +61,10 @@ def main():
     parser.add_argument("--no-warm-extras", action="store_true",
                         help="fork the first worker as soon as torch is in: one learner checking once "
                              "should not wait for what only a batch of learners amortises")
+    parser.add_argument("--warm-plots", action="store_true",
+                        help="import pyplot before the first worker: the learner's code imports matplotlib")
+    parser.add_argument("--font-lists", default=None,
+                        help="a folder of matplotlib font lists to copy into this process's cache first")
     parser.add_argument("--wipe-tmp", action="store_true",
                         help="/tmp is private to this sandbox: empty it after every learner")
     args = parser.parse_args()
@@ -72,11 +76,12 @@ def main():
     if args.spawned:
         from rnn_grade_worker import spawned  # noqa: E402  (needs the package registered)
 
-        spawned.serve_one()
+        spawned.serve_one(warm_plots=args.warm_plots)
         return
     from rnn_grade_worker import zygote  # noqa: E402  (needs the package registered)
     zygote.serve_forever(args.control, wipe_tmp=args.wipe_tmp, worker_uid=args.worker_uid,
-                         warm_extras=not args.no_warm_extras)
+                         warm_extras=not args.no_warm_extras, warm_plots=args.warm_plots,
+                         font_lists=args.font_lists)
 
 
 if __name__ == "__main__":

@@ -80,7 +80,7 @@ def _exit_with_the_grader(seconds=1.0):
     threading.Thread(target=watch, daemon=True).start()
 
 
-def serve_one():
+def serve_one(warm_plots=False):
     """Be one learner's worker: move the protocol's pipes, import torch, say hello, serve (``main.py --spawned``)."""
     requests, responses = _protocol_fds()
     _exit_with_the_grader()
@@ -88,11 +88,11 @@ def serve_one():
 
     from . import zygote  # (only now: importing it imports torch, whose prints must not reach the answers)
 
-    zygote.warm_up()
+    zygote.warm_up(plots=warm_plots)
     import torch
 
     # As the fork server does after its warm-up: torch's objects leave the collector's reach, so a full
-    # collection in the learner's code does not walk them all again.
+    # collection in the learner's code does not walk them all again (not collected first: zygote.py says why).
     gc.freeze()
 
     hello = {"hello": True, "torch": torch.__version__, "python": sys.executable, "version": sys.version}

@@ -8,6 +8,7 @@ cost, measured), and moves axes without changing a title, an image or an axes
 count, which is all the checks read.
 """
 import contextlib
+import importlib.abc
 import os
 import sys
 
@@ -48,23 +49,72 @@ def describe_figure(fig):
     return {"axes": axes, "suptitle": suptitle.get_text() if suptitle is not None else ""}
 
 
+def _no_tight_layout(figure_module):
+    """Make ``Figure.tight_layout`` a no-op; returns what undoes it."""
+    saved = figure_module.Figure.tight_layout
+    figure_module.Figure.tight_layout = lambda self, *args, **kwargs: None
+
+    def undo():
+        figure_module.Figure.tight_layout = saved
+    return undo
+
+
+class _ThenRun(importlib.abc.Loader):
+    """A module's own loader, and then ``after(module)`` once the module has run."""
+
+    def __init__(self, loader, after):
+        self.loader, self.after = loader, after
+
+    def create_module(self, spec):
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module):
+        self.loader.exec_module(module)
+        self.after(module)
+
+
+class _OnImport(importlib.abc.MetaPathFinder):
+    """Finds nothing itself: hands ``name``'s spec from the finders after it, with ``after`` run once the
+    module is executed."""
+
+    def __init__(self, name, after):
+        self.name, self.after = name, after
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname != self.name:
+            return None
+        for finder in sys.meta_path[sys.meta_path.index(self) + 1:]:
+            spec = finder.find_spec(fullname, path, target) if hasattr(finder, "find_spec") else None
+            if spec is not None:
+                if spec.loader is not None and hasattr(spec.loader, "exec_module"):
+                    spec.loader = _ThenRun(spec.loader, self.after)
+                return spec
+        return None
+
+
 @contextlib.contextmanager
 def no_layout():
     """``Figure.tight_layout`` (and so ``pyplot.tight_layout``) is a no-op inside the block.
 
-    Only when matplotlib is already imported (the batch's fork server imports it):
-    importing it here would cost a skeleton that never plots a third of a second.
+    matplotlib is not imported for it (that would cost a skeleton that never plots half a second):
+    when the learner's code imports it inside the block, the no-op is put in place as soon as
+    ``matplotlib.figure`` has been executed (the batch's fork server imports it before any learner's).
     """
+    undo = []
     figure_module = sys.modules.get("matplotlib.figure")
-    if figure_module is None:
-        yield
-        return
-    saved = figure_module.Figure.tight_layout
-    figure_module.Figure.tight_layout = lambda self, *args, **kwargs: None
+    if figure_module is not None:
+        undo.append(_no_tight_layout(figure_module))
+        hook = None
+    else:
+        hook = _OnImport("matplotlib.figure", lambda module: undo.append(_no_tight_layout(module)))
+        sys.meta_path.insert(0, hook)
     try:
         yield
     finally:
-        figure_module.Figure.tight_layout = saved
+        if hook is not None and hook in sys.meta_path:
+            sys.meta_path.remove(hook)
+        for step in undo:
+            step()
 
 
 @observer
