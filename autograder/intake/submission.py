@@ -22,7 +22,7 @@ class InstructorError(Exception):
     """A problem with what the instructor asked for (a bad path, a layout not recognised), not with a learner."""
 
 
-# `import matplotlib.pyplot as plt`, `from matplotlib import pyplot`, `import numpy as np, seaborn`, at any
+# `import matplotlib`, `from matplotlib import pyplot`, `import numpy as np, seaborn`, at any
 # indentation (inside plot_weights, as the skeleton suggests); not a comment naming plt.subplots.
 PLOTTING_IMPORT = re.compile(rb"^[ \t]*(?:from|import)[ \t]+[^\n#]*\b(?:matplotlib|seaborn|pylab)\b", re.MULTILINE)
 
