@@ -125,3 +125,36 @@ def test_check_gives_the_same_json_with_pyplot_imported_ahead_or_not(isolation, 
     assert documents[0] == documents[1]
     tests = json.loads(documents[0])["tests"]
     assert tests and all(test["score"] == test["max_score"] for test in tests), tests
+
+
+def test_a_folder_graded_by_path_is_read_first_so_its_plotting_import_is_seen(monkeypatch):
+    """The notebook check cell grades a folder by its path: it too gets pyplot ahead (``warm_plots``)."""
+    from autograder.runner import grade
+
+    seen = []
+
+    class Recorder:
+        def __init__(self, reference, **options):
+            seen.append(options["warm_plots"])
+            self.launcher = None
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def preflight(self, background=False):
+            pass
+
+        def end_preflight(self):
+            pass
+
+        def grade(self, submission, student=None):
+            seen.append(type(submission).__name__)
+            return "graded"
+
+    monkeypatch.setattr(grade, "Grader", Recorder)
+    for folder in (SOLUTIONS, EXERCISES):
+        assert grade.grade_submission(str(folder), None, exercises=["ex01_rnn_layer"]) == "graded"
+    assert seen == [True, "Submission", False, "Submission"]

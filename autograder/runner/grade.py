@@ -159,6 +159,10 @@ def grade_submission(submission, reference, *, include_hidden=False, exercises=N
     ``own_check``: a learner checking their own work on their own machine (``rnn-grade check``, a notebook's
     check cell), never an instructor's grading: the method rules may judge names as earlier checks here did
     (``method_rules.allowlist.use_stored``) instead of importing torch in the grader every time."""
+    if isolation != "none" and launcher is None and not isinstance(submission, Submission):
+        # Read here, as ``Grader.grade`` would: whether the learner's code imports matplotlib decides
+        # how the worker starts (``warm_plots``), and the worker starts with the Grader.
+        submission = read_learner(submission, exercises)
     stored = False
     if own_check:
         from ..method_rules import allowlist
