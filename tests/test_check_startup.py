@@ -158,3 +158,25 @@ def test_a_folder_graded_by_path_is_read_first_so_its_plotting_import_is_seen(mo
     for folder in (SOLUTIONS, EXERCISES):
         assert grade.grade_submission(str(folder), None, exercises=["ex01_rnn_layer"]) == "graded"
     assert seen == [True, "Submission", False, "Submission"]
+
+
+@pytest.mark.parametrize("isolation", ["plain", "portable"])
+def test_check_whose_first_worker_cannot_start_says_the_machine_cannot_grade(isolation, tmp_path):
+    """A single grading's preflight forks no worker of its own (``machine.preflight(fork_one=False)``): when
+    the learner's own first worker cannot start (here: its folder is missing), ``rnn-grade check`` still
+    says "this machine cannot grade" and exits 3, as the preflight's empty worker made it, and does not ask
+    whether the learner's code called sys.exit (none of it ran)."""
+    script = """
+import sys
+from autograder.runner import launcher, portable
+from autograder import cli
+missing = lambda self, staged: ("/nonexistent-rnn-grade-folder", "")
+launcher.WorkerLauncher.worker_paths = missing
+portable.PortableLauncher.worker_paths = missing
+sys.exit(cli.main(["check", sys.argv[1], "--isolation", sys.argv[2], "--exercise", "ex02_forward_pass"]))
+"""
+    done = subprocess.run([sys.executable, "-c", script, str(SOLUTIONS), isolation], capture_output=True,
+                          text=True, cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(KIT_ROOT)), timeout=600)
+    assert done.returncode == 3, (done.stdout[-2000:], done.stderr[-2000:])
+    assert "this machine cannot grade; nothing was wrong with your code" in done.stderr
+    assert "could not start" in done.stderr and "sys.exit" not in done.stderr

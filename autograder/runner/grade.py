@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ..errors import MachineError
 from ..intake import Submission, read_learner
 from ..paths import CHECKS, HIDDEN_CHECKS, PUBLIC_CHECKS, SOLUTIONS
 from ..reveal import load as load_reveal
@@ -87,9 +88,14 @@ class Grader:
                 preflight(self.launcher)
 
     def end_preflight(self):
-        """Raise the background preflight's ``MachineError``, if it had one (its checks were not the learner's)."""
+        """Raise the background preflight's ``MachineError``, if it had one (its checks were not the learner's),
+        or the first worker's: not one could start, so the machine cannot grade, as a preflight that forks
+        a worker of its own would have said before any check (the learner's checks say "grader error")."""
         if self.launcher is not None:
             self.launcher.await_preflight()
+            failure = getattr(self.launcher, "unproven_failure", None)
+            if failure:
+                raise MachineError(failure)
 
     def check_paths(self):
         paths = [str(PUBLIC_CHECKS)]

@@ -121,10 +121,8 @@ class WorkerLauncher:
             env = None
         else:
             cmd = sandbox.python_command(sandbox.WORKER_MAIN, theirs.fileno(), sandbox.plain_worker_uid(),
-                                         warm_extras=self.warm_extras, warm_plots=self.warm_plots)
-            fonts = sandbox.font_lists()[0]
-            if fonts:   # (as bubblewrap's: sandbox.font_lists)
-                cmd += ["--font-lists", fonts]
+                                         warm_extras=self.warm_extras, warm_plots=self.warm_plots,
+                                         font_lists=sandbox.font_lists()[0])
             env = sandbox.worker_environment()
         self._ready = False
         self._answered = False  # it has replied to a request (after its warm-up)
@@ -269,6 +267,8 @@ class WorkerLauncher:
     # -- workers ---------------------------------------------------------------------------
 
     preflight_pending = None   # a machine.BackgroundPreflight the first learner's worker waits for
+    worker_proven = False      # a worker has said it was ready (set by the session)
+    unproven_failure = None    # why no worker could start before any ever did (the session's words)
 
     def await_preflight(self):
         if self.preflight_pending is not None:

@@ -32,7 +32,7 @@ from .errors import MachineError
 MODES = ("auto", "bwrap", "plain")  # and "portable": runner/portable.py, chosen before this module is asked
 SANDBOX_WORKER = "/opt/rnn-grade/worker"   # where the worker package appears inside bubblewrap
 SANDBOX_STAGE = "/grading"                 # where the staged submissions appear inside bubblewrap
-SANDBOX_FONT_LISTS = "/opt/rnn-grade/matplotlib"   # the grader's matplotlib font list, read-only (font_list)
+SANDBOX_FONT_LISTS = "/opt/rnn-grade/matplotlib"   # the grader's matplotlib font lists, read-only (font_lists)
 SYSTEM_FOLDERS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin")  # bound whole, read-only
 
 
@@ -85,7 +85,8 @@ def worker_python():
     return os.path.abspath(sys.executable) if sys.executable else sys.executable
 
 
-def python_command(worker_main, control_fd, worker_uid=None, wipe_tmp=False, warm_extras=True, warm_plots=False):
+def python_command(worker_main, control_fd, worker_uid=None, wipe_tmp=False, warm_extras=True, warm_plots=False,
+                   font_lists=None):
     # -s -P rather than -I: -I would also ignore PYTHONHASHSEED, and hash order
     # must not differ between two gradings of the same code. The environment is
     # replaced wholesale, so no PYTHONPATH or PYTHONSTARTUP of the grader applies.
@@ -98,6 +99,8 @@ def python_command(worker_main, control_fd, worker_uid=None, wipe_tmp=False, war
         cmd.append("--no-warm-extras")
     if warm_plots:
         cmd.append("--warm-plots")
+    if font_lists:   # the folder of the grader's matplotlib font lists, as the server sees it (``font_lists``)
+        cmd += ["--font-lists", font_lists]
     return cmd
 
 
@@ -242,12 +245,10 @@ def grader_copies():
 
 def bwrap_command(stage_root, control_fd, worker_uid, warm_extras=True, scratch_bytes=None, warm_plots=False):
     """The bubblewrap command line that starts the fork server."""
-    command = bwrap_view(stage_root, scratch_bytes) + python_command(
-        os.path.join(SANDBOX_WORKER, "main.py"), control_fd, worker_uid, wipe_tmp=True, warm_extras=warm_extras,
-        warm_plots=warm_plots)
-    if font_lists()[1]:
-        command += ["--font-lists", SANDBOX_FONT_LISTS]
-    return command
+    view = bwrap_view(stage_root, scratch_bytes)
+    return view + python_command(os.path.join(SANDBOX_WORKER, "main.py"), control_fd, worker_uid, wipe_tmp=True,
+                                 warm_extras=warm_extras, warm_plots=warm_plots,
+                                 font_lists=SANDBOX_FONT_LISTS if SANDBOX_FONT_LISTS in view else None)
 
 
 def font_lists():

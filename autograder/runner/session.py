@@ -124,7 +124,8 @@ class _Worker:
             self.status = self.launcher.end(self.process) or {}
         self.tail.join(timeout=2)
 
-    def exit_description(self):
+    def exit_description(self, ran_learner_code=True):
+        """How the worker ended; the sys.exit question only when learner code could have called it."""
         status = self.status or {}
         if "signal" in status:
             try:
@@ -135,7 +136,8 @@ class _Worker:
                      "SIGSEGV": " (a segmentation fault)", "SIGXFSZ": " (file size limit)"}
             return f"it was killed by {name}{hints.get(name, '')}"
         if "exit" in status:
-            return f"it exited with code {status['exit']} (did the code call sys.exit or os._exit?)"
+            question = " (did the code call sys.exit or os._exit?)" if ran_learner_code else ""
+            return f"it exited with code {status['exit']}{question}"
         return "it stopped answering"
 
 
@@ -423,8 +425,8 @@ class LearnerSession:
                 # again), never the learner's crash and zero.
                 from .machine import advice
 
-                self._machine_failure = (f"{again.message}, twice, with none of the learner's code running. "
-                                         f"{advice(self.output)}")
+                self._machine_failed(f"{again.message}, twice, with none of the learner's code running. "
+                                     f"{advice(self.output)}")
                 raise MachineError(self._machine_failure) from None
         if fresh:
             self._fresh = worker
@@ -464,10 +466,20 @@ class LearnerSession:
             self.output += worker.tail.text()
             worker.kill()
             if wait.reason:
-                self._machine_failure = wait.reason
+                self._machine_failed(wait.reason)
                 raise MachineError(wait.reason)
-            raise LearnerError("crash", "the grading worker could not start (" + worker.exit_description() + ")")
+            raise LearnerError("crash", "the grading worker could not start (" +
+                               worker.exit_description(ran_learner_code=False) + ")")
+        self.launcher.worker_proven = True
         return worker
+
+    def _machine_failed(self, message):
+        """No worker can start for this learner: the machine's failure. Before the launcher's first worker
+        ever started, it is also what a preflight would have found (``Grader.end_preflight`` raises it:
+        a single grading's preflight forks no worker of its own, ``machine.preflight(fork_one=False)``)."""
+        self._machine_failure = message
+        if not getattr(self.launcher, "worker_proven", True):
+            self.launcher.unproven_failure = message
 
     def _discard_workers(self):
         for worker in (self._worker, self._fresh):

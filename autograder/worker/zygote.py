@@ -490,6 +490,10 @@ def serve_forever(control_fd, wipe_tmp=False, worker_uid=None, warm_extras=True,
     _prctl(PR_SET_CHILD_SUBREAPER, 1)  # from the start: a worker's orphans are ours to kill
     signal.signal(signal.SIGTERM, stop)
     _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)  # the grader's process died (killed, interrupted): stop too
-    seed_font_cache(font_lists)
+    if warm_plots or warm_extras:
+        # Only when this process imports pyplot itself: its workers then never look for the cache. A
+        # worker importing matplotlib on its own (as its uid) would find the folder made here not
+        # writable, and matplotlib would say so on the learner's output.
+        seed_font_cache(font_lists)
     warm_up(plots=warm_plots)
     ForkServer(control_fd, wipe_tmp, worker_uid, warm_extras).run()

@@ -72,6 +72,9 @@ class _ThenRun(importlib.abc.Loader):
         self.loader.exec_module(module)
         self.after(module)
 
+    def __getattr__(self, name):   # get_source, get_filename, ...: the module's own loader answers
+        return getattr(self.loader, name)
+
 
 class _OnImport(importlib.abc.MetaPathFinder):
     """Finds nothing itself: hands ``name``'s spec from the finders after it, with ``after`` run once the
